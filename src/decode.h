@@ -1,0 +1,34 @@
+/* Bytes in any charset -> valid UTF-8 (WHATWG-style sniffing + iconv). */
+#ifndef PITH_DECODE_H
+#define PITH_DECODE_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+typedef struct pith_decode_opts {
+  const char *forced;    /* --charset: wins over everything but nothing */
+  const char *transport; /* HTTP Content-Type charset, or NULL */
+  int html;              /* prescan <meta charset> and <?xml encoding?> */
+} pith_decode_opts;
+
+/* Decode `bytes` into `out` (appended) as valid UTF-8 without a BOM.
+ * Order: forced > BOM > transport > (html) meta prescan in the first 1024
+ * bytes > XML declaration > strict UTF-8 > uchardet (when built with it) >
+ * windows-1252. Labels go through the WHATWG label table, so "latin1" and
+ * "iso-8859-1" decode as windows-1252. Undecodable bytes become U+FFFD.
+ * `charset` receives the name used (lowercase, e.g. "utf-8").
+ * Returns PITH_OK, PITH_EENCODING (forced name unknown) or PITH_ENOMEM. */
+int pith_decode(const char *bytes, size_t len, const pith_decode_opts *o,
+                pith_buf *out, char *charset, size_t charset_len);
+
+/* Canonical lowercase WHATWG name for a label, or NULL if unknown. */
+const char *pith_charset_canonical(const char *label, size_t len);
+
+/* Ensure `in` is valid UTF-8: invalid sequences become U+FFFD (appended to
+ * out). Returns the number of replacements. */
+size_t pith_utf8_sanitize(const char *in, size_t len, pith_buf *out);
+/* 1 if the bytes are valid UTF-8 (no overlongs, no surrogates). */
+int pith_utf8_valid(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,2 @@
+/* stub: to be written */
+typedef int pith_stub_gz;
