@@ -14,6 +14,8 @@ typedef struct pith_rule_hit {
   int action;        /* pith_action (doc.h) */
   int field;         /* pith_field for CAPTURE, else -1 */
   const char *where; /* "ui.rules:12" */
+  const char *value; /* CAPTURE: the captured text inside the matched text */
+  size_t value_len;
 } pith_rule_hit;
 
 pith_rules *pith_rules_new(void);
