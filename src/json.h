@@ -21,7 +21,10 @@ typedef struct pith_json pith_json; /* a parsed value; a tree owns its nodes */
 
 /* Parse one JSON value (surrounding whitespace allowed). Depth beyond
  * max_depth is an error, not a stack overflow. NULL on error with a reason
- * ("line 1, byte 17: expected ':'") in err. Free with pith_json_free(). */
+ * ("line 1, byte 17: expected ':'", byte = 0-based offset into s) in err.
+ * Strict RFC 8259; invalid UTF-8 and lone surrogates in strings become
+ * U+FFFD. The tree keeps pointers into s (for pith_json_raw): s must outlive
+ * it. Free the root (only the root) with pith_json_free(). */
 pith_json *pith_json_parse(const char *s, size_t len, int max_depth, char *err,
                            size_t errlen);
 void pith_json_free(pith_json *v);
