@@ -1,2 +1,337 @@
-/* stub: to be written */
-typedef int pith_stub_classify;
+/* The shared classifier. Pass order (PRIOR-ART, FINDINGS):
+ *   rules -> context-free class (jusText) -> sentence rescue -> neargood runs
+ *   -> context smoothing (jusText) -> tail cut -> article core -> repetition
+ *   -> title/metadata.
+ * Every decision leaves a reason in block->why for --explain. */
+#include "classify.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "meta.h"
+
+/* jusText's defaults; FINDINGS: ±20% moves F1 by < 0.003. */
+#define LENGTH_LOW 70
+#define LENGTH_HIGH 200
+#define STOPWORDS_LOW 0.30
+#define STOPWORDS_HIGH 0.32
+#define MAX_LINK_DENSITY 0.2
+#define MAX_HEADING_DISTANCE 200
+/* A dump's language is the list with most hits; below this density over the
+ * long lines no list fits and the language-independent mode applies. */
+#define MIN_LANG_DENSITY 0.12
+/* Tail markers cut only once this many content words were seen
+ * (boilerpipe's IgnoreBlocksAfterContentFilter). */
+#define TAIL_MIN_WORDS 60
+/* Article core: good blocks at most this many blocks apart form a group;
+ * groups under this share of the largest group are dropped. */
+#define CORE_GAP 2
+#define CORE_MIN_SHARE 0.25
+/* Neargood runs this long in total are promoted (news paragraphs are often
+ * shorter than LENGTH_HIGH). */
+#define NEARGOOD_RUN_CHARS 300
+
+static double stop_density(const pith_block *b) {
+  return b->words ? (double)b->stops / b->words : 0.0;
+}
+
+static double link_density(const pith_block *b) {
+  return b->chars ? (double)b->link_chars / b->chars : 0.0;
+}
+
+void pith_classify_language(pith_doc *d, const pith_stopsets *s) {
+  enum { MAX_SAMPLE = 400 };
+  const char *texts[MAX_SAMPLE];
+  size_t lens[MAX_SAMPLE], k = 0;
+  for (size_t i = 0; i < d->n && k < MAX_SAMPLE; i++) {
+    if (d->blocks[i].chars >= LENGTH_LOW && d->blocks[i].action == PITH_ACT_NONE) {
+      texts[k] = d->blocks[i].text;
+      lens[k++] = d->blocks[i].len;
+    }
+  }
+  if (k == 0) { /* short documents: sample everything */
+    for (size_t i = 0; i < d->n && k < MAX_SAMPLE; i++) {
+      texts[k] = d->blocks[i].text;
+      lens[k++] = d->blocks[i].len;
+    }
+  }
+  d->stop = s ? pith_stopsets_detect(s, texts, lens, k, MIN_LANG_DENSITY) : NULL;
+  if (d->stop) {
+    const char *lang = pith_stoplist_lang(d->stop);
+    pith_doc_set_field(d, PITH_FIELD_LANG, lang, strlen(lang));
+  }
+  for (size_t i = 0; i < d->n; i++) {
+    pith_block *b = &d->blocks[i];
+    pith_stoplist_count(d->stop, b->text, b->len, &b->words, &b->stops);
+  }
+}
+
+/* Heading shape for text lines: short, no sentence end, starts with a
+ * capital, digit or quote. */
+static int heading_shaped(const pith_block *b) {
+  if (b->heading) return 1;
+  if (b->words == 0 || b->words > 12 || b->chars > 100) return 0;
+  unsigned char last = (unsigned char)b->text[b->len - 1];
+  if (last == '.' || last == ',' || last == ';' || last == ':' ) return 0;
+  unsigned char c = (unsigned char)b->text[0];
+  if (c >= 'a' && c <= 'z') return 0;
+  int digits = 1;
+  for (size_t i = 0; i < b->len; i++)
+    if (!((b->text[i] >= '0' && b->text[i] <= '9') || b->text[i] == ' ' ||
+          b->text[i] == ',' || b->text[i] == '.' || b->text[i] == ':'))
+      digits = 0;
+  return !digits;
+}
+
+/* Menus flattened to one line: "Home | News | Sport | Weather". */
+static int navigation_line(const pith_block *b) {
+  return b->seps >= 2 && b->words <= 3u * (b->seps + 1u);
+}
+
+static void apply_rules(pith_doc *d, const pith_classify_ctx *ctx) {
+  pith_buf scratch = PITH_BUF_INIT;
+  for (size_t i = 0; i < d->n; i++) {
+    pith_block *b = &d->blocks[i];
+    if (b->action != PITH_ACT_NONE) continue; /* front end decided */
+    pith_rule_hit best = {0, -1, NULL, NULL, 0};
+    for (size_t r = 0; r < ctx->nrules; r++) {
+      pith_rule_hit h;
+      if (!pith_rules_match(ctx->rules[r], b->text, b->len, b->chars, &scratch,
+                            &h))
+        continue;
+      if (best.action == PITH_ACT_NONE || h.action == PITH_ACT_KEEP ||
+          (h.action == PITH_ACT_CUT && best.action != PITH_ACT_KEEP))
+        best = h;
+    }
+    if (best.action == PITH_ACT_NONE) continue;
+    b->action = (uint8_t)best.action;
+    b->why = best.where;
+    if (best.action == PITH_ACT_CAPTURE && best.field >= 0) {
+      b->field = (uint8_t)best.field;
+      const char *v = best.value ? best.value : b->text;
+      size_t vl = best.value ? best.value_len : b->len;
+      while (vl > 0 && (*v == ' ' || *v == ':')) v++, vl--;
+      if (vl == 0)
+        b->pending = 1; /* "Origin:" - the value is on the next line */
+      else
+        pith_meta_capture(d, (pith_field)best.field, b->text, b->len, v, vl,
+                          ctx->reference_date);
+    }
+  }
+  pith_buf_free(&scratch);
+}
+
+static uint8_t context_free(const pith_doc *d, const pith_block *b,
+                            double lo, double hi, const char **why) {
+  if (b->action == PITH_ACT_KEEP) return *why = "rule:keep", PITH_CLS_GOOD;
+  if (b->action != PITH_ACT_NONE) return PITH_CLS_BAD;
+  if (d->is_html && link_density(b) > MAX_LINK_DENSITY)
+    return *why = "link density", PITH_CLS_BAD;
+  if (navigation_line(b)) return *why = "navigation separators", PITH_CLS_BAD;
+  double sd = stop_density(b);
+  if (b->chars < LENGTH_LOW) {
+    if (b->link_chars > 0) return *why = "short link", PITH_CLS_BAD;
+    /* A short sentence ("It also raised concerns about X.") closes many
+     * articles; jusText would lose it between good text and boilerplate. */
+    if (b->terminal && b->words >= 6 && sd >= lo && d->stop)
+      return *why = "short sentence", PITH_CLS_NEARGOOD;
+    return *why = "short", PITH_CLS_SHORT;
+  }
+  if (sd >= hi) {
+    if (b->chars > LENGTH_HIGH) return *why = "long, stop words", PITH_CLS_GOOD;
+    return *why = "medium, stop words", PITH_CLS_NEARGOOD;
+  }
+  if (sd >= lo) return *why = "stop words", PITH_CLS_NEARGOOD;
+  /* Long sentences with some function words are prose, not menus. */
+  if (b->words >= 12 && b->terminal && sd >= lo * 0.66)
+    return *why = "long sentence", PITH_CLS_NEARGOOD;
+  return *why = "few stop words", PITH_CLS_BAD;
+}
+
+/* Nearest block before/after i whose class is good or bad (skipping short
+ * and, unless with_near, neargood). Edges count as bad. */
+static uint8_t neighbour(const pith_doc *d, size_t i, int dir, int with_near) {
+  for (long j = (long)i + dir; j >= 0 && (size_t)j < d->n; j += dir) {
+    uint8_t c = d->blocks[j].cls;
+    if (c == PITH_CLS_GOOD || c == PITH_CLS_BAD) return c;
+    if (with_near && c == PITH_CLS_NEARGOOD) return c;
+  }
+  return PITH_CLS_BAD;
+}
+
+/* jusText's heading walk: is a good block reached within
+ * MAX_HEADING_DISTANCE characters after i? */
+static int good_follows(const pith_doc *d, size_t i) {
+  size_t dist = 0;
+  for (size_t j = i + 1; j < d->n && dist <= MAX_HEADING_DISTANCE; j++) {
+    if (d->blocks[j].cls == PITH_CLS_GOOD) return 1;
+    dist += d->blocks[j].chars;
+  }
+  return 0;
+}
+
+static int smooth(pith_doc *d) {
+  size_t n = d->n;
+  uint8_t *next = malloc(n ? n : 1);
+  if (!next) return PITH_ENOMEM;
+  /* Heading pre-pass. */
+  for (size_t i = 0; i < n; i++) {
+    pith_block *b = &d->blocks[i];
+    if (b->cls == PITH_CLS_SHORT && heading_shaped(b) && good_follows(d, i)) {
+      b->cls = PITH_CLS_NEARGOOD;
+      b->why = "heading before content";
+    }
+  }
+  /* Shorts. */
+  for (size_t i = 0; i < n; i++) {
+    pith_block *b = &d->blocks[i];
+    next[i] = b->cls;
+    if (b->cls != PITH_CLS_SHORT) continue;
+    uint8_t p = neighbour(d, i, -1, 0), q = neighbour(d, i, +1, 0);
+    if (p == PITH_CLS_GOOD && q == PITH_CLS_GOOD) next[i] = PITH_CLS_GOOD;
+    else if (p == PITH_CLS_BAD && q == PITH_CLS_BAD) next[i] = PITH_CLS_BAD;
+    else {
+      uint8_t bad_side = p == PITH_CLS_BAD ? neighbour(d, i, -1, 1)
+                                           : neighbour(d, i, +1, 1);
+      next[i] = bad_side == PITH_CLS_NEARGOOD ? PITH_CLS_GOOD : PITH_CLS_BAD;
+    }
+    b->why = next[i] == PITH_CLS_GOOD ? "short between content"
+                                      : "short beside boilerplate";
+  }
+  for (size_t i = 0; i < n; i++) d->blocks[i].cls = next[i];
+  /* Neargood. */
+  for (size_t i = 0; i < n; i++) {
+    pith_block *b = &d->blocks[i];
+    if (b->cls != PITH_CLS_NEARGOOD) continue;
+    uint8_t p = neighbour(d, i, -1, 0), q = neighbour(d, i, +1, 0);
+    int bad = p == PITH_CLS_BAD && q == PITH_CLS_BAD;
+    next[i] = bad ? PITH_CLS_BAD : PITH_CLS_GOOD;
+  }
+  for (size_t i = 0; i < n; i++) {
+    pith_block *b = &d->blocks[i];
+    if (b->cls == PITH_CLS_NEARGOOD) {
+      b->cls = next[i];
+      if (b->cls == PITH_CLS_BAD) b->why = "neargood beside boilerplate";
+    }
+  }
+  /* Heading post-pass. */
+  for (size_t i = 0; i < n; i++) {
+    pith_block *b = &d->blocks[i];
+    if (b->cls == PITH_CLS_BAD && b->cf != PITH_CLS_BAD && heading_shaped(b) &&
+        b->action == PITH_ACT_NONE && good_follows(d, i)) {
+      b->cls = PITH_CLS_GOOD;
+      b->why = "heading before content";
+    }
+  }
+  free(next);
+  return PITH_OK;
+}
+
+/* Runs of neargood blocks that together make a paragraph's worth of text
+ * are content (news paragraphs are often short). */
+static void promote_neargood_runs(pith_doc *d) {
+  size_t i = 0;
+  while (i < d->n) {
+    if (d->blocks[i].cls != PITH_CLS_NEARGOOD) {
+      i++;
+      continue;
+    }
+    size_t j = i, chars = 0, count = 0;
+    while (j < d->n && (d->blocks[j].cls == PITH_CLS_NEARGOOD ||
+                        d->blocks[j].cls == PITH_CLS_GOOD)) {
+      chars += d->blocks[j].chars;
+      count++;
+      j++;
+    }
+    if (count >= 2 && chars >= NEARGOOD_RUN_CHARS)
+      for (size_t k = i; k < j; k++)
+        if (d->blocks[k].cls == PITH_CLS_NEARGOOD) {
+          d->blocks[k].cls = PITH_CLS_GOOD;
+          d->blocks[k].why = "run of prose";
+        }
+    i = j;
+  }
+}
+
+/* After enough content, a tail marker drops itself and all that follows. */
+static void cut_tail(pith_doc *d) {
+  size_t words = 0;
+  for (size_t i = 0; i < d->n; i++) {
+    pith_block *b = &d->blocks[i];
+    if (b->action == PITH_ACT_CUT && words >= TAIL_MIN_WORDS) {
+      const char *why = b->why;
+      for (size_t j = i; j < d->n; j++) {
+        d->blocks[j].cls = PITH_CLS_BAD;
+        d->blocks[j].why = j == i ? why : "after tail marker";
+        if (d->blocks[j].action == PITH_ACT_KEEP)
+          d->blocks[j].action = PITH_ACT_NONE;
+      }
+      return;
+    }
+    if (b->cls == PITH_CLS_GOOD) words += b->words;
+  }
+}
+
+/* Keep the largest cluster of content and clusters of comparable size:
+ * teasers and comment snippets far from the article go. */
+static void article_core(pith_doc *d) {
+  size_t best = 0, n = d->n;
+  size_t *gid = malloc((n ? n : 1) * sizeof *gid);
+  size_t *gsize = malloc((n ? n : 1) * sizeof *gsize);
+  if (!gid || !gsize) {
+    free(gid);
+    free(gsize);
+    return; /* the core is a refinement; without memory, keep all */
+  }
+  size_t g = 0, last = 0;
+  int open = 0;
+  for (size_t i = 0; i < n; i++) {
+    gid[i] = (size_t)-1;
+    if (d->blocks[i].cls != PITH_CLS_GOOD) continue;
+    if (!open || i - last > CORE_GAP + 1) {
+      gsize[g++] = 0;
+      open = 1;
+    }
+    gid[i] = g - 1;
+    gsize[g - 1] += d->blocks[i].chars;
+    last = i;
+  }
+  for (size_t k = 0; k < g; k++)
+    if (gsize[k] > best) best = gsize[k];
+  for (size_t i = 0; i < n; i++) {
+    if (gid[i] == (size_t)-1) continue;
+    pith_block *b = &d->blocks[i];
+    if ((double)gsize[gid[i]] < CORE_MIN_SHARE * (double)best &&
+        b->action != PITH_ACT_KEEP) {
+      b->cls = PITH_CLS_BAD;
+      b->why = "outside the article core";
+    }
+  }
+  free(gid);
+  free(gsize);
+}
+
+int pith_classify(pith_doc *d, const pith_classify_ctx *ctx) {
+  if (d->n == 0) return PITH_OK;
+  apply_rules(d, ctx);
+  pith_meta_text(d, ctx->reference_date);
+  double lo = d->stop ? STOPWORDS_LOW : 0.0, hi = d->stop ? STOPWORDS_HIGH : 0.0;
+  for (size_t i = 0; i < d->n; i++) {
+    pith_block *b = &d->blocks[i];
+    const char *why = b->why;
+    b->cf = b->cls = context_free(d, b, lo, hi, &why);
+    if (!b->why || b->action == PITH_ACT_NONE) b->why = why;
+  }
+  promote_neargood_runs(d);
+  if (smooth(d) != PITH_OK) return PITH_ENOMEM;
+  for (size_t i = 0; i < d->n; i++)
+    if (d->blocks[i].action != PITH_ACT_NONE &&
+        d->blocks[i].action != PITH_ACT_KEEP)
+      d->blocks[i].cls = PITH_CLS_BAD;
+  cut_tail(d);
+  article_core(d);
+  pith_meta_dedup(d);
+  for (size_t i = 0; i < d->n; i++)
+    d->blocks[i].keep = d->blocks[i].cls == PITH_CLS_GOOD && !d->blocks[i].dup;
+  return d->failed ? PITH_ENOMEM : PITH_OK;
+}

@@ -1,2 +1,392 @@
-/* stub: to be written */
-typedef int pith_stub_meta;
+#include "meta.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "filters_builtin.h"
+
+/* ---- dates ------------------------------------------------------------ */
+
+/* Month number of a (lowercase ASCII or UTF-8) word from filters/months.txt,
+ * 0 when it is not a month name. The table is tiny; a scan is cheaper than
+ * building an index per options object. */
+static int month_number(const char *w, size_t n) {
+  if (n < 3 || n > 12) return 0;
+  const pith_builtin_file *f = pith_builtin_files;
+  while (f->name && strcmp(f->name, "months.txt") != 0) f++;
+  if (!f->name) return 0;
+  const char *p = f->data, *end = f->data + f->len;
+  while (p < end) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    const char *e = nl ? nl : end;
+    if (*p != '#') {
+      int num = atoi(p);
+      const char *q = p;
+      while (q < e && *q != ' ') q++;
+      while (q < e) {
+        while (q < e && *q == ' ') q++;
+        const char *s = q;
+        while (q < e && *q != ' ') q++;
+        if ((size_t)(q - s) == n && strncasecmp(s, w, n) == 0) return num;
+      }
+    }
+    p = nl ? nl + 1 : end;
+  }
+  return 0;
+}
+
+static int read_int(const char *s, size_t n, size_t *i, int maxdigits) {
+  int v = 0, k = 0;
+  while (*i < n && k < maxdigits && isdigit((unsigned char)s[*i])) {
+    v = v * 10 + (s[*i] - '0');
+    (*i)++;
+    k++;
+  }
+  return k ? v : -1;
+}
+
+static int valid_ymd(int y, int m, int d) {
+  return y >= 1900 && y <= 2100 && m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+/* ISO 8601 at s[i]: YYYY-MM-DD with optional THH:MM[:SS][Z|±HH:MM]. */
+static int parse_iso(const char *s, size_t n, size_t i, char out[40],
+                     size_t *end) {
+  size_t j = i;
+  int y = read_int(s, n, &j, 4);
+  if (y < 0 || j - i != 4 || j >= n || (s[j] != '-' && s[j] != '/')) return 0;
+  char sep = s[j++];
+  int m = read_int(s, n, &j, 2);
+  if (m < 0 || j >= n || s[j] != sep) return 0;
+  j++;
+  int d = read_int(s, n, &j, 2);
+  if (!valid_ymd(y, m, d)) return 0;
+  if (j < n && isdigit((unsigned char)s[j])) return 0;
+  int len = snprintf(out, 40, "%04d-%02d-%02d", y, m, d);
+  if (j < n && (s[j] == 'T' || s[j] == ' ') && j + 5 < n + 0 &&
+      isdigit((unsigned char)s[j + 1])) {
+    size_t k = j + 1;
+    int hh = read_int(s, n, &k, 2), mm = -1, ss = 0;
+    if (k < n && s[k] == ':') {
+      k++;
+      mm = read_int(s, n, &k, 2);
+      if (k < n && s[k] == ':') {
+        k++;
+        ss = read_int(s, n, &k, 2);
+        if (k < n && s[k] == '.') {
+          k++;
+          while (k < n && isdigit((unsigned char)s[k])) k++;
+        }
+      }
+    }
+    if (hh >= 0 && hh < 24 && mm >= 0 && mm < 60 && ss >= 0 && ss < 61) {
+      len += snprintf(out + len, (size_t)(40 - len), "T%02d:%02d:%02d", hh, mm, ss);
+      if (k < n && s[k] == 'Z') {
+        snprintf(out + len, (size_t)(40 - len), "Z");
+        k++;
+      } else if (k + 5 < n + 1 && (s[k] == '+' || s[k] == '-') &&
+                 isdigit((unsigned char)s[k + 1])) {
+        size_t z = k + 1;
+        int zh = read_int(s, n, &z, 2), zm = 0;
+        if (z < n && s[z] == ':') z++;
+        if (z < n && isdigit((unsigned char)s[z])) zm = read_int(s, n, &z, 2);
+        if (zh >= 0 && zh < 15 && zm >= 0 && zm < 60) {
+          snprintf(out + len, (size_t)(40 - len), "%c%02d:%02d", s[k], zh, zm);
+          k = z;
+        }
+      }
+      j = k;
+    }
+  }
+  *end = j;
+  return 1;
+}
+
+static int is_word_char(unsigned char c) { return isalpha(c) || c >= 0x80; }
+
+/* "November 18, 2019", "Nov. 18 2019", "18 November 2019", "18. März 2019"
+ * starting with the word at s[i]. */
+static int parse_named(const char *s, size_t n, size_t i, char out[40],
+                       size_t *end) {
+  size_t j = i;
+  int day = -1, year = -1, mon = 0;
+  if (isdigit((unsigned char)s[j])) { /* day first */
+    day = read_int(s, n, &j, 2);
+    if (j < n && s[j] == '.') j++;
+    while (j < n && s[j] == ' ') j++;
+    if (j + 2 < n && strncmp(s + j, "de ", 3) == 0) j += 3; /* 5 de mayo */
+    size_t w = j;
+    while (j < n && is_word_char((unsigned char)s[j])) j++;
+    mon = month_number(s + w, j - w);
+    if (!mon) return 0;
+    if (j < n && s[j] == '.') j++;
+    while (j < n && (s[j] == ' ' || s[j] == ',')) j++;
+    if (j + 2 < n && strncmp(s + j, "de ", 3) == 0) j += 3;
+    year = read_int(s, n, &j, 4);
+  } else {
+    size_t w = j;
+    while (j < n && is_word_char((unsigned char)s[j])) j++;
+    mon = month_number(s + w, j - w);
+    if (!mon) return 0;
+    if (j < n && s[j] == '.') j++;
+    while (j < n && s[j] == ' ') j++;
+    day = read_int(s, n, &j, 2);
+    if (j + 1 < n && (strncmp(s + j, "st", 2) == 0 || strncmp(s + j, "nd", 2) == 0 ||
+                      strncmp(s + j, "rd", 2) == 0 || strncmp(s + j, "th", 2) == 0))
+      j += 2;
+    while (j < n && (s[j] == ' ' || s[j] == ',')) j++;
+    year = read_int(s, n, &j, 4);
+  }
+  if (!valid_ymd(year, mon, day)) return 0;
+  snprintf(out, 40, "%04d-%02d-%02d", year, mon, day);
+  *end = j;
+  return 1;
+}
+
+/* "3 days ago" against a reference date. */
+static int parse_relative(const char *s, size_t n, size_t i, const char *ref,
+                          char out[40], size_t *end) {
+  static const struct { const char *unit; int days; } units[] = {
+      {"second", 0}, {"minute", 0}, {"hour", 0}, {"day", 1},
+      {"week", 7},   {"month", 30}, {"year", 365}};
+  size_t j = i;
+  int k = read_int(s, n, &j, 4);
+  if (k < 0) return 0;
+  while (j < n && s[j] == ' ') j++;
+  for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
+    size_t ul = strlen(units[u].unit);
+    if (j + ul > n || strncasecmp(s + j, units[u].unit, ul) != 0) continue;
+    size_t e = j + ul;
+    if (e < n && s[e] == 's') e++;
+    while (e < n && s[e] == ' ') e++;
+    if (e + 3 > n || strncasecmp(s + e, "ago", 3) != 0) return 0;
+    int y, m, d;
+    if (!ref || sscanf(ref, "%d-%d-%d", &y, &m, &d) != 3) return 0;
+    struct tm tm = {0};
+    tm.tm_year = y - 1900;
+    tm.tm_mon = m - 1;
+    tm.tm_mday = d - k * units[u].days;
+    tm.tm_hour = 12;
+    time_t t = timegm(&tm);
+    struct tm r;
+    if (!gmtime_r(&t, &r)) return 0;
+    snprintf(out, 40, "%04d-%02d-%02d", r.tm_year + 1900, r.tm_mon + 1, r.tm_mday);
+    *end = e + 3;
+    return 1;
+  }
+  return 0;
+}
+
+int pith_meta_parse_date(const char *s, size_t n, const char *ref_date,
+                         char out[40], size_t *span) {
+  for (size_t i = 0; i < n; i++) {
+    if (i > 0 && (isalnum((unsigned char)s[i - 1]) || (unsigned char)s[i - 1] >= 0x80))
+      continue; /* dates start at a word boundary */
+    size_t end = 0;
+    unsigned char c = (unsigned char)s[i];
+    if (isdigit(c)) {
+      if (parse_iso(s, n, i, out, &end) || parse_named(s, n, i, out, &end) ||
+          parse_relative(s, n, i, ref_date, out, &end)) {
+        if (span) *span = end - i;
+        return 1;
+      }
+    } else if (isalpha(c)) {
+      if (parse_named(s, n, i, out, &end)) {
+        if (span) *span = end - i;
+        return 1;
+      }
+    }
+  }
+  return 0;
+}
+
+/* ---- captures ---------------------------------------------------------- */
+
+static int starts_ci(const char *s, size_t n, const char *p) {
+  size_t k = strlen(p);
+  return n >= k && strncasecmp(s, p, k) == 0;
+}
+
+/* Author values: drop a leading "By"/"Written by", a trailing credit
+ * phrase ("contributed to this report"), and anything after a separator. */
+static void clean_author(const char **s, size_t *n) {
+  static const char *const prefixes[] = {"written by ", "words by ", "by ",
+                                         "von ", "par ", "por ", "di ", "door "};
+  static const char *const cuts[] = {" contributed", " reported", " reports",
+                                     " | ",         " - ",       ", ",
+                                     " on ",        " published", " updated"};
+  for (size_t k = 0; k < sizeof prefixes / sizeof *prefixes; k++)
+    if (starts_ci(*s, *n, prefixes[k])) {
+      *s += strlen(prefixes[k]);
+      *n -= strlen(prefixes[k]);
+    }
+  for (size_t k = 0; k < sizeof cuts / sizeof *cuts; k++) {
+    size_t cl = strlen(cuts[k]);
+    for (size_t i = 0; i + cl <= *n; i++)
+      if (strncasecmp(*s + i, cuts[k], cl) == 0) {
+        *n = i;
+        break;
+      }
+  }
+  while (*n > 0 && ((*s)[*n - 1] == '.' || (*s)[*n - 1] == ' ')) (*n)--;
+}
+
+void pith_meta_capture(pith_doc *d, pith_field f, const char *t, size_t n,
+                       const char *value, size_t vlen, const char *ref_date) {
+  if (!value) {
+    value = t;
+    vlen = n;
+  }
+  while (vlen > 0 && (*value == ' ' || *value == ':')) value++, vlen--;
+  while (vlen > 0 && (value[vlen - 1] == ' ' || value[vlen - 1] == ':')) vlen--;
+  if (f == PITH_FIELD_DATE) {
+    char iso[40];
+    if (pith_meta_parse_date(value, vlen, ref_date, iso, NULL))
+      pith_doc_set_field(d, f, iso, strlen(iso));
+    return;
+  }
+  if (f == PITH_FIELD_AUTHOR) clean_author(&value, &vlen);
+  if (vlen == 0 || vlen > 100) {
+    if (vlen == 0 && d->n > 0 && t >= d->blocks[d->n - 1].text) {
+      /* unreachable: captures run over existing blocks */
+    }
+    return;
+  }
+  pith_doc_set_field(d, f, value, vlen);
+}
+
+/* ---- titles ------------------------------------------------------------ */
+
+/* "Headline | Site", "Headline - Site": the headline part. */
+static size_t strip_site_suffix(const char *s, size_t n) {
+  static const char *const seps[] = {" | ", " - ", " – ", " — ", " :: ", " » "};
+  size_t cut = n;
+  for (size_t k = 0; k < sizeof seps / sizeof *seps; k++) {
+    size_t sl = strlen(seps[k]);
+    for (size_t i = n; i-- > 0;) {
+      if (i + sl <= n && memcmp(s + i, seps[k], sl) == 0) {
+        /* the suffix is the site when it is shorter than the headline */
+        if (n - (i + sl) < i && i < cut) cut = i;
+        break;
+      }
+    }
+  }
+  return cut;
+}
+
+static int title_shaped(const pith_block *b) {
+  if (b->chars < 10 || b->chars > 250 || b->words < 2) return 0;
+  char last = b->text[b->len - 1];
+  return last != '.' && last != ',' && last != ';';
+}
+
+/* The first line a dump is usually the <title>: take it when it is title
+ * shaped, or when a later line repeats its headline part. */
+static void find_title(pith_doc *d) {
+  size_t i0 = 0;
+  while (i0 < d->n && i0 < 5 && d->blocks[i0].action != PITH_ACT_NONE) i0++;
+  if (i0 >= d->n || i0 >= 5) return;
+  pith_block *first = &d->blocks[i0];
+  size_t limit = d->n < 400 ? d->n : 400;
+  for (size_t j = i0 + 1; j < limit; j++) {
+    pith_block *b = &d->blocks[j];
+    if (b->len < 12 || b->len > first->len) continue;
+    if (strncasecmp(first->text, b->text, b->len) == 0 && title_shaped(b)) {
+      if (d->fields[PITH_FIELD_TITLE] == NULL)
+        pith_doc_set_field(d, PITH_FIELD_TITLE, b->text, b->len);
+      first->action = PITH_ACT_DROP;
+      first->why = "title";
+      return;
+    }
+  }
+  if (!title_shaped(first) || first->terminal) return;
+  if (d->fields[PITH_FIELD_TITLE] == NULL)
+    pith_doc_set_field(d, PITH_FIELD_TITLE, first->text,
+                       strip_site_suffix(first->text, first->len));
+  first->action = PITH_ACT_DROP;
+  first->why = "title";
+}
+
+/* A short line that is mostly a date ("Reuters November 18, 2019 11:03 PM",
+ * "Published: 12 March 2024") is a dateline. */
+static void find_datelines(pith_doc *d, const char *ref_date) {
+  size_t limit = d->n / 2 + 5;
+  if (limit > d->n) limit = d->n;
+  for (size_t i = 0; i < limit; i++) {
+    pith_block *b = &d->blocks[i];
+    if (b->action != PITH_ACT_NONE || b->chars > 60 || b->words > 10) continue;
+    char iso[40];
+    size_t span = 0;
+    if (!pith_meta_parse_date(b->text, b->len, ref_date, iso, &span)) continue;
+    if (span * 2 < b->len && b->words > 6) continue;
+    pith_doc_set_field(d, PITH_FIELD_DATE, iso, strlen(iso));
+    b->action = PITH_ACT_DROP;
+    b->why = "dateline";
+  }
+}
+
+void pith_meta_text(pith_doc *d, const char *ref_date) {
+  for (size_t i = 0; i < d->n; i++) {
+    pith_block *b = &d->blocks[i];
+    if (b->action != PITH_ACT_CAPTURE || !b->pending) continue;
+    /* "Origin:" then "publisher logo" then "Firstpost": the value is the
+     * next short line that no rule dropped. */
+    for (size_t j = i + 1; j < d->n && j <= i + 3; j++) {
+      pith_block *v = &d->blocks[j];
+      if (v->action != PITH_ACT_NONE) continue;
+      if (v->chars <= 60 && v->words <= 6) {
+        pith_meta_capture(d, (pith_field)b->field, v->text, v->len, NULL, 0,
+                          ref_date);
+        v->action = PITH_ACT_DROP;
+        v->why = "captured value";
+      }
+      break;
+    }
+  }
+  if (!d->is_html) find_title(d);
+  find_datelines(d, ref_date);
+}
+
+/* ---- repetition -------------------------------------------------------- */
+
+/* Key for comparing lines: lowercase letters and digits only. */
+static uint64_t line_key(const char *s, size_t n) {
+  uint64_t h = 1469598103934665603ull;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x80 && !isalnum(c)) continue;
+    h = (h ^ (uint64_t)tolower(c)) * 1099511628211ull;
+  }
+  return h;
+}
+
+void pith_meta_dedup(pith_doc *d) {
+  size_t cap = 64;
+  while (cap < d->n * 2) cap *= 2;
+  uint64_t *set = calloc(cap, sizeof *set);
+  if (!set) return;
+  const char *title = d->fields[PITH_FIELD_TITLE];
+  uint64_t tkey = title ? line_key(title, strlen(title)) : 0;
+  for (size_t i = 0; i < d->n; i++) {
+    pith_block *b = &d->blocks[i];
+    if (b->cls != PITH_CLS_GOOD) continue;
+    uint64_t k = line_key(b->text, b->len) | 1; /* 0 marks empty slots */
+    if (title && (k == (tkey | 1))) {
+      b->dup = 1;
+      b->why = "repeats the title";
+      continue;
+    }
+    size_t h = (size_t)(k & (cap - 1));
+    while (set[h] && set[h] != k) h = (h + 1) & (cap - 1);
+    if (set[h] == k) {
+      b->dup = 1;
+      b->why = "repeats an earlier block";
+      continue;
+    }
+    set[h] = k;
+  }
+  free(set);
+}

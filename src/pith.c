@@ -1,2 +1,330 @@
-/* stub: to be written */
-typedef int pith_stub_pith;
+/* The public API: options, the cleaning pipeline, results. */
+#include <errno.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "classify.h"
+#include "decode.h"
+#include "doc.h"
+#include "filters_builtin.h"
+#include "html.h"
+#include "normalize.h"
+#include "options.h"
+#include "result.h"
+#include "text.h"
+
+/* A document larger than this is refused with an error record instead of
+ * risking the process (gumbo keeps several copies of a page). */
+#define PITH_MAX_DOCUMENT ((size_t)256 << 20)
+
+int pith_version(void) { return PITH_VERSION; }
+const char *pith_version_string(void) { return PITH_VERSION_STRING; }
+
+const char *pith_strerror(int status) {
+  switch (status) {
+  case PITH_OK: return "success";
+  case PITH_ENOMEM: return "out of memory";
+  case PITH_EENCODING: return "unknown character encoding";
+  case PITH_ELIMIT: return "document exceeds a size or depth limit";
+  case PITH_EINVAL: return "invalid argument";
+  case PITH_ERULES: return "malformed filter rule";
+  case PITH_EIO: return "input/output error";
+  case PITH_EFORMAT: return "malformed record";
+  default: return "unknown error";
+  }
+}
+
+/* ---- options ----------------------------------------------------------- */
+
+static int load_builtin_rules(pith_options *o) {
+  char err[256];
+  for (const pith_builtin_file *f = pith_builtin_files; f->name; f++) {
+    size_t n = strlen(f->name);
+    if (n < 6 || strcmp(f->name + n - 6, ".rules") != 0) continue;
+    if (pith_rules_parse(o->builtin_rules, f->name, f->data, f->len, err,
+                         sizeof err) != PITH_OK)
+      return PITH_ERULES; /* a build-time bug; tests catch it */
+  }
+  return PITH_OK;
+}
+
+pith_options *pith_options_new(void) {
+  pith_options *o = calloc(1, sizeof *o);
+  if (!o) return NULL;
+  o->flags = PITH_OPTS_DEFAULT;
+  o->builtin_rules = pith_rules_new();
+  o->user_rules = pith_rules_new();
+  o->stops = pith_stopsets_new();
+  if (!o->builtin_rules || !o->user_rules || !o->stops ||
+      load_builtin_rules(o) != PITH_OK) {
+    pith_options_free(o);
+    return NULL;
+  }
+  return o;
+}
+
+void pith_options_free(pith_options *o) {
+  if (!o) return;
+  pith_rules_free(o->builtin_rules);
+  pith_rules_free(o->user_rules);
+  pith_stopsets_free(o->stops);
+  free(o->charset);
+  free(o->reference_date);
+  free(o);
+}
+
+void pith_options_set_flags(pith_options *o, unsigned flags) { o->flags = flags; }
+unsigned pith_options_flags(const pith_options *o) { return o->flags; }
+
+int pith_options_set_charset(pith_options *o, const char *name) {
+  free(o->charset);
+  o->charset = NULL;
+  if (!name) return PITH_OK;
+  const char *canon = pith_charset_canonical(name, strlen(name));
+  iconv_t cd = iconv_open("UTF-8", canon ? canon : name);
+  if (cd == (iconv_t)-1) return PITH_EENCODING;
+  iconv_close(cd);
+  o->charset = strdup(canon ? canon : name);
+  return o->charset ? PITH_OK : PITH_ENOMEM;
+}
+
+int pith_options_set_reference_date(pith_options *o, const char *iso) {
+  free(o->reference_date);
+  o->reference_date = NULL;
+  if (!iso) return PITH_OK;
+  int y, m, d;
+  if (sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 ||
+      d > 31)
+    return PITH_EINVAL;
+  o->reference_date = strdup(iso);
+  return o->reference_date ? PITH_OK : PITH_ENOMEM;
+}
+
+int pith_options_add_filters(pith_options *o, const char *name,
+                             const char *text, size_t len, char *err,
+                             size_t errlen) {
+  return pith_rules_parse(o->user_rules, name, text, len, err, errlen);
+}
+
+int pith_options_add_filters_file(pith_options *o, const char *path, char *err,
+                                  size_t errlen) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    if (err) snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    return PITH_EIO;
+  }
+  pith_buf b = PITH_BUF_INIT;
+  char chunk[65536];
+  size_t k;
+  while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) pith_buf_put(&b, chunk, k);
+  int rerr = ferror(f);
+  fclose(f);
+  int rc;
+  if (rerr) {
+    if (err) snprintf(err, errlen, "%s: read error", path);
+    rc = PITH_EIO;
+  } else if (b.failed) {
+    rc = PITH_ENOMEM;
+  } else {
+    rc = pith_options_add_filters(o, path, b.data ? b.data : "", b.len, err,
+                                  errlen);
+  }
+  pith_buf_free(&b);
+  return rc;
+}
+
+/* ---- results ----------------------------------------------------------- */
+
+static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
+
+pith_result *pith_result_new_error(int status, const char *source,
+                                   const char *message) {
+  pith_result *r = calloc(1, sizeof *r);
+  if (!r) return NULL;
+  r->status = status ? status : PITH_EINVAL;
+  r->error = strdup(message ? message : pith_strerror(status));
+  r->text = calloc(1, 1);
+  r->fields[PITH_FIELD_SOURCE] = dup_or_null(source);
+  return r;
+}
+
+void pith_result_free(pith_result *r) {
+  if (!r) return;
+  free(r->error);
+  free(r->text);
+  free(r->blocks);
+  for (int i = 0; i < PITH_FIELD_COUNT_; i++) free(r->fields[i]);
+  free(r->explain);
+  free(r);
+}
+
+int pith_result_status(const pith_result *r) { return r ? r->status : PITH_ENOMEM; }
+const char *pith_result_error(const pith_result *r) { return r ? r->error : NULL; }
+
+const char *pith_result_text(const pith_result *r, size_t *len) {
+  if (len) *len = r && r->text ? r->text_len : 0;
+  return r && r->text ? r->text : "";
+}
+
+const char *pith_result_field(const pith_result *r, pith_field f) {
+  if (!r || (int)f < 0 || f >= PITH_FIELD_COUNT_) return NULL;
+  return r->fields[f];
+}
+
+const char *pith_field_name(pith_field f) {
+  static const char *const names[PITH_FIELD_COUNT_] = {
+      "title", "author", "date",    "site",   "url",
+      "description", "lang", "charset", "source", "image"};
+  return (int)f >= 0 && f < PITH_FIELD_COUNT_ ? names[f] : NULL;
+}
+
+size_t pith_result_words(const pith_result *r) { return r ? r->words : 0; }
+const char *pith_result_explain(const pith_result *r) { return r ? r->explain : NULL; }
+void pith_free(void *p) { free(p); }
+
+/* ---- the pipeline ------------------------------------------------------ */
+
+static size_t count_words(const char *s, size_t n) {
+  size_t w = 0;
+  int in = 0;
+  for (size_t i = 0; i < n; i++) {
+    int sp = s[i] == ' ' || s[i] == '\n';
+    if (!sp && !in) w++;
+    in = !sp;
+  }
+  return w;
+}
+
+static void build_explain(const pith_doc *d, pith_buf *ex) {
+  for (size_t i = 0; i < d->n; i++) {
+    const pith_block *b = &d->blocks[i];
+    pith_buf_puts(ex, b->keep ? "KEEP\t" : "DROP\t");
+    pith_buf_puts(ex, b->why ? b->why : "-");
+    pith_buf_putc(ex, '\t');
+    for (size_t k = 0; k < b->len; k++)
+      pith_buf_putc(ex, b->text[k] == '\n' || b->text[k] == '\t' ? ' ' : b->text[k]);
+    pith_buf_putc(ex, '\n');
+  }
+}
+
+static int collect(pith_result *r, const pith_doc *d, unsigned flags) {
+  pith_buf t = PITH_BUF_INIT;
+  size_t kept = 0;
+  for (size_t i = 0; i < d->n; i++) kept += d->blocks[i].keep;
+  r->blocks = calloc(kept ? kept : 1, sizeof *r->blocks);
+  if (!r->blocks) return PITH_ENOMEM;
+  for (size_t i = 0; i < d->n; i++) {
+    const pith_block *b = &d->blocks[i];
+    if (!b->keep) continue;
+    if (t.len) pith_buf_puts(&t, "\n\n");
+    pith_out_block *o = &r->blocks[r->nblocks++];
+    o->off = t.len;
+    o->len = b->len;
+    o->kind = b->kind;
+    o->heading = b->heading;
+    pith_buf_put(&t, b->text, b->len);
+  }
+  if (t.len) pith_buf_putc(&t, '\n');
+  r->text = pith_buf_detach(&t, &r->text_len);
+  if (!r->text) return PITH_ENOMEM;
+  r->words = count_words(r->text, r->text_len);
+  for (int f = 0; f < PITH_FIELD_COUNT_; f++)
+    if (d->fields[f] && !r->fields[f] && !(r->fields[f] = strdup(d->fields[f])))
+      return PITH_ENOMEM;
+  if (flags & PITH_OPT_EXPLAIN) {
+    pith_buf ex = PITH_BUF_INIT;
+    build_explain(d, &ex);
+    if (ex.failed) return PITH_ENOMEM;
+    r->explain = pith_buf_detach(&ex, &r->explain_len);
+  }
+  return PITH_OK;
+}
+
+static int run_front_end(pith_doc *d, const pith_options *o, pith_kind kind,
+                         const char *utf8, size_t len) {
+  if (kind == PITH_KIND_HTML) {
+    d->is_html = 1;
+    return pith_html_blocks(d, utf8, len);
+  }
+  pith_buf norm = PITH_BUF_INIT;
+  int rc = pith_normalize(utf8, len, o->flags, &norm);
+  if (rc == PITH_OK)
+    rc = pith_text_blocks(d, norm.data ? norm.data : "", norm.len);
+  pith_buf_free(&norm);
+  return rc;
+}
+
+static int clean_into(pith_result *r, const pith_options *o, const pith_input *in) {
+  if (in->len > PITH_MAX_DOCUMENT) return PITH_ELIMIT;
+  pith_kind kind = in->kind;
+  if (kind == PITH_KIND_AUTO)
+    kind = pith_html_sniff(in->bytes, in->len) ? PITH_KIND_HTML : PITH_KIND_TEXT;
+  pith_buf utf8 = PITH_BUF_INIT;
+  char charset[64] = "";
+  pith_decode_opts dopts = {o->charset, in->charset, kind == PITH_KIND_HTML};
+  int rc = pith_decode(in->bytes ? in->bytes : "", in->len, &dopts, &utf8,
+                       charset, sizeof charset);
+  pith_doc d;
+  pith_doc_init(&d, o);
+  if (rc == PITH_OK)
+    rc = run_front_end(&d, o, kind, utf8.data ? utf8.data : "", utf8.len);
+  pith_buf_free(&utf8);
+  if (rc == PITH_OK) {
+    pith_classify_language(&d, o->stops);
+    if (o->flags & PITH_OPT_STRIP) {
+      const pith_rules *sets[2];
+      size_t k = 0;
+      if (o->flags & PITH_OPT_DEFAULT_FILTERS) sets[k++] = o->builtin_rules;
+      if (pith_rules_count(o->user_rules)) sets[k++] = o->user_rules;
+      pith_classify_ctx ctx = {sets, k, o->stops, o->reference_date};
+      rc = pith_classify(&d, &ctx);
+    } else {
+      for (size_t i = 0; i < d.n; i++) {
+        d.blocks[i].keep = 1;
+        d.blocks[i].why = "--no-strip";
+      }
+    }
+  }
+  if (rc == PITH_OK) {
+    pith_doc_set_field(&d, PITH_FIELD_URL, in->url, in->url ? strlen(in->url) : 0);
+    pith_doc_set_field(&d, PITH_FIELD_DATE, in->date, in->date ? strlen(in->date) : 0);
+    pith_doc_set_field(&d, PITH_FIELD_CHARSET, charset, strlen(charset));
+    pith_doc_set_field(&d, PITH_FIELD_SOURCE, in->source,
+                       in->source ? strlen(in->source) : 0);
+    rc = d.failed ? PITH_ENOMEM : collect(r, &d, o->flags);
+  }
+  pith_doc_free(&d);
+  return rc;
+}
+
+pith_result *pith_clean_input(const pith_options *o, const pith_input *in) {
+  if (!o || !in || (in->len && !in->bytes) || in->abi_version != 0)
+    return pith_result_new_error(PITH_EINVAL, in ? in->source : NULL,
+                                 "invalid arguments to pith_clean");
+  pith_result *r = calloc(1, sizeof *r);
+  if (!r) return NULL;
+  r->flags = o->flags;
+  int rc = clean_into(r, o, in);
+  if (rc != PITH_OK) {
+    const char *src = in->source;
+    pith_result_free(r);
+    char msg[300];
+    if (rc == PITH_ELIMIT)
+      snprintf(msg, sizeof msg,
+               "document of %zu bytes exceeds the %zu MB limit; split it or "
+               "skip it", in->len, PITH_MAX_DOCUMENT >> 20);
+    else
+      snprintf(msg, sizeof msg, "%s", pith_strerror(rc));
+    return pith_result_new_error(rc, src, msg);
+  }
+  r->status = PITH_OK;
+  return r;
+}
+
+pith_result *pith_clean(const pith_options *o, const char *bytes, size_t len,
+                        pith_kind hint) {
+  pith_input in = {0, bytes, len, hint, NULL, NULL, NULL, NULL};
+  return pith_clean_input(o, &in);
+}

@@ -1,4 +1,4 @@
-/* Filter rules: parsing filters/*.rules and matching blocks against them.
+/* Filter rules: parsing the rule files of filters/ and matching blocks.
  * The grammar is documented in filters/README.md. A rule set is immutable
  * after parsing and safe to share between threads. */
 #ifndef PITH_RULES_H

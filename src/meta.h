@@ -1,0 +1,32 @@
+/* Metadata from text: captured bylines/dates/sites, title detection,
+ * date parsing, repetition. Shared by both front ends. */
+#ifndef PITH_META_H
+#define PITH_META_H
+
+#include <stddef.h>
+
+#include "doc.h"
+
+/* A rule captured `value` (inside block text t) for field f: clean it
+ * ("By Jane Doe" -> "Jane Doe", dates -> ISO 8601) and set the field if
+ * still unset. An empty value marks the block pending: the value is the
+ * next short line ("Origin:" / "Firstpost"). */
+void pith_meta_capture(pith_doc *d, pith_field f, const char *t, size_t n,
+                       const char *value, size_t vlen, const char *ref_date);
+
+/* Text-level metadata after rules: pending captures, the title (first
+ * title-shaped line, or a line repeated as a prefix of the first line),
+ * datelines. Drops the blocks it consumes. */
+void pith_meta_text(pith_doc *d, const char *ref_date);
+
+/* Mark blocks repeating the title or an earlier content block (dup = 1). */
+void pith_meta_dedup(pith_doc *d);
+
+/* Find a full calendar date in s; write "YYYY-MM-DD" (or with time
+ * "YYYY-MM-DDTHH:MM:SS" and zone when given as ISO) into out. Relative
+ * dates ("3 days ago") resolve only with ref_date ("YYYY-MM-DD").
+ * Returns 1 when found. `span` (may be NULL) receives the matched bytes. */
+int pith_meta_parse_date(const char *s, size_t n, const char *ref_date,
+                         char out[40], size_t *span);
+
+#endif
