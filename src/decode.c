@@ -1,2 +1,518 @@
-/* stub: to be written */
-typedef int pith_stub_decode;
+/* Charset sniffing and conversion to UTF-8.
+ *
+ * Order (SPEC "Charset"): forced > BOM > transport > <meta> prescan >
+ * <?xml encoding?> > strict UTF-8 > uchardet > windows-1252. Labels go
+ * through the WHATWG label table (filters/encodings.tsv -> encodings.inc).
+ * windows-1252 and x-user-defined are decoded here (fast, and glibc's CP1252
+ * rejects the five bytes browsers map to U+0081...); everything else goes
+ * through iconv. Undecodable bytes become U+FFFD and decoding goes on: a
+ * document is never dropped for its bytes. */
+#include "decode.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pith.h"
+#include "pith_config.h"
+
+#if PITH_HAVE_UCHARDET
+#include <uchardet/uchardet.h>
+#endif
+
+typedef enum pith_enc_kind {
+  PITH_ENC_UTF8,
+  PITH_ENC_SB, /* single-byte legacy */
+  PITH_ENC_MB, /* multi-byte legacy (CJK) */
+  PITH_ENC_UTF16,
+  PITH_ENC_REPLACEMENT,
+  PITH_ENC_USER
+} pith_enc_kind;
+
+typedef struct pith_encoding {
+  const char *name;  /* canonical WHATWG name, lowercase */
+  const char *iconv; /* glibc converter name ("" when decoded here) */
+  pith_enc_kind kind;
+} pith_encoding;
+
+typedef struct pith_label {
+  const char *label;
+  int enc; /* index into PITH_ENCODINGS */
+} pith_label;
+
+#include "cp1252.inc"
+#include "encodings.inc"
+
+/* The HTML Standard's prescan looks at this many bytes. */
+#define PRESCAN_MAX 1024
+/* Longer strings are no label (the longest WHATWG label has 19 bytes). */
+#define LABEL_MAX 64
+/* uchardet is slow and gains nothing from more text than this. */
+#define DETECT_MAX (64 * 1024)
+
+static const pith_encoding *enc_by_name(const char *name) {
+  for (size_t i = 0; i < sizeof PITH_ENCODINGS / sizeof PITH_ENCODINGS[0]; i++)
+    if (strcmp(PITH_ENCODINGS[i].name, name) == 0) return &PITH_ENCODINGS[i];
+  return NULL;
+}
+
+/* ---------------------------------------------------------------- UTF-8 */
+
+/* Length of the well-formed sequence at s (n > 0 bytes left), or 0 with
+ * *bad set to the length of its maximal ill-formed subpart (WHATWG: one
+ * U+FFFD per subpart, so "\xE2\x82" is one U+FFFD, "\xC0\xAF" two). */
+static size_t utf8_seq(const unsigned char *s, size_t n, size_t *bad) {
+  unsigned char b0 = s[0];
+  if (b0 < 0x80) return 1;
+  if (b0 < 0xC2 || b0 > 0xF4) {
+    *bad = 1;
+    return 0;
+  }
+  size_t need = b0 < 0xE0 ? 2 : b0 < 0xF0 ? 3 : 4;
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (b0 == 0xE0) lo = 0xA0;      /* overlong */
+  else if (b0 == 0xED) hi = 0x9F; /* surrogates */
+  else if (b0 == 0xF0) lo = 0x90; /* overlong */
+  else if (b0 == 0xF4) hi = 0x8F; /* > U+10FFFF */
+  for (size_t k = 1; k < need; k++) {
+    if (k >= n || s[k] < lo || s[k] > hi) {
+      *bad = k;
+      return 0;
+    }
+    lo = 0x80;
+    hi = 0xBF;
+  }
+  return need;
+}
+
+#define HIGH_BITS 0x8080808080808080ull
+
+/* Skip ASCII eight bytes at a time; returns the first non-ASCII offset. */
+static size_t skip_ascii(const unsigned char *s, size_t i, size_t len) {
+  while (i + 8 <= len) {
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    if (w & HIGH_BITS) break;
+    i += 8;
+  }
+  while (i < len && s[i] < 0x80) i++;
+  return i;
+}
+
+int pith_utf8_valid(const char *str, size_t len) {
+  const unsigned char *s = (const unsigned char *)str;
+  size_t i = 0, bad;
+  while ((i = skip_ascii(s, i, len)) < len) {
+    size_t n = utf8_seq(s + i, len - i, &bad);
+    if (!n) return 0;
+    i += n;
+  }
+  return 1;
+}
+
+size_t pith_utf8_sanitize(const char *str, size_t len, pith_buf *out) {
+  const unsigned char *s = (const unsigned char *)str;
+  size_t i = 0, copied = 0, count = 0, bad;
+  if (pith_buf_reserve(out, len) != 0) return 0;
+  while ((i = skip_ascii(s, i, len)) < len) {
+    size_t n = utf8_seq(s + i, len - i, &bad);
+    if (n) {
+      i += n;
+      continue;
+    }
+    pith_buf_put(out, str + copied, i - copied);
+    pith_buf_put(out, "\xEF\xBF\xBD", 3);
+    count++;
+    i += bad;
+    copied = i;
+  }
+  pith_buf_put(out, str + copied, len - copied);
+  return count;
+}
+
+static int has_non_ascii(const char *s, size_t len) {
+  return skip_ascii((const unsigned char *)s, 0, len) < len;
+}
+
+/* --------------------------------------------------------------- labels */
+
+static int is_space(unsigned char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+}
+
+static int cmp_label(const void *key, const void *elem) {
+  return strcmp(key, ((const pith_label *)elem)->label);
+}
+
+static const pith_encoding *lookup(const char *label, size_t len) {
+  while (len && is_space((unsigned char)*label)) label++, len--;
+  while (len && is_space((unsigned char)label[len - 1])) len--;
+  if (len == 0 || len >= LABEL_MAX) return NULL;
+  char low[LABEL_MAX];
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)label[i];
+    low[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  }
+  low[len] = '\0';
+  const pith_label *l =
+      bsearch(low, PITH_LABELS, sizeof PITH_LABELS / sizeof PITH_LABELS[0],
+              sizeof PITH_LABELS[0], cmp_label);
+  return l ? &PITH_ENCODINGS[l->enc] : NULL;
+}
+
+const char *pith_charset_canonical(const char *label, size_t len) {
+  const pith_encoding *e = label ? lookup(label, len) : NULL;
+  return e ? e->name : NULL;
+}
+
+/* ------------------------------------------------- HTML prescan (WHATWG) */
+
+typedef struct scan {
+  const char *s;
+  size_t pos, end;
+} scan;
+
+typedef struct attr {
+  char name[32], value[LABEL_MAX + 64];
+  size_t nlen, vlen;
+} attr;
+
+static void attr_add(char *dst, size_t *n, size_t cap, unsigned char c) {
+  if (c >= 'A' && c <= 'Z') c += 32;
+  if (*n + 1 < cap) dst[(*n)++] = (char)c;
+  dst[*n] = '\0';
+}
+
+/* "Get an attribute" from the HTML Standard's prescan. 0: none left. */
+static int get_attr(scan *sc, attr *a) {
+  const char *s = sc->s;
+  a->nlen = a->vlen = 0;
+  a->name[0] = a->value[0] = '\0';
+  while (sc->pos < sc->end && (is_space((unsigned char)s[sc->pos]) || s[sc->pos] == '/'))
+    sc->pos++;
+  if (sc->pos >= sc->end || s[sc->pos] == '>') return 0;
+  for (;;) { /* name */
+    if (sc->pos >= sc->end) return 0;
+    unsigned char c = (unsigned char)s[sc->pos];
+    if (c == '=' && a->nlen) break;
+    if (is_space(c)) {
+      while (sc->pos < sc->end && is_space((unsigned char)s[sc->pos])) sc->pos++;
+      if (sc->pos >= sc->end || s[sc->pos] != '=') return 1;
+      break;
+    }
+    if (c == '/' || c == '>') return 1;
+    attr_add(a->name, &a->nlen, sizeof a->name, c);
+    sc->pos++;
+  }
+  sc->pos++; /* '=' */
+  while (sc->pos < sc->end && is_space((unsigned char)s[sc->pos])) sc->pos++;
+  if (sc->pos >= sc->end) return 0;
+  unsigned char q = (unsigned char)s[sc->pos];
+  if (q == '"' || q == '\'') {
+    for (sc->pos++; sc->pos < sc->end; sc->pos++) {
+      if ((unsigned char)s[sc->pos] == q) {
+        sc->pos++;
+        return 1;
+      }
+      attr_add(a->value, &a->vlen, sizeof a->value, (unsigned char)s[sc->pos]);
+    }
+    return 0;
+  }
+  if (q == '>') return 1;
+  for (; sc->pos < sc->end; sc->pos++) {
+    unsigned char c = (unsigned char)s[sc->pos];
+    if (is_space(c) || c == '>') return 1;
+    attr_add(a->value, &a->vlen, sizeof a->value, c);
+  }
+  return 0;
+}
+
+/* "Extract a character encoding from a meta element" (content=...). */
+static const pith_encoding *charset_from_content(const char *v, size_t n) {
+  size_t i = 0;
+  for (;;) {
+    const char *hit = NULL;
+    for (; i + 7 <= n; i++)
+      if (memcmp(v + i, "charset", 7) == 0) { /* value is lowercased */
+        hit = v + i;
+        break;
+      }
+    if (!hit) return NULL;
+    i += 7;
+    while (i < n && is_space((unsigned char)v[i])) i++;
+    if (i >= n || v[i] != '=') continue;
+    i++;
+    while (i < n && is_space((unsigned char)v[i])) i++;
+    if (i >= n) return NULL;
+    if (v[i] == '"' || v[i] == '\'') {
+      const char *close = memchr(v + i + 1, v[i], n - i - 1);
+      return close ? lookup(v + i + 1, (size_t)(close - v - i - 1)) : NULL;
+    }
+    size_t j = i;
+    while (j < n && !is_space((unsigned char)v[j]) && v[j] != ';') j++;
+    return lookup(v + i, j - i);
+  }
+}
+
+/* Attributes of one <meta>; NULL when it declares no usable charset. */
+static const pith_encoding *scan_meta(scan *sc) {
+  attr a;
+  int got_pragma = 0, need_pragma = -1; /* -1: null */
+  int seen_he = 0, seen_content = 0, seen_charset = 0;
+  const pith_encoding *cs = NULL;
+  while (get_attr(sc, &a)) {
+    if (strcmp(a.name, "http-equiv") == 0) {
+      if (seen_he++) continue;
+      if (strcmp(a.value, "content-type") == 0) got_pragma = 1;
+    } else if (strcmp(a.name, "content") == 0) {
+      if (seen_content++ || cs) continue;
+      const pith_encoding *e = charset_from_content(a.value, a.vlen);
+      if (e) {
+        cs = e;
+        need_pragma = 1;
+      }
+    } else if (strcmp(a.name, "charset") == 0) {
+      if (seen_charset++) continue;
+      cs = lookup(a.value, a.vlen);
+      need_pragma = 0;
+    }
+  }
+  if (need_pragma == -1 || (need_pragma == 1 && !got_pragma) || !cs) return NULL;
+  if (cs->kind == PITH_ENC_UTF16) return enc_by_name("utf-8");
+  if (cs->kind == PITH_ENC_USER) return enc_by_name("windows-1252");
+  return cs;
+}
+
+static int at_ci(const scan *sc, const char *lit) {
+  size_t n = strlen(lit);
+  if (sc->end - sc->pos < n) return 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)sc->s[sc->pos + i];
+    if (c >= 'A' && c <= 'Z') c += 32;
+    if (c != (unsigned char)lit[i]) return 0;
+  }
+  return 1;
+}
+
+static int is_alpha(unsigned char c) { return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
+
+static void skip_to_gt(scan *sc) {
+  const char *gt = memchr(sc->s + sc->pos, '>', sc->end - sc->pos);
+  sc->pos = gt ? (size_t)(gt - sc->s) : sc->end;
+}
+
+static const pith_encoding *prescan(const char *s, size_t len) {
+  scan sc = {s, 0, len < PRESCAN_MAX ? len : PRESCAN_MAX};
+  attr a;
+  for (; sc.pos < sc.end; sc.pos++) {
+    if (s[sc.pos] != '<') continue;
+    if (at_ci(&sc, "<!--")) {
+      size_t i = sc.pos + 2; /* "<!-->" closes itself */
+      while (i + 3 <= sc.end && memcmp(s + i, "-->", 3) != 0) i++;
+      if (i + 3 > sc.end) return NULL;
+      sc.pos = i + 2;
+    } else if (at_ci(&sc, "<meta") && sc.pos + 5 < sc.end &&
+               (is_space((unsigned char)s[sc.pos + 5]) || s[sc.pos + 5] == '/')) {
+      sc.pos += 5;
+      const pith_encoding *e = scan_meta(&sc);
+      if (e) return e;
+      if (sc.pos < sc.end && s[sc.pos] != '>') skip_to_gt(&sc);
+    } else if ((sc.pos + 1 < sc.end && is_alpha((unsigned char)s[sc.pos + 1])) ||
+               (sc.pos + 2 < sc.end && s[sc.pos + 1] == '/' &&
+                is_alpha((unsigned char)s[sc.pos + 2]))) {
+      while (sc.pos < sc.end && !is_space((unsigned char)s[sc.pos]) && s[sc.pos] != '>')
+        sc.pos++;
+      while (get_attr(&sc, &a)) {
+      }
+    } else if (at_ci(&sc, "<!") || at_ci(&sc, "</") || at_ci(&sc, "<?")) {
+      skip_to_gt(&sc);
+    }
+  }
+  return NULL;
+}
+
+/* <?xml version="1.0" encoding="..."?> at the very start. */
+static const pith_encoding *xml_decl(const char *s, size_t len) {
+  if (len < 6 || memcmp(s, "<?xml", 5) != 0 || !is_space((unsigned char)s[5])) return NULL;
+  size_t end = len < PRESCAN_MAX ? len : PRESCAN_MAX, i = 5;
+  for (; i + 8 <= end && !(s[i] == '?' && s[i + 1] == '>'); i++) {
+    if (memcmp(s + i, "encoding", 8) != 0) continue;
+    i += 8;
+    while (i < end && is_space((unsigned char)s[i])) i++;
+    if (i >= end || s[i] != '=') return NULL;
+    i++;
+    while (i < end && is_space((unsigned char)s[i])) i++;
+    if (i >= end || (s[i] != '"' && s[i] != '\'')) return NULL;
+    const char *close = memchr(s + i + 1, s[i], end - i - 1);
+    if (!close) return NULL;
+    const pith_encoding *e = lookup(s + i + 1, (size_t)(close - s - i - 1));
+    if (e && e->kind == PITH_ENC_UTF16) e = enc_by_name("utf-8");
+    return e;
+  }
+  return NULL;
+}
+
+/* ----------------------------------------------------------- converters */
+
+static void decode_cp1252(const unsigned char *s, size_t len, pith_buf *out) {
+  if (pith_buf_reserve(out, len * 3) != 0) return;
+  size_t i = 0;
+  while (i < len) {
+    size_t j = skip_ascii(s, i, len);
+    pith_buf_put(out, s + i, j - i);
+    for (i = j; i < len && s[i] >= 0x80; i++)
+      pith_buf_put_utf8(out, s[i] < 0xA0 ? PITH_CP1252_HIGH[s[i] - 0x80] : s[i]);
+  }
+}
+
+static void decode_user_defined(const unsigned char *s, size_t len, pith_buf *out) {
+  for (size_t i = 0; i < len; i++)
+    pith_buf_put_utf8(out, s[i] < 0x80 ? s[i] : 0xF780u + s[i] - 0x80);
+}
+
+static int decode_iconv(const char *name, const char *in, size_t len, pith_buf *out) {
+  iconv_t cd = iconv_open("UTF-8", name);
+  if (cd == (iconv_t)-1) return PITH_EENCODING;
+  char *ip = (char *)in;
+  size_t ileft = len;
+  int flushed = 0;
+  while (!out->failed) {
+    if (pith_buf_reserve(out, ileft * 2 + 64) != 0) break;
+    char *op = out->data + out->len;
+    size_t oleft = out->cap - out->len - 1, r;
+    if (ileft) r = iconv(cd, &ip, &ileft, &op, &oleft);
+    else r = iconv(cd, NULL, NULL, &op, &oleft); /* flush shift state */
+    int err = errno;
+    out->len = (size_t)(op - out->data);
+    out->data[out->len] = '\0';
+    if (r != (size_t)-1) {
+      if (ileft == 0 && flushed++) break;
+      continue;
+    }
+    if (err == E2BIG) continue;
+    pith_buf_put(out, "\xEF\xBF\xBD", 3);
+    if (err == EILSEQ && ileft) {
+      ip++;
+      ileft--;
+    } else {
+      ileft = 0; /* EINVAL: truncated sequence at the end */
+    }
+  }
+  iconv_close(cd);
+  return out->failed ? PITH_ENOMEM : PITH_OK;
+}
+
+static int convert(const pith_encoding *e, const char *raw, const char *s,
+                   size_t len, pith_buf *out) {
+  if (!e) return decode_iconv(raw, s, len, out);
+  switch (e->kind) {
+  case PITH_ENC_UTF8: pith_utf8_sanitize(s, len, out); break;
+  case PITH_ENC_REPLACEMENT:
+    if (len) pith_buf_put(out, "\xEF\xBF\xBD", 3);
+    break;
+  case PITH_ENC_USER: decode_user_defined((const unsigned char *)s, len, out); break;
+  default:
+    if (strcmp(e->name, "windows-1252") == 0)
+      decode_cp1252((const unsigned char *)s, len, out);
+    else
+      return decode_iconv(e->iconv, s, len, out);
+  }
+  return out->failed ? PITH_ENOMEM : PITH_OK;
+}
+
+/* --------------------------------------------------------------- sniff */
+
+static int iconv_knows(const char *name) {
+  iconv_t cd = iconv_open("UTF-8", name);
+  if (cd == (iconv_t)-1) return 0;
+  iconv_close(cd);
+  return 1;
+}
+
+/* uchardet's guess, mapped through the label table; NULL if none. *raw gets
+ * an iconv name that the WHATWG table does not know (e.g. "IBM855"). */
+static const pith_encoding *detect(const char *s, size_t len, char *raw, size_t rawlen) {
+#if PITH_HAVE_UCHARDET
+  uchardet_t ud = uchardet_new();
+  if (!ud) return NULL;
+  const pith_encoding *e = NULL;
+  if (uchardet_handle_data(ud, s, len < DETECT_MAX ? len : DETECT_MAX) == 0) {
+    uchardet_data_end(ud);
+    const char *name = uchardet_get_charset(ud);
+    if (name && *name && strcmp(name, "ASCII") != 0) {
+      e = lookup(name, strlen(name));
+      if (!e && strlen(name) < rawlen && iconv_knows(name)) snprintf(raw, rawlen, "%s", name);
+    }
+  }
+  uchardet_delete(ud);
+  return e;
+#else
+  (void)s, (void)len, (void)raw, (void)rawlen;
+  return NULL;
+#endif
+}
+
+/* A page labelled with a legacy charset whose bytes are strictly valid,
+ * non-ASCII UTF-8 is UTF-8 (servers and templates say "iso-8859-1" by
+ * default; random legacy text is almost never valid UTF-8). Labels are only
+ * tentative in the HTML Standard, so we let the bytes win here instead of
+ * leaving the mess to the mojibake stage. */
+static const pith_encoding *unmislabel(const pith_encoding *e, const char *s, size_t len) {
+  if (e && e->kind == PITH_ENC_SB && has_non_ascii(s, len) && pith_utf8_valid(s, len))
+    return enc_by_name("utf-8");
+  return e;
+}
+
+static const pith_encoding *bom(const char *s, size_t len, size_t *skip) {
+  const unsigned char *u = (const unsigned char *)s;
+  if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
+    *skip = 3;
+    return enc_by_name("utf-8");
+  }
+  if (len >= 2 && ((u[0] == 0xFE && u[1] == 0xFF) || (u[0] == 0xFF && u[1] == 0xFE))) {
+    *skip = 2;
+    return enc_by_name(u[0] == 0xFE ? "utf-16be" : "utf-16le");
+  }
+  return NULL;
+}
+
+/* Tentative label from the transport layer or the document itself. Labels
+ * meaning "replacement" are ignored: pith never drops a document. */
+static const pith_encoding *declared(const char *s, size_t len, const pith_decode_opts *o) {
+  const pith_encoding *e = NULL;
+  if (o && o->transport) e = lookup(o->transport, strlen(o->transport));
+  if (!e && o && o->html) e = prescan(s, len);
+  if (!e && o && o->html) e = xml_decl(s, len);
+  if (e && e->kind == PITH_ENC_REPLACEMENT) e = NULL;
+  return unmislabel(e, s, len);
+}
+
+int pith_decode(const char *bytes, size_t len, const pith_decode_opts *o,
+                pith_buf *out, char *charset, size_t charset_len) {
+  const pith_encoding *e = NULL;
+  char raw[LABEL_MAX] = "";
+  size_t skip = 0;
+  if (!bytes) len = 0;
+  if (o && o->forced) {
+    e = lookup(o->forced, strlen(o->forced));
+    if (e && e->kind == PITH_ENC_UTF8 && bom(bytes, len, &skip) != e) skip = 0;
+    if (!e) {
+      if (strlen(o->forced) >= sizeof raw || !iconv_knows(o->forced)) return PITH_EENCODING;
+      snprintf(raw, sizeof raw, "%s", o->forced);
+    }
+  } else if ((e = bom(bytes, len, &skip)) == NULL &&
+             (e = declared(bytes, len, o)) == NULL) {
+    if (pith_utf8_valid(bytes, len)) e = enc_by_name("utf-8");
+    else if ((e = detect(bytes, len, raw, sizeof raw)) == NULL && !raw[0])
+      e = enc_by_name("windows-1252");
+  }
+  if (charset && charset_len) {
+    snprintf(charset, charset_len, "%s", e ? e->name : raw);
+    for (char *c = charset; *c; c++)
+      if (*c >= 'A' && *c <= 'Z') *c = (char)(*c + 32);
+  }
+  return convert(e, raw, bytes + skip, len - skip, out);
+}
