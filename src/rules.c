@@ -1,2 +1,856 @@
-/* stub: to be written */
-typedef int pith_stub_rules;
+/* Filter rules: parse filters/NAME.rules (grammar in filters/README.md) and
+ * match block texts against them.
+ *
+ * Matching must cost well under a microsecond per short block with a few
+ * hundred rules, so no rule is tried blindly:
+ *  - the block is case-folded once into the caller's scratch buffer, and not
+ *    at all when it is longer than every rule can reach (long article lines
+ *    are the bulk of the bytes);
+ *  - exact rules live in a hash table of folded patterns;
+ *  - every other rule has an "anchor", a literal that must occur at the
+ *    start (prefix, glob with a leading literal), at the end (suffix, glob
+ *    with a trailing literal) or anywhere (contains, other globs), and sits
+ *    in a bucket keyed by the anchor's first two bytes (last two for
+ *    suffixes); contains-anchors are found by one scan over the block's byte
+ *    pairs through a 64 Kbit presence bitmap;
+ *  - only regexes and literal-free globs are tried on every short block.
+ */
+#include "rules.h"
+
+#include <limits.h>
+#include <regex.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "doc.h"
+#include "textfold.h"
+
+enum { K_EXACT, K_PREFIX, K_SUFFIX, K_CONTAINS, K_GLOB, K_REGEX };
+enum { A_NONE, A_PREFIX, A_SUFFIX, A_CONTAINS };
+
+/* Glob program opcodes; every other byte is a literal. */
+enum { G_STAR = 1, G_DIGITS = 2, G_ONE = 3 };
+
+#define NO_CAP UINT32_MAX
+#define DEFAULT_CAP 100u
+#define MAX_CAP 1000000u
+#define NBUCKET 512u
+#define MAX_EXPANSIONS 256u
+#define MAX_PATTERN 4096u
+
+typedef struct rule {
+  char *pat;       /* folded pattern or glob program, NUL-terminated */
+  regex_t *re;     /* K_REGEX */
+  const char *where;
+  uint32_t plen;
+  uint32_t maxlen; /* code points; NO_CAP = unlimited */
+  uint32_t order;  /* source rule number, in file order over all parses */
+  uint32_t aoff, alen; /* anchor literal inside pat */
+  uint32_t koff;       /* contains: offset of the key byte pair in the anchor */
+  int32_t next;    /* next rule in the same bucket, -1 = end */
+  uint8_t action, kind, anchor, owns_where;
+  int8_t field;
+} rule;
+
+typedef struct exact_slot {
+  uint32_t hash;
+  uint32_t idx; /* rule index + 1; 0 = empty */
+} exact_slot;
+
+struct pith_rules {
+  rule *v;
+  size_t n, cap;
+  size_t nsrc; /* rules as written (a braced glob counts once) */
+  exact_slot *ex;
+  size_t excap, exn;
+  uint32_t exact_chars; /* longest exact pattern, in code points */
+  uint32_t maxcap[4];   /* per anchor kind: longest cap (0 = no rule) */
+  int32_t pre[NBUCKET], suf[NBUCKET], con[NBUCKET], con1, none;
+  uint8_t pairs[65536 / 8]; /* contains-anchors' first byte pairs */
+};
+
+/* ---- folding ---------------------------------------------------------- */
+
+/* Fold text into out (cleared first). ASCII bytes are lowered inline;
+ * other characters go through utf8proc's case folding. When `ascii_only`
+ * is set, ASCII is kept as is (regex patterns: REG_ICASE handles ASCII and
+ * bracket class names must keep their case). */
+static void fold_into(pith_buf *out, const char *s, size_t n, int ascii_only) {
+  pith_buf_clear(out);
+  /* Invariant: capacity covers the rest of the input as ASCII, so the
+   * ASCII loop needs no bounds checks; a folded character may grow to 16
+   * bytes, hence the reserve before each one. */
+  if (pith_buf_reserve(out, n + 16) < 0) return;
+  const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+  size_t i = 0;
+  while (i < n) {
+    char *d = out->data + out->len;
+    size_t i0 = i;
+    /* Eight ASCII bytes at a time: set 0x20 on bytes in 'A'..'Z'. */
+    for (; i + 8 <= n; i += 8) {
+      uint64_t x;
+      memcpy(&x, s + i, 8);
+      if (x & high) break;
+      if (!ascii_only) {
+        uint64_t ge_a = x + ones * (0x80 - 'A'), gt_z = x + ones * (0x7F - 'Z');
+        x |= ((ge_a & ~gt_z) & high) >> 2;
+      }
+      memcpy(d + (i - i0), &x, 8);
+    }
+    for (; i < n && (unsigned char)s[i] < 0x80; i++) {
+      unsigned char c = (unsigned char)s[i];
+      d[i - i0] = (char)(!ascii_only && c >= 'A' && c <= 'Z' ? c | 0x20 : c);
+    }
+    out->len += i - i0;
+    if (i >= n) break;
+    int32_t cp;
+    size_t k = pith_u8_next(s + i, n - i, &cp);
+    if (pith_buf_reserve(out, n - i + 16) < 0) return;
+    if (cp < 0) out->data[out->len++] = s[i];
+    else out->len += pith_fold_cp(cp, out->data + out->len);
+    i += k;
+  }
+  out->data[out->len] = '\0';
+}
+
+static size_t count_chars(const char *s, size_t n) {
+  size_t c = 0;
+  for (size_t i = 0; i < n; i++) c += ((unsigned char)s[i] & 0xC0) != 0x80;
+  return c;
+}
+
+static uint32_t hash_bytes(const char *s, size_t n) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+  return h;
+}
+
+static uint32_t bucket_of(unsigned a, unsigned b) {
+  return (((a << 8) | b) * 2654435761u) >> 23; /* 9 bits: NBUCKET */
+}
+
+/* ---- rule set --------------------------------------------------------- */
+
+pith_rules *pith_rules_new(void) {
+  pith_rules *r = calloc(1, sizeof *r);
+  if (!r) return NULL;
+  for (size_t i = 0; i < NBUCKET; i++) r->pre[i] = r->suf[i] = r->con[i] = -1;
+  r->con1 = r->none = -1;
+  return r;
+}
+
+void pith_rules_free(pith_rules *r) {
+  if (!r) return;
+  for (size_t i = 0; i < r->n; i++) {
+    free(r->v[i].pat);
+    if (r->v[i].re) {
+      regfree(r->v[i].re);
+      free(r->v[i].re);
+    }
+    if (r->v[i].owns_where) free((char *)r->v[i].where);
+  }
+  free(r->v);
+  free(r->ex);
+  free(r);
+}
+
+size_t pith_rules_count(const pith_rules *r) { return r ? r->nsrc : 0; }
+
+static int exact_grow(pith_rules *r) {
+  size_t cap = r->excap ? r->excap * 2 : 64;
+  exact_slot *t = calloc(cap, sizeof *t);
+  if (!t) return -1;
+  for (size_t i = 0; i < r->excap; i++) {
+    if (!r->ex[i].idx) continue;
+    size_t j = r->ex[i].hash & (cap - 1);
+    while (t[j].idx) j = (j + 1) & (cap - 1);
+    t[j] = r->ex[i];
+  }
+  free(r->ex);
+  r->ex = t;
+  r->excap = cap;
+  return 0;
+}
+
+/* Rarity of a byte in web text: spaces and frequent letters are poor keys
+ * for a contains-anchor (a pair like " s" occurs in every block). */
+static unsigned rarity(unsigned char c) {
+  static const char common[] = " etaoinsrhldcumfpgwybvkxjqz";
+  const char *q = c ? strchr(common, c) : NULL;
+  if (q) return (unsigned)(q - common);
+  return c >= 0x80 ? 15 : 20; /* digits, punctuation, UTF-8 bytes */
+}
+
+/* Offset of the rarest byte pair of an anchor literal. */
+static uint32_t rare_pair(const unsigned char *a, size_t n) {
+  uint32_t best = 0;
+  unsigned score = 0;
+  for (size_t i = 0; i + 1 < n; i++) {
+    unsigned v = rarity(a[i]) + rarity(a[i + 1]);
+    if (v > score) score = v, best = (uint32_t)i;
+  }
+  return best;
+}
+
+/* Link rule `i` into the index. */
+static int index_rule(pith_rules *r, size_t i) {
+  rule *u = &r->v[i];
+  if (u->kind == K_EXACT) {
+    if ((r->exn + 1) * 2 > r->excap && exact_grow(r) < 0) return -1;
+    uint32_t h = hash_bytes(u->pat, u->plen);
+    size_t j = h & (r->excap - 1);
+    while (r->ex[j].idx) j = (j + 1) & (r->excap - 1);
+    r->ex[j].hash = h;
+    r->ex[j].idx = (uint32_t)i + 1;
+    r->exn++;
+    uint32_t c = (uint32_t)count_chars(u->pat, u->plen);
+    if (c > r->exact_chars) r->exact_chars = c;
+    return 0;
+  }
+  if (u->maxlen > r->maxcap[u->anchor]) r->maxcap[u->anchor] = u->maxlen;
+  const unsigned char *a = (const unsigned char *)u->pat + u->aoff;
+  int32_t *head;
+  switch (u->anchor) {
+  case A_PREFIX:
+    head = &r->pre[u->alen >= 2 ? bucket_of(a[0], a[1]) : bucket_of(a[0], 0x100)];
+    break;
+  case A_SUFFIX: {
+    const unsigned char *e = a + u->alen;
+    head = &r->suf[u->alen >= 2 ? bucket_of(e[-2], e[-1]) : bucket_of(e[-1], 0x100)];
+    break;
+  }
+  case A_CONTAINS:
+    if (u->alen >= 2) {
+      u->koff = rare_pair(a, u->alen);
+      unsigned key = (unsigned)a[u->koff] << 8 | a[u->koff + 1];
+      r->pairs[key >> 3] |= (uint8_t)(1u << (key & 7));
+      head = &r->con[bucket_of(key >> 8, key & 0xFF)];
+    } else {
+      head = &r->con1;
+    }
+    break;
+  default:
+    head = &r->none;
+  }
+  u->next = *head;
+  *head = (int32_t)i;
+  return 0;
+}
+
+/* ---- parsing ---------------------------------------------------------- */
+
+static const char *const field_names[] = {"title", "author", "date", "site",
+                                          "url", "description", "lang"};
+static const int field_ids[] = {PITH_FIELD_TITLE, PITH_FIELD_AUTHOR,
+                                PITH_FIELD_DATE, PITH_FIELD_SITE,
+                                PITH_FIELD_URL, PITH_FIELD_DESCRIPTION,
+                                PITH_FIELD_LANG};
+
+typedef struct parsed {
+  int action, field, kind;
+  uint32_t maxlen;
+  const char *pat;
+  size_t plen;
+} parsed;
+
+static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+static int word_is(const char *w, size_t n, const char *lit) {
+  return strlen(lit) == n && memcmp(w, lit, n) == 0;
+}
+
+/* Parse ACTION. Returns NULL or an error reason. */
+static const char *parse_action(const char *w, size_t n, parsed *p) {
+  p->field = -1;
+  if (word_is(w, n, "drop")) p->action = PITH_ACT_DROP;
+  else if (word_is(w, n, "cut")) p->action = PITH_ACT_CUT;
+  else if (word_is(w, n, "keep")) p->action = PITH_ACT_KEEP;
+  else if (n > 8 && memcmp(w, "capture=", 8) == 0) {
+    p->action = PITH_ACT_CAPTURE;
+    for (size_t i = 0; i < sizeof field_names / sizeof *field_names; i++)
+      if (word_is(w + 8, n - 8, field_names[i])) p->field = field_ids[i];
+    if (p->field < 0)
+      return "unknown capture field, use capture=title|author|date|site|url|"
+             "description|lang";
+  } else {
+    return "unknown action, use drop, cut, keep or capture=FIELD";
+  }
+  return NULL;
+}
+
+/* Parse MATCH[:MAXLEN]. */
+static const char *parse_match(const char *w, size_t n, parsed *p) {
+  static const char *const kinds[] = {"exact", "prefix", "suffix",
+                                      "contains", "glob", "regex"};
+  const char *colon = memchr(w, ':', n);
+  size_t kn = colon ? (size_t)(colon - w) : n;
+  p->kind = -1;
+  for (int i = 0; i < 6; i++)
+    if (word_is(w, kn, kinds[i])) p->kind = i;
+  if (p->kind < 0)
+    return "unknown match kind, use exact, prefix, suffix, contains, glob or "
+           "regex";
+  p->maxlen = p->kind == K_EXACT ? NO_CAP : DEFAULT_CAP;
+  if (!colon) return NULL;
+  const char *m = colon + 1;
+  size_t mn = n - kn - 1;
+  if (mn == 1 && m[0] == '*') {
+    p->maxlen = NO_CAP;
+    return NULL;
+  }
+  uint32_t v = 0;
+  for (size_t i = 0; i < mn; i++) {
+    if (m[i] < '0' || m[i] > '9' || v > MAX_CAP)
+      return "bad MAXLEN, write a number of characters (1-1000000) or * "
+             "after the colon";
+    v = v * 10 + (uint32_t)(m[i] - '0');
+  }
+  if (mn == 0 || v == 0 || v > MAX_CAP)
+    return "bad MAXLEN, write a number of characters (1-1000000) or * after "
+           "the colon";
+  p->maxlen = v;
+  return NULL;
+}
+
+/* Split one line into action, match and pattern. Returns NULL on success,
+ * else the reason. */
+static const char *parse_line(const char *s, size_t n, parsed *p) {
+  size_t i = 0, a0, a1, m0, m1;
+  while (i < n && is_space(s[i])) i++;
+  a0 = i;
+  while (i < n && !is_space(s[i])) i++;
+  a1 = i;
+  while (i < n && is_space(s[i])) i++;
+  m0 = i;
+  while (i < n && !is_space(s[i])) i++;
+  m1 = i;
+  while (i < n && is_space(s[i])) i++;
+  while (n > i && is_space(s[n - 1])) n--;
+  const char *e = parse_action(s + a0, a1 - a0, p);
+  if (e) return e;
+  if (m1 == m0)
+    return "missing match kind and pattern, write ACTION MATCH PATTERN";
+  if ((e = parse_match(s + m0, m1 - m0, p))) return e;
+  if (i >= n) return "empty pattern, write the text to match after the match kind";
+  if (n - i > MAX_PATTERN) return "pattern too long, keep it under 4096 bytes";
+  p->pat = s + i;
+  p->plen = n - i;
+  return NULL;
+}
+
+/* Expand {a,b} alternatives of a (folded) glob into `out` (a list of
+ * NUL-separated strings). Nested braces and backslash escapes allowed. */
+typedef struct strlist {
+  pith_buf b;
+  size_t n;
+} strlist;
+
+static const char *find_close(const char *s, const char *end) {
+  int depth = 0;
+  for (const char *q = s; q < end; q++) {
+    if (*q == '\\' && q + 1 < end) q++;
+    else if (*q == '{') depth++;
+    else if (*q == '}' && --depth == 0) return q;
+  }
+  return NULL;
+}
+
+static const char *expand(const char *pre, size_t pn, const char *s,
+                          size_t n, strlist *out) {
+  const char *end = s + n, *open = NULL;
+  for (const char *q = s; q < end; q++) {
+    if (*q == '\\' && q + 1 < end) q++;
+    else if (*q == '}') return "unbalanced braces, escape a literal } as \\}";
+    else if (*q == '{') {
+      open = q;
+      break;
+    }
+  }
+  if (!open) {
+    if (++out->n > MAX_EXPANSIONS)
+      return "too many {,} alternatives (over 256), split the rule";
+    pith_buf_put(&out->b, pre, pn);
+    pith_buf_put(&out->b, s, n);
+    pith_buf_putc(&out->b, '\0');
+    return NULL;
+  }
+  const char *close = find_close(open, end);
+  if (!close) return "unbalanced braces, close every { with } or escape it";
+  pith_buf head = PITH_BUF_INIT;
+  const char *alt = open + 1, *err = NULL;
+  int depth = 0;
+  for (const char *q = open + 1; q <= close && !err; q++) {
+    if (q < close && *q == '\\' && q + 1 < close) {
+      q++;
+      continue;
+    }
+    if (q < close && *q == '{') depth++;
+    else if (q < close && *q == '}') depth--;
+    else if (q == close || (*q == ',' && depth == 0)) {
+      /* prefix + this alternative, then the rest still to expand */
+      pith_buf_clear(&head);
+      pith_buf_put(&head, pre, pn);
+      pith_buf_put(&head, s, (size_t)(open - s));
+      pith_buf_put(&head, alt, (size_t)(q - alt));
+      pith_buf_put(&head, close + 1, (size_t)(end - close - 1));
+      if (head.failed) err = "out of memory";
+      else err = expand("", 0, head.data ? head.data : "", head.len, out);
+      alt = q + 1;
+    }
+  }
+  pith_buf_free(&head);
+  return err;
+}
+
+/* Compile one expanded glob into a program. */
+static const char *compile_glob(const char *s, size_t n, pith_buf *prog) {
+  pith_buf_clear(prog);
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i];
+    if ((unsigned char)c < 0x20 && c != '\t')
+      return "control character in pattern, remove it";
+    if (c == '\\' && i + 1 < n) pith_buf_putc(prog, s[++i]);
+    else if (c == '*') {
+      if (!prog->len || prog->data[prog->len - 1] != G_STAR)
+        pith_buf_putc(prog, G_STAR);
+    } else if (c == '#') pith_buf_putc(prog, G_DIGITS);
+    else if (c == '?') pith_buf_putc(prog, G_ONE);
+    else pith_buf_putc(prog, c);
+  }
+  return prog->failed ? "out of memory" : NULL;
+}
+
+/* Choose the anchor of a rule: the literal a block must contain. */
+static void choose_anchor(rule *u) {
+  u->aoff = 0;
+  u->alen = u->plen;
+  switch (u->kind) {
+  case K_PREFIX: u->anchor = A_PREFIX; return;
+  case K_SUFFIX: u->anchor = A_SUFFIX; return;
+  case K_CONTAINS: u->anchor = A_CONTAINS; return;
+  case K_REGEX: u->anchor = A_NONE; return;
+  default: break;
+  }
+  const unsigned char *p = (const unsigned char *)u->pat;
+  size_t n = u->plen, lead = 0, trail = 0, best = 0, boff = 0;
+  while (lead < n && p[lead] > G_ONE) lead++;
+  while (trail < n && p[n - 1 - trail] > G_ONE) trail++;
+  for (size_t i = 0; i < n;) {
+    size_t j = i;
+    while (j < n && p[j] > G_ONE) j++;
+    if (j - i > best) best = j - i, boff = i;
+    i = j + 1;
+  }
+  if (lead >= 2 || (lead && lead >= best)) {
+    u->anchor = A_PREFIX, u->alen = (uint32_t)lead;
+  } else if (trail >= 2 || (trail && trail >= best)) {
+    u->anchor = A_SUFFIX, u->aoff = (uint32_t)(n - trail), u->alen = (uint32_t)trail;
+  } else if (best >= 2) {
+    u->anchor = A_CONTAINS, u->aoff = (uint32_t)boff, u->alen = (uint32_t)best;
+  } else {
+    u->anchor = A_NONE, u->alen = 0;
+  }
+}
+
+/* Rewrite \d, \s, \w into POSIX classes for regcomp. */
+static void rewrite_regex(const char *s, size_t n, pith_buf *out) {
+  pith_buf_clear(out);
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == '\\' && i + 1 < n) {
+      char c = s[i + 1];
+      const char *cls = c == 'd' ? "[0-9]" : c == 's' ? "[[:space:]]"
+                      : c == 'w' ? "[[:alnum:]_]" : NULL;
+      if (cls) pith_buf_puts(out, cls);
+      else pith_buf_put(out, s + i, 2);
+      i++;
+    } else {
+      pith_buf_putc(out, s[i]);
+    }
+  }
+}
+
+static int push_rule(pith_rules *r, const rule *u) {
+  if (r->n == r->cap) {
+    size_t cap = r->cap ? r->cap * 2 : 64;
+    rule *v = realloc(r->v, cap * sizeof *v);
+    if (!v) return -1;
+    r->v = v;
+    r->cap = cap;
+  }
+  r->v[r->n] = *u;
+  if (index_rule(r, r->n) < 0) return -1;
+  r->n++;
+  return 0;
+}
+
+/* Compile a parsed line into one rule (several for braced globs). */
+static const char *add_parsed(pith_rules *r, const parsed *p, const char *where,
+                              pith_buf *tmp) {
+  rule base;
+  memset(&base, 0, sizeof base);
+  base.action = (uint8_t)p->action;
+  base.field = (int8_t)p->field;
+  base.kind = (uint8_t)p->kind;
+  base.maxlen = p->maxlen;
+  base.order = (uint32_t)r->nsrc;
+  base.where = where;
+  base.owns_where = 1;
+  base.next = -1;
+  fold_into(tmp, p->pat, p->plen, p->kind == K_REGEX);
+  if (tmp->failed) return "out of memory";
+  if (p->kind == K_REGEX) {
+    pith_buf re = PITH_BUF_INIT;
+    rewrite_regex(tmp->data, tmp->len, &re);
+    base.re = calloc(1, sizeof *base.re);
+    int rc = base.re && !re.failed
+                 ? regcomp(base.re, pith_buf_cstr(&re),
+                           REG_EXTENDED | REG_ICASE | REG_NOSUB)
+                 : -1;
+    pith_buf_free(&re);
+    if (rc != 0) {
+      free(base.re);
+      return rc < 0 ? "out of memory"
+                    : "bad regex, check it against POSIX extended syntax";
+    }
+  }
+  if (p->kind != K_GLOB) {
+    base.pat = malloc(tmp->len + 1);
+    if (!base.pat) return "out of memory";
+    memcpy(base.pat, tmp->data, tmp->len + 1);
+    base.plen = (uint32_t)tmp->len;
+    choose_anchor(&base);
+    if (push_rule(r, &base) < 0) {
+      free(base.pat);
+      if (base.re) regfree(base.re), free(base.re);
+      return "out of memory";
+    }
+    return NULL;
+  }
+  strlist alts = {PITH_BUF_INIT, 0};
+  const char *err = expand("", 0, tmp->data, tmp->len, &alts);
+  if (!err && alts.b.failed) err = "out of memory";
+  pith_buf prog = PITH_BUF_INIT;
+  const char *s = alts.b.data;
+  for (size_t k = 0; k < alts.n && !err; k++) {
+    size_t sn = strlen(s);
+    err = compile_glob(s, sn, &prog);
+    s += sn + 1;
+    if (err) break;
+    rule u = base;
+    u.owns_where = k == 0;
+    u.plen = (uint32_t)prog.len;
+    u.pat = malloc(prog.len + 1);
+    if (!u.pat) {
+      err = "out of memory";
+      break;
+    }
+    if (prog.len) memcpy(u.pat, prog.data, prog.len);
+    u.pat[prog.len] = '\0';
+    choose_anchor(&u);
+    if (push_rule(r, &u) < 0) {
+      free(u.pat);
+      err = "out of memory";
+    }
+  }
+  pith_buf_free(&prog);
+  pith_buf_free(&alts.b);
+  return err;
+}
+
+int pith_rules_parse(pith_rules *r, const char *name, const char *text,
+                     size_t len, char *err, size_t errlen) {
+  if (!r || (!text && len)) return PITH_EINVAL;
+  if (err && errlen) err[0] = '\0';
+  if (!name) name = "rules";
+  pith_buf tmp = PITH_BUF_INIT;
+  int status = PITH_OK;
+  size_t line = 0;
+  for (size_t i = 0; i < len && status == PITH_OK;) {
+    const char *nl = memchr(text + i, '\n', len - i);
+    size_t e = nl ? (size_t)(nl - text) : len;
+    const char *s = text + i;
+    size_t n = e - i;
+    i = e + 1;
+    line++;
+    if (line == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3, n -= 3;
+    size_t k = 0;
+    while (k < n && (is_space(s[k]) || s[k] == '\n')) k++;
+    if (k == n || s[k] == '#') continue;
+    parsed p;
+    const char *why = parse_line(s, n, &p);
+    char *where = NULL;
+    if (!why) {
+      int wn = snprintf(NULL, 0, "%s:%zu", name, line);
+      where = malloc((size_t)wn + 1);
+      if (!where) why = "out of memory";
+      else snprintf(where, (size_t)wn + 1, "%s:%zu", name, line);
+    }
+    if (!why) {
+      size_t before = r->n;
+      why = add_parsed(r, &p, where, &tmp);
+      if (r->n == before) free(where); /* no rule took ownership */
+      if (!why) r->nsrc++;
+    }
+    if (why) {
+      status = strcmp(why, "out of memory") == 0 ? PITH_ENOMEM : PITH_ERULES;
+      if (err && errlen) snprintf(err, errlen, "%s:%zu: %s", name, line, why);
+    }
+  }
+  pith_buf_free(&tmp);
+  return status;
+}
+
+/* ---- matching --------------------------------------------------------- */
+
+static int action_rank(int a) {
+  switch (a) {
+  case PITH_ACT_KEEP: return 4;
+  case PITH_ACT_CUT: return 3;
+  case PITH_ACT_CAPTURE: return 2;
+  default: return 1;
+  }
+}
+
+/* Best rule so far: higher action rank wins, then the earlier rule. */
+static void consider(const pith_rules *r, const rule **best, size_t i) {
+  const rule *u = &r->v[i];
+  if (!*best) {
+    *best = u;
+    return;
+  }
+  int a = action_rank(u->action), b = action_rank((*best)->action);
+  if (a > b || (a == b && u->order < (*best)->order)) *best = u;
+}
+
+static int word_cp_at(const char *s, size_t n, size_t i) {
+  if (i >= n) return 0;
+  int32_t cp;
+  pith_u8_next(s + i, n - i, &cp);
+  return pith_is_alnum_cp(cp) && !pith_is_cjk(cp);
+}
+
+/* Is the code point ending just before s+i a word character? */
+static int word_cp_before(const char *s, size_t i) {
+  if (i == 0) return 0;
+  size_t j = i - 1;
+  while (j > 0 && ((unsigned char)s[j] & 0xC0) == 0x80 && i - j < 4) j--;
+  return word_cp_at(s, i, j);
+}
+
+/* A literal match at [i, i+m) of t respects word boundaries: a pattern
+ * that starts (ends) with a letter or digit may not continue a word. */
+static int bounded(const char *t, size_t n, size_t i, const char *p, size_t m) {
+  if (word_cp_at(p, m, 0) && word_cp_before(t, i)) return 0;
+  if (m && word_cp_before(p, m) && word_cp_at(t, n, i + m)) return 0;
+  return 1;
+}
+
+static size_t u8len(const char *t, size_t i, size_t n) {
+  size_t k = 1;
+  while (i + k < n && ((unsigned char)t[i + k] & 0xC0) == 0x80) k++;
+  return k;
+}
+
+/* Longest run of digits (with , . : between digits) at t+i. */
+static size_t digit_run(const char *t, size_t i, size_t n) {
+  size_t j = i;
+  if (j >= n || t[j] < '0' || t[j] > '9') return 0;
+  while (j < n) {
+    if (t[j] >= '0' && t[j] <= '9') j++;
+    else if ((t[j] == ',' || t[j] == '.' || t[j] == ':') && j + 1 < n &&
+             t[j + 1] >= '0' && t[j + 1] <= '9') j++;
+    else break;
+  }
+  return j - i;
+}
+
+/* Whole-block glob match. `#` is greedy; only `*` backtracks, one star at
+ * a time (the classic two-pointer algorithm: O(n*m) worst case). */
+static int glob_match(const char *p, size_t m, const char *t, size_t n) {
+  size_t pi = 0, ti = 0, sp = SIZE_MAX, st = 0;
+  while (ti < n) {
+    if (pi < m) {
+      unsigned char c = (unsigned char)p[pi];
+      if (c == G_STAR) {
+        sp = ++pi;
+        st = ti;
+        continue;
+      }
+      if (c == G_ONE) {
+        ti += u8len(t, ti, n);
+        pi++;
+        continue;
+      }
+      if (c == G_DIGITS) {
+        size_t k = digit_run(t, ti, n);
+        if (k) {
+          ti += k;
+          pi++;
+          continue;
+        }
+      } else if (c == (unsigned char)t[ti]) {
+        ti++;
+        pi++;
+        continue;
+      }
+    }
+    if (sp == SIZE_MAX) return 0;
+    st += u8len(t, st, n);
+    ti = st;
+    pi = sp;
+  }
+  while (pi < m && p[pi] == G_STAR) pi++;
+  return pi == m;
+}
+
+/* Full check of rule u against the folded block; for literal kinds the
+ * anchor position has been verified by the caller. */
+static int verify(const rule *u, const char *t, size_t n, size_t at) {
+  switch (u->kind) {
+  case K_PREFIX:
+  case K_SUFFIX:
+  case K_CONTAINS: return bounded(t, n, at, u->pat, u->plen);
+  case K_GLOB: return glob_match(u->pat, u->plen, t, n);
+  case K_REGEX: return regexec(u->re, t, 0, NULL, 0) == 0;
+  default: return 0;
+  }
+}
+
+static void match_exact(const pith_rules *r, const char *t, size_t n,
+                        size_t chars, const rule **best) {
+  if (!r->exn) return;
+  uint32_t h = hash_bytes(t, n);
+  for (size_t j = h & (r->excap - 1); r->ex[j].idx; j = (j + 1) & (r->excap - 1)) {
+    const rule *u = &r->v[r->ex[j].idx - 1];
+    if (r->ex[j].hash == h && u->plen == n && u->maxlen >= chars &&
+        memcmp(u->pat, t, n) == 0)
+      consider(r, best, r->ex[j].idx - 1);
+  }
+}
+
+static void walk_prefix(const pith_rules *r, int32_t i, const char *t,
+                        size_t n, size_t chars, const rule **best) {
+  for (; i >= 0; i = r->v[i].next) {
+    const rule *u = &r->v[i];
+    if (u->maxlen < chars || u->alen > n) continue;
+    if (memcmp(t, u->pat + u->aoff, u->alen) == 0 && verify(u, t, n, 0))
+      consider(r, best, (size_t)i);
+  }
+}
+
+static void walk_suffix(const pith_rules *r, int32_t i, const char *t,
+                        size_t n, size_t chars, const rule **best) {
+  for (; i >= 0; i = r->v[i].next) {
+    const rule *u = &r->v[i];
+    if (u->maxlen < chars || u->alen > n) continue;
+    size_t at = n - u->alen;
+    if (memcmp(t + at, u->pat + u->aoff, u->alen) == 0 && verify(u, t, n, at))
+      consider(r, best, (size_t)i);
+  }
+}
+
+/* Contains-anchors: one pass over the block's byte pairs. A glob found
+ * through its anchor is verified once per block (`done`, best effort). */
+static void match_contains(const pith_rules *r, const char *t, size_t n,
+                           size_t chars, const rule **best) {
+  int32_t done[32];
+  size_t nd = 0;
+  for (size_t i = 0; i + 1 < n; i++) {
+    unsigned key = (unsigned)(unsigned char)t[i] << 8 | (unsigned char)t[i + 1];
+    if (!(r->pairs[key >> 3] & (1u << (key & 7)))) continue;
+    for (int32_t k = r->con[bucket_of(key >> 8, key & 0xFF)]; k >= 0; k = r->v[k].next) {
+      const rule *u = &r->v[k];
+      if (u->maxlen < chars || i < u->koff) continue;
+      size_t at = i - u->koff;
+      if (u->alen > n - at || memcmp(t + at, u->pat + u->aoff, u->alen) != 0)
+        continue;
+      if (u->kind == K_GLOB) {
+        size_t d = 0;
+        while (d < nd && done[d] != k) d++;
+        if (d < nd) continue;
+        if (nd < 32) done[nd++] = k;
+      }
+      if (verify(u, t, n, at)) consider(r, best, (size_t)k);
+    }
+  }
+  for (int32_t k = r->con1; k >= 0; k = r->v[k].next) {
+    const rule *u = &r->v[k];
+    if (u->maxlen < chars) continue;
+    for (const char *q = t; (q = memchr(q, u->pat[u->aoff], (size_t)(t + n - q))); q++) {
+      if (verify(u, t, n, (size_t)(q - t))) {
+        consider(r, best, (size_t)k);
+        break;
+      }
+      if (u->kind == K_GLOB) break;
+    }
+  }
+}
+
+/* The value a capture rule yields: text after a matched prefix (without
+ * separators such as ':' or '-'), else the whole block. `flen` is the
+ * length of the prefix in folded bytes. */
+static void capture_value(const rule *u, const char *text, size_t len,
+                          pith_rule_hit *hit) {
+  hit->value = text;
+  hit->value_len = len;
+  if (u->kind != K_PREFIX) return;
+  size_t i = 0, f = 0;
+  char tmp[16];
+  while (i < len && f < u->plen) {
+    int32_t cp;
+    size_t k = pith_u8_next(text + i, len - i, &cp);
+    f += cp >= 0x80 ? pith_fold_cp(cp, tmp) : k;
+    i += k;
+  }
+  for (;;) {
+    if (i < len && text[i] && strchr(" \t:-|,", text[i])) i++;
+    else if (len - i >= 3 && (memcmp(text + i, "\xE2\x80\x93", 3) == 0 ||
+                              memcmp(text + i, "\xE2\x80\x94", 3) == 0)) i += 3;
+    else break;
+  }
+  hit->value = text + i;
+  hit->value_len = len - i;
+}
+
+int pith_rules_match(const pith_rules *r, const char *text, size_t len,
+                     size_t chars, struct pith_buf *scratch,
+                     pith_rule_hit *hit) {
+  if (!r || !r->n || !text || !len) return 0;
+  /* Nothing can match a block longer than every rule's reach; casefolding
+   * never shortens text in code points, so `chars` bounds exact rules too. */
+  uint32_t reach = r->exact_chars;
+  for (int a = 0; a < 4; a++)
+    if (r->maxcap[a] > reach) reach = r->maxcap[a];
+  if (chars > reach) return 0;
+  fold_into(scratch, text, len, 0);
+  if (scratch->failed) return 0;
+  const char *t = scratch->data;
+  size_t n = scratch->len;
+  const rule *best = NULL;
+  if (chars <= r->exact_chars) match_exact(r, t, n, chars, &best);
+  if (chars <= r->maxcap[A_PREFIX]) {
+    const unsigned char *u = (const unsigned char *)t;
+    if (n >= 2) walk_prefix(r, r->pre[bucket_of(u[0], u[1])], t, n, chars, &best);
+    walk_prefix(r, r->pre[bucket_of(u[0], 0x100)], t, n, chars, &best);
+  }
+  if (chars <= r->maxcap[A_SUFFIX]) {
+    const unsigned char *e = (const unsigned char *)t + n;
+    if (n >= 2) walk_suffix(r, r->suf[bucket_of(e[-2], e[-1])], t, n, chars, &best);
+    walk_suffix(r, r->suf[bucket_of(e[-1], 0x100)], t, n, chars, &best);
+  }
+  if (chars <= r->maxcap[A_CONTAINS]) match_contains(r, t, n, chars, &best);
+  if (chars <= r->maxcap[A_NONE]) {
+    for (int32_t k = r->none; k >= 0; k = r->v[k].next)
+      if (r->v[k].maxlen >= chars && verify(&r->v[k], t, n, 0))
+        consider(r, &best, (size_t)k);
+  }
+  if (!best) return 0;
+  hit->action = best->action;
+  hit->field = best->action == PITH_ACT_CAPTURE ? best->field : -1;
+  hit->where = best->where;
+  capture_value(best, text, len, hit);
+  return 1;
+}

@@ -1,0 +1,240 @@
+/* Filter rules: grammar, match kinds, caps, priority, errors. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "doc.h"
+#include "harness.h"
+#include "rules.h"
+
+static pith_buf scratch = PITH_BUF_INIT;
+
+static size_t chars_of(const char *s) {
+  size_t c = 0;
+  for (; *s; s++) c += ((unsigned char)*s & 0xC0) != 0x80;
+  return c;
+}
+
+static pith_rules *load(const char *text) {
+  pith_rules *r = pith_rules_new();
+  char err[256];
+  int rc = pith_rules_parse(r, "t.rules", text, strlen(text), err, sizeof err);
+  if (rc != PITH_OK) printf("# parse error: %s\n", err);
+  return r;
+}
+
+/* Action of the rule matching `s`, or PITH_ACT_NONE. */
+static int act(const pith_rules *r, const char *s) {
+  pith_rule_hit h;
+  if (!pith_rules_match(r, s, strlen(s), chars_of(s), &scratch, &h)) return 0;
+  return h.action;
+}
+
+static const char *where(const pith_rules *r, const char *s) {
+  pith_rule_hit h;
+  if (!pith_rules_match(r, s, strlen(s), chars_of(s), &scratch, &h)) return NULL;
+  return h.where;
+}
+
+static void test_kinds(void) {
+  pith_rules *r = load(
+      "# comment line\n"
+      "\n"
+      "drop exact Read more\n"
+      "drop prefix share on\n"
+      "drop suffix minute read\n"
+      "drop contains cookie policy\n"
+      "drop regex ^[0-9]+ comments?$\n");
+  INT_EQ(pith_rules_count(r), 5, "five rules counted, comments skipped");
+  INT_EQ(act(r, "Read more"), PITH_ACT_DROP, "exact, different case");
+  INT_EQ(act(r, "read more now"), 0, "exact is whole-block");
+  INT_EQ(act(r, "Share on Facebook"), PITH_ACT_DROP, "prefix");
+  INT_EQ(act(r, "Shareholders on board"), 0, "prefix needs a word boundary");
+  INT_EQ(act(r, "A 5 minute read"), PITH_ACT_DROP, "suffix");
+  INT_EQ(act(r, "We updated our Cookie Policy today."), PITH_ACT_DROP, "contains");
+  INT_EQ(act(r, "cookie policyholders"), 0, "contains respects boundaries");
+  INT_EQ(act(r, "12 comments"), PITH_ACT_DROP, "regex");
+  INT_EQ(act(r, "12 Comment"), PITH_ACT_DROP, "regex is case-insensitive");
+  INT_EQ(act(r, "twelve comments"), 0, "regex no match");
+  STR_EQ(where(r, "read MORE"), "t.rules:3", "where names file and line");
+  STR_EQ(where(r, "12 comments"), "t.rules:7", "where of regex rule");
+  pith_rules_free(r);
+}
+
+static void test_actions(void) {
+  pith_rules *r = load(
+      "cut exact leave a reply\n"
+      "keep exact summary\n"
+      "capture=author prefix by\n"
+      "capture=date prefix published\n"
+      "capture=site contains press agency\n");
+  INT_EQ(act(r, "Leave a Reply"), PITH_ACT_CUT, "cut");
+  INT_EQ(act(r, "Summary"), PITH_ACT_KEEP, "keep");
+  pith_rule_hit h;
+  const char *s = "By Jane Doe";
+  OK(pith_rules_match(r, s, strlen(s), chars_of(s), &scratch, &h), "capture matched");
+  INT_EQ(h.action, PITH_ACT_CAPTURE, "capture action");
+  INT_EQ(h.field, PITH_FIELD_AUTHOR, "capture field author");
+  OK(h.value && h.value_len == 8 && memcmp(h.value, "Jane Doe", 8) == 0,
+     "capture value is the text after the prefix");
+  OK(h.value >= s && h.value < s + strlen(s), "value points into the block");
+  s = "Published: 3 March 2024";
+  OK(pith_rules_match(r, s, strlen(s), chars_of(s), &scratch, &h) &&
+         h.field == PITH_FIELD_DATE && h.value_len == 12 &&
+         memcmp(h.value, "3 March 2024", 12) == 0,
+     "separator after the prefix is skipped");
+  s = "Photo: Some Press Agency";
+  OK(pith_rules_match(r, s, strlen(s), chars_of(s), &scratch, &h) &&
+         h.field == PITH_FIELD_SITE && h.value == s && h.value_len == strlen(s),
+     "non-prefix capture yields the whole block");
+  INT_EQ(act(r, "Bystanders watched the parade"), 0,
+         "prefix 'by' does not hit 'Bystanders'");
+  s = "BY ÉLODIE MARTIN";
+  OK(pith_rules_match(r, s, strlen(s), chars_of(s), &scratch, &h) &&
+         h.value_len == strlen("ÉLODIE MARTIN"),
+     "prefix capture with non-ASCII rest");
+  pith_rules_free(r);
+}
+
+static void test_caps(void) {
+  char long_line[300];
+  memset(long_line, 'x', sizeof long_line);
+  memcpy(long_line, "share this ", 11);
+  long_line[sizeof long_line - 1] = '\0';
+  pith_rules *r = load(
+      "drop prefix share this\n"
+      "drop contains:20 subscribe\n"
+      "drop suffix:* all rights reserved.\n"
+      "drop exact:5 ok then\n");
+  INT_EQ(act(r, "Share this article"), PITH_ACT_DROP, "short block: prefix applies");
+  INT_EQ(act(r, long_line), 0, "default cap 100 spares long blocks");
+  INT_EQ(act(r, "Please subscribe"), PITH_ACT_DROP, "within explicit cap 20");
+  INT_EQ(act(r, "Please subscribe to our newsletter today"), 0, "beyond cap 20");
+  char big[400];
+  memset(big, 'y', sizeof big);
+  strcpy(big + 300, " All rights reserved.");
+  big[299] = 'z';
+  INT_EQ(act(r, big), PITH_ACT_DROP, ":* lifts the cap");
+  INT_EQ(act(r, "ok then"), 0, "exact with cap 5 misses a 7-char block");
+  pith_rules_free(r);
+}
+
+static void test_priority(void) {
+  pith_rules *r = load(
+      "drop contains newsletter\n"
+      "capture=site contains newsletter\n"
+      "cut contains newsletter\n"
+      "keep exact the newsletter story\n"
+      "drop prefix the\n"
+      "drop prefix the news\n");
+  INT_EQ(act(r, "Our newsletter"), PITH_ACT_CUT, "cut beats capture and drop");
+  INT_EQ(act(r, "The newsletter story"), PITH_ACT_KEEP, "keep beats everything");
+  STR_EQ(where(r, "The news today"), "t.rules:5", "tie: first rule in file order");
+  pith_rules_free(r);
+  r = load("drop glob *story\nkeep glob *story\n");
+  INT_EQ(act(r, "a story"), PITH_ACT_KEEP, "keep wins over an earlier drop");
+  pith_rules_free(r);
+}
+
+static void test_glob(void) {
+  pith_rules *r = load(
+      "drop glob *# {minute,hour,day}{,s} ago*\n"
+      "drop glob page # of #\n"
+      "drop glob ?? comments\n"
+      "drop glob {read,see} {more,also{, this}}\n"
+      "drop glob price: \\*#\n"
+      "drop glob *\\{x\\}\n");
+  INT_EQ(act(r, "Posted 5 minutes ago"), PITH_ACT_DROP, "# and {,s}");
+  INT_EQ(act(r, "1 hour ago by admin"), PITH_ACT_DROP, "braces, trailing *");
+  INT_EQ(act(r, "Updated 1,250 days ago"), PITH_ACT_DROP, "# with a comma");
+  INT_EQ(act(r, "a few minutes ago"), 0, "# needs digits");
+  INT_EQ(act(r, "Page 3 of 12"), PITH_ACT_DROP, "two # in one glob");
+  INT_EQ(act(r, "page 3 of 12 more"), 0, "glob is anchored at the end");
+  INT_EQ(act(r, "42 Comments"), PITH_ACT_DROP, "? is one character");
+  INT_EQ(act(r, "é2 comments"), PITH_ACT_DROP, "? is one code point");
+  INT_EQ(act(r, "142 comments"), 0, "? is exactly one");
+  INT_EQ(act(r, "See also this"), PITH_ACT_DROP, "nested braces");
+  INT_EQ(act(r, "read more"), PITH_ACT_DROP, "first alternative");
+  INT_EQ(act(r, "read also"), PITH_ACT_DROP, "empty nested alternative");
+  INT_EQ(act(r, "price: *12.50"), PITH_ACT_DROP, "escaped star is literal");
+  INT_EQ(act(r, "price: 12.50"), 0, "escaped star must be present");
+  INT_EQ(act(r, "a {x}"), PITH_ACT_DROP, "escaped braces");
+  pith_rules_free(r);
+}
+
+static void test_unicode(void) {
+  pith_rules *r = load(
+      "drop prefix LÄDT\n"
+      "drop exact ПОДПИСАТЬСЯ\n"
+      "drop contains 广告\n"
+      "drop regex ^straße \\d+$\n");
+  INT_EQ(act(r, "lädt..."), PITH_ACT_DROP, "uppercase pattern, lowercase text");
+  INT_EQ(act(r, "LÄDT …"), PITH_ACT_DROP, "uppercase text");
+  INT_EQ(act(r, "Подписаться"), PITH_ACT_DROP, "Cyrillic case folding");
+  INT_EQ(act(r, "这是广告内容"), PITH_ACT_DROP, "CJK contains needs no spaces");
+  INT_EQ(act(r, "STRASSE 12"), PITH_ACT_DROP, "casefold ß = ss, \\d in regex");
+  INT_EQ(act(r, "Straße zwölf"), 0, "\\d needs a digit");
+  pith_rules_free(r);
+}
+
+static void expect_error(const char *text, const char *prefix, const char *what) {
+  pith_rules *r = pith_rules_new();
+  char err[256] = "";
+  int rc = pith_rules_parse(r, "bad.rules", text, strlen(text), err, sizeof err);
+  INT_EQ(rc, PITH_ERULES, "%s: PITH_ERULES", what);
+  OK(strncmp(err, prefix, strlen(prefix)) == 0 && strlen(err) > strlen(prefix) + 5,
+     "%s: message [%s]", what, err);
+  pith_rules_free(r);
+}
+
+static void test_errors(void) {
+  expect_error("# ok\ndrop exact fine\nremove exact x\n", "bad.rules:3: ", "unknown action");
+  expect_error("drop fuzzy x\n", "bad.rules:1: ", "unknown match kind");
+  expect_error("\n\ndrop prefix:abc x\n", "bad.rules:3: ", "bad MAXLEN");
+  expect_error("drop prefix:0 x\n", "bad.rules:1: ", "zero MAXLEN");
+  expect_error("drop prefix   \n", "bad.rules:1: ", "empty pattern");
+  expect_error("drop\n", "bad.rules:1: ", "missing match");
+  expect_error("drop glob {a,b\n", "bad.rules:1: ", "unbalanced braces");
+  expect_error("drop glob a}b\n", "bad.rules:1: ", "stray close brace");
+  expect_error("drop regex (abc\n", "bad.rules:1: ", "bad regex");
+  expect_error("capture=colour prefix x\n", "bad.rules:1: ", "unknown field");
+  expect_error("drop glob {a,b}{c,d}{e,f}{g,h}{i,j}{k,l}{m,n}{o,p}{q,r}\n",
+               "bad.rules:1: ", "too many expansions");
+  pith_rules *r = pith_rules_new();
+  const char *ok = "drop exact a\r\ndrop prefix b\r\n";
+  INT_EQ(pith_rules_parse(r, "crlf.rules", ok, strlen(ok), NULL, 0), PITH_OK,
+         "CRLF lines parse");
+  INT_EQ(act(r, "A"), PITH_ACT_DROP, "CR is not part of the pattern");
+  pith_rules_free(r);
+}
+
+static void test_scale(void) {
+  /* Many rules of every kind: all still found through their buckets. */
+  pith_buf text = PITH_BUF_INIT;
+  for (int i = 0; i < 300; i++) {
+    const char *kind[] = {"exact", "prefix", "suffix", "contains", "glob"};
+    pith_buf_printf(&text, "drop %s w%dq%s\n", kind[i % 5], i,
+                    i % 5 == 4 ? " *" : "");
+  }
+  pith_rules *r = load(pith_buf_cstr(&text));
+  INT_EQ(pith_rules_count(r), 300, "300 rules");
+  OK(act(r, "w0q") && act(r, "w1q tail") && act(r, "head w2q") &&
+         act(r, "a w3q b") && act(r, "w4q anything") && act(r, "W299Q X"),
+     "each kind found among 300 rules");
+  OK(!act(r, "w1qx tail") && !act(r, "nothing here at all"), "no false hits");
+  pith_buf_free(&text);
+  pith_rules_free(r);
+}
+
+int main(void) {
+  test_kinds();
+  test_actions();
+  test_caps();
+  test_priority();
+  test_glob();
+  test_unicode();
+  test_errors();
+  test_scale();
+  pith_buf_free(&scratch);
+  return test_done();
+}

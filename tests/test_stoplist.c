@@ -1,0 +1,107 @@
+/* Stop-word lists: built-in sets, word counting, language choice. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "stoplist.h"
+
+static const char *detect(const pith_stopsets *s, const char *text) {
+  const char *texts[1] = {text};
+  size_t lens[1] = {strlen(text)};
+  const pith_stoplist *l = pith_stopsets_detect(s, texts, lens, 1, 0.15);
+  return l ? pith_stoplist_lang(l) : NULL;
+}
+
+static const pith_stoplist *list_of(const pith_stopsets *s, const char *lang) {
+  /* detect on a text made of that language's own stop words */
+  static const struct {
+    const char *lang, *text;
+  } probe[] = {
+      {"en", "the of and to in is it that for"},
+      {"de", "der die und nicht das ist ich sie es"},
+      {"zh", "的 了 是 在 我 他 这 不 有"},
+  };
+  for (size_t i = 0; i < sizeof probe / sizeof *probe; i++) {
+    if (strcmp(probe[i].lang, lang) != 0) continue;
+    const char *t[1] = {probe[i].text};
+    size_t n[1] = {strlen(probe[i].text)};
+    return pith_stopsets_detect(s, t, n, 1, 0.0);
+  }
+  return NULL;
+}
+
+static void test_detect(const pith_stopsets *s) {
+  STR_EQ(detect(s, "The council said that it would not raise taxes this year, "
+                   "but many of the residents were not convinced by the plan."),
+         "en", "English");
+  STR_EQ(detect(s, "Die Stadt hat am Montag mitgeteilt, dass die Brücke wegen "
+                   "der Bauarbeiten noch bis zum Sommer gesperrt bleibt."),
+         "de", "German");
+  STR_EQ(detect(s, "Le maire a annoncé que les travaux de la place centrale "
+                   "seront terminés avant l'été, selon un communiqué."),
+         "fr", "French");
+  STR_EQ(detect(s, "El gobierno anunció que las obras del puerto estarán "
+                   "terminadas antes del verano, según un comunicado."),
+         "es", "Spanish");
+  STR_EQ(detect(s, "Мэр города заявил, что ремонт моста будет закончен до "
+                   "конца лета, но жители не очень в это верят."),
+         "ru", "Russian");
+  STR_EQ(detect(s, "市政府周一表示，这座桥的维修工作将在夏天之前完成，但是很多居民"
+                   "对这个计划并不满意。"),
+         "zh", "Chinese");
+  STR_EQ(detect(s, "市は月曜日に、橋の修理は夏までに終わると発表したが、多くの住民"
+                   "はその計画に満足していない。"),
+         "ja", "Japanese");
+  STR_EQ(detect(s, "Xq zvrt plokm wazzu grr kjjh bvvp trrrk mnnb qwwx."), NULL,
+         "gibberish: no language");
+  STR_EQ(detect(s, ""), NULL, "empty text: no language");
+  STR_EQ(detect(s, "Der Bürgermeister said the bridge is closed. Die Brücke "
+                   "ist gesperrt und das ist nicht gut für die Stadt und die "
+                   "Leute, die hier wohnen."),
+         "de", "mixed German/English picks the dominant one");
+  const char *texts[2] = {"Der Hund und die Katze.", "Das ist nicht wahr."};
+  size_t lens[2] = {strlen(texts[0]), strlen(texts[1])};
+  const pith_stoplist *l = pith_stopsets_detect(s, texts, lens, 2, 0.15);
+  STR_EQ(l ? pith_stoplist_lang(l) : NULL, "de", "several texts are pooled");
+}
+
+static void test_counting(const pith_stopsets *s) {
+  const pith_stoplist *en = list_of(s, "en");
+  OK(en && strcmp(pith_stoplist_lang(en), "en") == 0, "English list present");
+  OK(!pith_stoplist_cjk(en), "English is not CJK");
+  OK(pith_stoplist_has(en, "the", 3) && !pith_stoplist_has(en, "bridge", 6),
+     "has: 'the' yes, 'bridge' no");
+  OK(!pith_stoplist_has(en, "click", 5), "web words are not stop words");
+  uint32_t w = 0, st = 0;
+  pith_stoplist_count(en, "The cat sat on THE mat, and it's 42 degrees!", 44,
+                      &w, &st);
+  INT_EQ(w, 10, "words: letters/digits/apostrophes runs");
+  INT_EQ(st, 5, "stops: the, on, THE, and, it's");
+  pith_stoplist_count(NULL, "one two three", 13, &w, &st);
+  INT_EQ(w, 3, "words without a list");
+  INT_EQ(st, 0, "no list, no stops");
+  pith_stoplist_count(en, "'quoted' words''", 16, &w, &st);
+  INT_EQ(w, 2, "outer apostrophes are not words");
+
+  const pith_stoplist *de = list_of(s, "de");
+  pith_stoplist_count(de, "DASS ÜBER daß", 15, &w, &st);
+  INT_EQ(w, 3, "German words");
+  INT_EQ(st, 3, "non-ASCII case folding (ÜBER, daß)");
+
+  const pith_stoplist *zh = list_of(s, "zh");
+  OK(zh && pith_stoplist_cjk(zh), "zh is CJK");
+  const char *mix = "我的iPhone 15在这里";
+  pith_stoplist_count(zh, mix, strlen(mix), &w, &st);
+  INT_EQ(w, 7, "CJK characters and Latin words both count");
+  INT_EQ(st, 4, "CJK stop characters 我 的 在 这");
+}
+
+int main(void) {
+  pith_stopsets *s = pith_stopsets_new();
+  OK(s != NULL, "built-in stop sets load");
+  if (!s) return test_done();
+  test_detect(s);
+  test_counting(s);
+  pith_stopsets_free(s);
+  return test_done();
+}
