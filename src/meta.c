@@ -234,6 +234,44 @@ static void clean_author(const char **s, size_t *n) {
   while (*n > 0 && ((*s)[*n - 1] == '.' || (*s)[*n - 1] == ' ')) (*n)--;
 }
 
+/* Site values: "© 2024 Example Media. All rights reserved." ->
+ * "Example Media". */
+static void clean_site(const char **s, size_t *n) {
+  static const char *const lead[] = {"copyright", "(c)", "\xC2\xA9", "by "};
+  int again = 1;
+  while (again && *n > 0) {
+    again = 0;
+    for (size_t k = 0; k < sizeof lead / sizeof *lead; k++)
+      if (starts_ci(*s, *n, lead[k])) {
+        *s += strlen(lead[k]);
+        *n -= strlen(lead[k]);
+        again = 1;
+      }
+    while (*n > 0 && (isdigit((unsigned char)**s) || **s == ' ' || **s == '-' ||
+                      **s == ',')) {
+      (*s)++;
+      (*n)--;
+      again = 1;
+    }
+  }
+  for (size_t i = 0; i + 1 < *n; i++)
+    if (((*s)[i] == '.' || (*s)[i] == '|' || (*s)[i] == ';') && (*s)[i + 1] == ' ') {
+      *n = i;
+      break;
+    }
+  static const char *const tails[] = {" all rights reserved", " alle rechte"};
+  for (size_t k = 0; k < sizeof tails / sizeof *tails; k++) {
+    size_t tl = strlen(tails[k]);
+    for (size_t i = 0; i + tl <= *n; i++)
+      if (strncasecmp(*s + i, tails[k], tl) == 0) {
+        *n = i;
+        break;
+      }
+  }
+  while (*n > 0 && ((*s)[*n - 1] == '.' || (*s)[*n - 1] == ' ' || (*s)[*n - 1] == ','))
+    (*n)--;
+}
+
 void pith_meta_capture(pith_doc *d, pith_field f, const char *t, size_t n,
                        const char *value, size_t vlen, const char *ref_date) {
   if (!value) {
@@ -249,12 +287,8 @@ void pith_meta_capture(pith_doc *d, pith_field f, const char *t, size_t n,
     return;
   }
   if (f == PITH_FIELD_AUTHOR) clean_author(&value, &vlen);
-  if (vlen == 0 || vlen > 100) {
-    if (vlen == 0 && d->n > 0 && t >= d->blocks[d->n - 1].text) {
-      /* unreachable: captures run over existing blocks */
-    }
-    return;
-  }
+  if (f == PITH_FIELD_SITE) clean_site(&value, &vlen);
+  if (vlen == 0 || vlen > 100) return;
   pith_doc_set_field(d, f, value, vlen);
 }
 
