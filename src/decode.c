@@ -117,6 +117,7 @@ size_t pith_utf8_sanitize(const char *str, size_t len, pith_buf *out) {
   const unsigned char *s = (const unsigned char *)str;
   size_t i = 0, copied = 0, count = 0, bad;
   if (pith_buf_reserve(out, len) != 0) return 0;
+  out->data[out->len] = '\0';
   while ((i = skip_ascii(s, i, len)) < len) {
     size_t n = utf8_seq(s + i, len - i, &bad);
     if (n) {
@@ -373,7 +374,10 @@ static void decode_user_defined(const unsigned char *s, size_t len, pith_buf *ou
     pith_buf_put_utf8(out, s[i] < 0x80 ? s[i] : 0xF780u + s[i] - 0x80);
 }
 
-static int decode_iconv(const char *name, const char *in, size_t len, pith_buf *out) {
+/* `unit`: bytes to skip past an invalid sequence (2 for UTF-16, so the
+ * rest of the text stays aligned). */
+static int decode_iconv(const char *name, size_t unit, const char *in, size_t len,
+                        pith_buf *out) {
   iconv_t cd = iconv_open("UTF-8", name);
   if (cd == (iconv_t)-1) return PITH_EENCODING;
   char *ip = (char *)in;
@@ -395,8 +399,9 @@ static int decode_iconv(const char *name, const char *in, size_t len, pith_buf *
     if (err == E2BIG) continue;
     pith_buf_put(out, "\xEF\xBF\xBD", 3);
     if (err == EILSEQ && ileft) {
-      ip++;
-      ileft--;
+      size_t k = ileft < unit ? ileft : unit;
+      ip += k;
+      ileft -= k;
     } else {
       ileft = 0; /* EINVAL: truncated sequence at the end */
     }
@@ -407,7 +412,7 @@ static int decode_iconv(const char *name, const char *in, size_t len, pith_buf *
 
 static int convert(const pith_encoding *e, const char *raw, const char *s,
                    size_t len, pith_buf *out) {
-  if (!e) return decode_iconv(raw, s, len, out);
+  if (!e) return decode_iconv(raw, 1, s, len, out);
   switch (e->kind) {
   case PITH_ENC_UTF8: pith_utf8_sanitize(s, len, out); break;
   case PITH_ENC_REPLACEMENT:
@@ -418,7 +423,7 @@ static int convert(const pith_encoding *e, const char *raw, const char *s,
     if (strcmp(e->name, "windows-1252") == 0)
       decode_cp1252((const unsigned char *)s, len, out);
     else
-      return decode_iconv(e->iconv, s, len, out);
+      return decode_iconv(e->iconv, e->kind == PITH_ENC_UTF16 ? 2 : 1, s, len, out);
   }
   return out->failed ? PITH_ENOMEM : PITH_OK;
 }
@@ -514,5 +519,7 @@ int pith_decode(const char *bytes, size_t len, const pith_decode_opts *o,
     for (char *c = charset; *c; c++)
       if (*c >= 'A' && *c <= 'Z') *c = (char)(*c + 32);
   }
-  return convert(e, raw, bytes + skip, len - skip, out);
+  int st = convert(e, raw, bytes + skip, len - skip, out);
+  if (out->data) out->data[out->len] = '\0'; /* reserve() alone leaves none */
+  return st;
 }

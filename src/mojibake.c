@@ -92,10 +92,12 @@ static int cp_acceptable(uint32_t cp) {
 
 /* Classify a space right after a lone "Â" / "Ã": the 0xA0 of NBSP or "à"
  * often becomes a plain space once the mojibake is made (ftfy's
- * restore_byte_a0). prev is the character before the lead (0 at start). */
+ * restore_byte_a0). After an uppercase letter "Ã " is more likely real
+ * Portuguese ("IRMÃ E"). prev is the character before the lead (0 at
+ * start). */
 static enum cand_kind space_kind(int lead, uint32_t prev) {
   if (lead == 0xC2) return is_upper_letter(prev) ? CAND_NONE : CAND_NBSP;
-  if (lead == 0xC3 && (prev == 0 || prev == ' ')) return CAND_AGRAVE;
+  if (lead == 0xC3 && !is_upper_letter(prev)) return CAND_AGRAVE;
   return CAND_NONE;
 }
 
@@ -200,7 +202,10 @@ static size_t fix_pass(const char *s, size_t len, pith_buf *out) {
     if (c.kind != CAND_NONE && accept(&c, strong, touches)) {
       pith_buf_put(out, s + copied, i - copied);
       put_cp(out, c.cp);
-      if (c.kind == CAND_AGRAVE) pith_buf_putc(out, ' ');
+      /* "Ã la": the 0xA0 and the space after it became one space; in
+       * "Ã  la" the first space is the 0xA0 itself. */
+      if (c.kind == CAND_AGRAVE && (c.end >= len || s[c.end] != ' '))
+        pith_buf_putc(out, ' ');
       fixes++;
       i = copied = last_end = c.end;
       prev = c.cp;
