@@ -825,13 +825,120 @@ static void finish_blocks(hx_walk *w) {
   }
 }
 
+/* ---------- pre-strip ---------- */
+
+/* Case-insensitive: does p start with the lowercase tag name lit, followed
+ * by a character that ends a tag name? */
+static int tag_at(const char *p, const char *end, const char *lit) {
+  size_t n = strlen(lit);
+  if ((size_t)(end - p) <= n) return 0;
+  for (size_t i = 0; i < n; i++)
+    if ((p[i] | 0x20) != lit[i]) return 0;
+  unsigned char c = (unsigned char)p[n];
+  return is_ws(c) || c == '>' || c == '/';
+}
+
+/* End of a start tag (after '>'), quotes honoured; NULL if unterminated. */
+static const char *tag_end(const char *p, const char *end) {
+  char q = 0;
+  for (; p < end; p++) {
+    if (q) {
+      if (*p == q) q = 0;
+    } else if (*p == '"' || *p == '\'') {
+      q = *p;
+    } else if (*p == '>') {
+      return p + 1;
+    }
+  }
+  return NULL;
+}
+
+/* First "</name" at or after p, case-insensitive; NULL if none. */
+static const char *find_close(const char *p, const char *end, const char *name) {
+  size_t n = strlen(name);
+  while (p < end) {
+    const char *lt = memchr(p, '<', (size_t)(end - p));
+    if (!lt || end - lt < (ptrdiff_t)(n + 2)) return NULL;
+    if (lt[1] == '/' && tag_at(lt + 2, end, name)) return lt;
+    p = lt + 1;
+  }
+  return NULL;
+}
+
+static int has_ci(const char *p, const char *end, const char *lit) {
+  size_t n = strlen(lit);
+  for (; p + n <= end; p++) {
+    size_t i = 0;
+    while (i < n && (p[i] | 0x20) == lit[i]) i++;
+    if (i == n) return 1;
+  }
+  return 0;
+}
+
+/* Drop what the walker would skip anyway before gumbo tokenizes it char by
+ * char: comments and the bodies of script (but JSON-LD), style, svg and
+ * noscript, often more than half of a page's bytes. Raw-text elements whose
+ * body could hide a "<script" (title, textarea) are copied verbatim. The
+ * scan follows the tokenizer's rule that these elements end at the first
+ * matching end tag. */
+static void prestrip(const char *s, size_t n, pith_buf *out) {
+  static const char *const drop[] = {"script", "style", "svg", "noscript", NULL};
+  const char *p = s, *end = s + n, *copy = s;
+  while (p < end) {
+    const char *lt = memchr(p, '<', (size_t)(end - p));
+    if (!lt) break;
+    p = lt + 1;
+    if (end - lt >= 4 && !memcmp(lt, "<!--", 4)) {
+      const char *c = lt + 4;
+      while (c && (c = memchr(c, '-', (size_t)(end - c))) && !(end - c >= 3 && !memcmp(c, "-->", 3)))
+        c++;
+      if (!c) break;
+      pith_buf_put(out, copy, (size_t)(lt - copy));
+      p = copy = c + 3;
+      continue;
+    }
+    if (tag_at(lt + 1, end, "title") || tag_at(lt + 1, end, "textarea")) {
+      const char *c = find_close(lt + 1, end, (lt[1] | 0x20) == 't' && (lt[2] | 0x20) == 'i' ? "title" : "textarea");
+      if (!c) break;
+      p = c + 2;
+      continue;
+    }
+    for (int k = 0; drop[k]; k++) {
+      if (!tag_at(lt + 1, end, drop[k])) continue;
+      const char *body = tag_end(lt + 1, end);
+      if (!body) {
+        p = end;
+        break;
+      }
+      if (k == 0 && has_ci(lt, body, "ld+json")) {
+        p = body;
+        break;
+      }
+      const char *c = find_close(body, end, drop[k]);
+      pith_buf_put(out, copy, (size_t)(body - copy));
+      p = copy = c ? c : end;
+      break;
+    }
+  }
+  pith_buf_put(out, copy, (size_t)(end - copy));
+}
+
 /* ---------- entry points ---------- */
 
 int pith_html_blocks(pith_doc *d, const char *html, size_t len) {
   GumboOptions opts = kGumboDefaultOptions;
   opts.max_errors = 0; /* we never read parse errors */
-  GumboOutput *out = gumbo_parse_with_options(&opts, html, len);
-  if (!out) return PITH_ENOMEM;
+  pith_buf src = PITH_BUF_INIT;
+  prestrip(html, len, &src);
+  if (src.failed) {
+    pith_buf_free(&src);
+    return PITH_ENOMEM;
+  }
+  GumboOutput *out = gumbo_parse_with_options(&opts, src.data ? src.data : "", src.len);
+  if (!out) {
+    pith_buf_free(&src);
+    return PITH_ENOMEM;
+  }
   hx_walk w;
   memset(&w, 0, sizeof w);
   w.d = d;
@@ -857,6 +964,7 @@ int pith_html_blocks(pith_doc *d, const char *html, size_t len) {
   }
   if (!w.oom) pith_htmlmeta_finish(&w.meta, d);
   gumbo_destroy_output(&opts, out);
+  pith_buf_free(&src);
   pith_buf_free(&w.text);
   pith_buf_free(&w.norm);
   free(w.tok);
