@@ -213,7 +213,8 @@ static size_t fix_pass(const char *s, size_t len, pith_buf *out) {
     }
     size_t at = i;
     uint32_t cp = next_cp(s, len, &i);
-    if (cp >= 0x80 && cp <= 0x9F && PITH_CP1252_HIGH[cp - 0x80] != cp) {
+    /* U+0085 alone is NEL, a line end for the normalizer, not "…". */
+    if (cp >= 0x80 && cp <= 0x9F && cp != 0x85 && PITH_CP1252_HIGH[cp - 0x80] != cp) {
       pith_buf_put(out, s + copied, at - copied);
       put_cp(out, cp);
       copied = i;

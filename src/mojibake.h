@@ -18,7 +18,8 @@ int pith_mojibake_suspect(const char *s, size_t len);
  * "café"), up to three times for double encoding. Sequences that are also
  * plausible correct text (German "Spaß“", Spanish "AÑO”") are only touched
  * when the same line carries unambiguous mojibake. Left-over C1 controls
- * become their windows-1252 characters (U+0092 -> ’). */
+ * become their windows-1252 characters (U+0092 -> ’), except U+0085 (NEL,
+ * a line end) and the five bytes windows-1252 leaves undefined. */
 size_t pith_mojibake_fix(const char *s, size_t len, pith_buf *out);
 
 #endif

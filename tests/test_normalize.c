@@ -1,0 +1,156 @@
+/* Normalization pipeline (src/normalize.c) and entities (src/entities.c). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "entities.h"
+#include "harness.h"
+#include "normalize.h"
+#include "pith.h"
+
+#define ALL                                                                  \
+  (PITH_OPT_MOJIBAKE | PITH_OPT_ENTITIES | PITH_OPT_NFC | PITH_OPT_ASCII_QUOTES | \
+   PITH_OPT_SPACES)
+
+static pith_buf outb = PITH_BUF_INIT;
+
+static const char *norm_n(const char *s, size_t n, unsigned flags) {
+  pith_buf_clear(&outb);
+  int st = pith_normalize(s, n, flags, &outb);
+  if (st != PITH_OK) return "(error)";
+  return pith_buf_cstr(&outb);
+}
+static const char *norm(const char *s, unsigned flags) { return norm_n(s, strlen(s), flags); }
+
+static const char *inl(const char *s, unsigned flags, int keep) {
+  pith_buf_clear(&outb);
+  if (pith_normalize_inline(s, strlen(s), flags, keep, &outb) != PITH_OK) return "(error)";
+  return pith_buf_cstr(&outb);
+}
+
+static void test_lines(void) {
+  STR_EQ(norm("a\r\nb\rc\nd", ALL), "a\nb\nc\nd", "CRLF, CR, LF -> LF");
+  STR_EQ(norm("a\r\nb\r\n", 0), "a\nb\n", "line ends normalized even with no flags");
+  STR_EQ(norm("no final newline", ALL), "no final newline", "missing final newline kept");
+  STR_EQ(norm("one\n", ALL), "one\n", "final newline kept");
+  STR_EQ(norm("a\n\nb\n\n\nc", ALL), "a\n\nb\n\n\nc", "blank lines preserved");
+  STR_EQ(norm("a\xE2\x80\xA8" "b\xE2\x80\xA9" "c\xC2\x85" "d", ALL), "a\nb\nc\nd",
+         "U+2028, U+2029, NEL -> LF");
+  STR_EQ(norm("a\xE2\x80\xA8" "b", 0), "a\nb", "U+2028 -> LF without flags");
+  STR_EQ(norm("  x  \n \t \ny", ALL), "x\n\ny", "lines trimmed, whitespace-only lines empty");
+  STR_EQ(norm("", ALL), "", "empty input");
+  STR_EQ(norm("\n", ALL), "\n", "lone newline");
+  STR_EQ(norm("\r", ALL), "\n", "lone CR");
+}
+
+static void test_spaces(void) {
+  STR_EQ(norm("a   b \t c", PITH_OPT_SPACES), "a b c", "runs collapsed, tab -> space");
+  STR_EQ(norm("a   b\tc", 0), "a   b\tc", "SPACES off: untouched");
+  STR_EQ(norm("a\xC2\xA0" "b\xE2\x80\x83" "c\xE3\x80\x80" "d\xE2\x80\xAF" "e\xE1\x9A\x80"
+              "f\xE2\x81\x9F" "g", PITH_OPT_SPACES),
+         "a b c d e f g", "NBSP, em space, ideographic, narrow, ogham, math spaces -> ' '");
+  STR_EQ(norm("zero\xE2\x80\x8Bwidth soft\xC2\xADhyphen \xEF\xBB\xBF" "bom word\xE2\x81\xA0joiner",
+              PITH_OPT_SPACES),
+         "zerowidth softhyphen bom wordjoiner", "ZWSP, SHY, BOM, WJ removed");
+  STR_EQ(norm("\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9 a\xE2\x80\x8C" "b", PITH_OPT_SPACES),
+         "\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9 a\xE2\x80\x8C" "b", "ZWJ / ZWNJ kept");
+  STR_EQ(norm("a\x01" "b\x1B" "c\x7F" "d\x0B" "e\x0C" "f", PITH_OPT_SPACES), "abcdef",
+         "C0 controls and DEL removed");
+  STR_EQ(norm("a\x01" "b", 0), "a\x01" "b", "controls kept without SPACES");
+  STR_EQ(norm_n("a\0b", 3, 0), "ab", "NUL removed even without flags");
+  STR_EQ(norm("x\xC2\x81y\xC2\x9Dz", PITH_OPT_SPACES), "xyz", "C1 controls removed");
+  STR_EQ(norm("\xC2\xA0\xC2\xA0 lead and trail \xE3\x80\x80", PITH_OPT_SPACES),
+         "lead and trail", "Unicode spaces trimmed at line ends");
+  STR_EQ(norm("keep \xC2\xA0nbsp", 0), "keep \xC2\xA0nbsp", "NBSP kept without SPACES");
+}
+
+static void test_quotes(void) {
+  STR_EQ(norm("‘a’ ‚b‛ 5′ “c” „d‟ 6″ ʼe", PITH_OPT_ASCII_QUOTES),
+         "'a' 'b' 5' \"c\" \"d\" 6\" 'e", "curly quotes and primes to ASCII");
+  STR_EQ(norm("‘a’ “c”", 0), "‘a’ “c”", "quotes kept without the flag");
+  STR_EQ(norm("« guillemets » ‹ › – —", PITH_OPT_ASCII_QUOTES), "« guillemets » ‹ › – —",
+         "guillemets and dashes left alone");
+}
+
+static void test_entities(void) {
+  unsigned E = PITH_OPT_ENTITIES;
+  STR_EQ(norm("Tom &amp; Jerry &lt;3 &gt; &quot;x&quot; &#39;y&#39;", E),
+         "Tom & Jerry <3 > \"x\" 'y'", "basic entities");
+  STR_EQ(norm("it&#8217;s &#x2019; &#X201C;", E), "it’s ’ “", "numeric dec and hex");
+  STR_EQ(norm("&eacute;t&eacute; &hellip; &mdash; &euro; &NotEqualTilde;", E),
+         "été … — € ≂̸", "named entities, incl. a two-code-point one");
+  STR_EQ(norm("&#128; &#150; &#x92; &#153;", E), "€ – ’ ™", "&#128;-&#159; via windows-1252");
+  STR_EQ(norm("&#0; &#xD800; &#x110000; &#99999999999999999999;", E), "� � � �",
+         "invalid code points -> U+FFFD");
+  STR_EQ(norm("AT&amp T &copy 2024 &nbsp;x", E), "AT& T © 2024 \xC2\xA0x",
+         "legacy entities without ';'");
+  STR_EQ(norm("&hellip &mdash &notanentity; & && &; &#; &#x;", E),
+         "&hellip &mdash &notanentity; & && &; &#; &#x;", "not entities: left alone");
+  STR_EQ(norm("/p?a=1&copy=2&amp=3", E), "/p?a=1&copy=2&amp=3", "URL parameters left alone");
+  STR_EQ(norm("&amp;amp;", E), "&amp;", "decoded once, not recursively");
+  STR_EQ(norm("&amp;", 0), "&amp;", "entities kept without the flag");
+  STR_EQ(norm("a&nbsp;&nbsp;b &#9;c", E | PITH_OPT_SPACES), "a b c",
+         "entities decode before spaces are normalized");
+  STR_EQ(norm("&ldquo;hi&rdquo;", E | PITH_OPT_ASCII_QUOTES), "\"hi\"",
+         "entities decode before quotes");
+
+  uint32_t cp[2];
+  int n = 0;
+  INT_EQ(pith_entity_decode("&lt;x", 5, cp, &n), 4, "consumed length");
+  INT_EQ(cp[0], '<', "code point");
+  INT_EQ(pith_entity_decode("&zzz;", 5, cp, &n), 0, "unknown name");
+  INT_EQ(pith_entity_decode("&#65", 4, cp, &n), 4, "numeric without ';' at the end");
+  INT_EQ(cp[0], 'A', "numeric value");
+}
+
+static void test_nfc(void) {
+  STR_EQ(norm("e\xCC\x81t\xC3\xA9", PITH_OPT_NFC), "\xC3\xA9t\xC3\xA9", "e + U+0301 -> é");
+  STR_EQ(norm("e\xCC\x81", 0), "e\xCC\x81", "no NFC without the flag");
+  STR_EQ(norm("\xE2\x84\xAB", PITH_OPT_NFC), "\xC3\x85", "Angstrom sign -> Å");
+  STR_EQ(norm("\xE1\x84\x92\xE1\x85\xA1\xE1\x86\xAB", PITH_OPT_NFC), "\xED\x95\x9C",
+         "Hangul jamo compose");
+  STR_EQ(norm("Привет 中文 😀 é", PITH_OPT_NFC), "Привет 中文 😀 é", "NFC text unchanged");
+}
+
+static void test_mojibake_flag(void) {
+  STR_EQ(norm("Itâ€™s cafÃ©", PITH_OPT_MOJIBAKE), "It’s café", "MOJIBAKE on");
+  STR_EQ(norm("Itâ€™s cafÃ©", 0), "Itâ€™s cafÃ©", "MOJIBAKE off");
+  STR_EQ(norm("Itâ€™s â€œokâ€\xC2\x9D 10Â\xC2\xA0km", ALL), "It's \"ok\" 10 km",
+         "mojibake -> quotes -> spaces, in order");
+  STR_EQ(norm("line one\nItâ€™s\n", ALL), "line one\nIt's\n", "per line");
+}
+
+static void test_inline(void) {
+  STR_EQ(inl("  a\n  b\r\nc  ", ALL, 0), "a b c", "inline joins lines");
+  STR_EQ(inl("a\n\n b ", ALL, 1), "a\n\nb", "inline keep_newlines");
+  STR_EQ(inl("a\nb", 0, 0), "a b", "inline without SPACES still joins");
+  STR_EQ(inl("x\xE2\x80\xA8y", ALL, 0), "x y", "U+2028 inside a block is a space");
+  STR_EQ(inl("", ALL, 0), "", "empty");
+}
+
+static void test_big(void) {
+  /* long mixed input: every line comes out, in order, nothing lost */
+  pith_buf in = PITH_BUF_INIT;
+  for (int i = 0; i < 20000; i++)
+    pith_buf_printf(&in, "line %d  with  spaces &amp; caf\xC3\xA9 \xE2\x80\x9Cq\xE2\x80\x9D\n", i);
+  pith_buf o = PITH_BUF_INIT;
+  INT_EQ(pith_normalize(in.data, in.len, ALL, &o), PITH_OK, "big input ok");
+  size_t lines = 0;
+  for (size_t i = 0; i < o.len; i++) lines += o.data[i] == '\n';
+  INT_EQ(lines, 20000, "line count kept");
+  OK(strstr(o.data, "line 19999 with spaces & caf\xC3\xA9 \"q\"\n") != NULL, "last line normalized");
+  pith_buf_free(&in);
+  pith_buf_free(&o);
+}
+
+int main(void) {
+  test_lines();
+  test_spaces();
+  test_quotes();
+  test_entities();
+  test_nfc();
+  test_mojibake_flag();
+  test_inline();
+  test_big();
+  pith_buf_free(&outb);
+  return test_done();
+}
