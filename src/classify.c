@@ -159,6 +159,20 @@ static uint8_t neighbour(const pith_doc *d, size_t i, int dir, int with_near) {
   return PITH_CLS_BAD;
 }
 
+/* A text line is only a heading candidate when it does not sit in a run of
+ * short lines: menus are runs of heading-shaped shorts; real section
+ * headings follow prose, a byline or the title. (HTML headings are marked
+ * by their tag and need no such guard.) */
+static int lone_short(const pith_doc *d, size_t i) {
+  if (d->blocks[i].heading) return 1;
+  for (size_t j = i; j-- > 0;) {
+    const pith_block *p = &d->blocks[j];
+    if (p->action != PITH_ACT_NONE && p->action != PITH_ACT_KEEP) continue;
+    return !(p->cf == PITH_CLS_SHORT && heading_shaped(p));
+  }
+  return 1;
+}
+
 /* jusText's heading walk: is a good block reached within
  * MAX_HEADING_DISTANCE characters after i? */
 static int good_follows(const pith_doc *d, size_t i) {
@@ -177,7 +191,8 @@ static int smooth(pith_doc *d) {
   /* Heading pre-pass. */
   for (size_t i = 0; i < n; i++) {
     pith_block *b = &d->blocks[i];
-    if (b->cls == PITH_CLS_SHORT && heading_shaped(b) && good_follows(d, i)) {
+    if (b->cls == PITH_CLS_SHORT && heading_shaped(b) && lone_short(d, i) &&
+        good_follows(d, i)) {
       b->cls = PITH_CLS_NEARGOOD;
       b->why = "heading before content";
     }
@@ -218,7 +233,7 @@ static int smooth(pith_doc *d) {
   for (size_t i = 0; i < n; i++) {
     pith_block *b = &d->blocks[i];
     if (b->cls == PITH_CLS_BAD && b->cf != PITH_CLS_BAD && heading_shaped(b) &&
-        b->action == PITH_ACT_NONE && good_follows(d, i)) {
+        b->action == PITH_ACT_NONE && lone_short(d, i) && good_follows(d, i)) {
       b->cls = PITH_CLS_GOOD;
       b->why = "heading before content";
     }

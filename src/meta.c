@@ -386,6 +386,8 @@ void pith_meta_text(pith_doc *d, const char *ref_date) {
 
 /* ---- repetition -------------------------------------------------------- */
 
+#define DEDUP_MIN_CHARS 100
+
 /* Key for comparing lines: lowercase letters and digits only. */
 static uint64_t line_key(const char *s, size_t n) {
   uint64_t h = 1469598103934665603ull;
@@ -406,7 +408,16 @@ void pith_meta_dedup(pith_doc *d) {
   uint64_t tkey = title ? line_key(title, strlen(title)) : 0;
   for (size_t i = 0; i < d->n; i++) {
     pith_block *b = &d->blocks[i];
-    if (b->cls != PITH_CLS_GOOD) continue;
+    /* Short repeats are often legitimate (interview questions, list
+     * labels); only paragraphs repeated whole are scraping artefacts. */
+    if (b->cls != PITH_CLS_GOOD || b->chars < DEDUP_MIN_CHARS) {
+      if (title && b->cls == PITH_CLS_GOOD &&
+          (line_key(b->text, b->len) | 1) == (tkey | 1)) {
+        b->dup = 1;
+        b->why = "repeats the title";
+      }
+      continue;
+    }
     uint64_t k = line_key(b->text, b->len) | 1; /* 0 marks empty slots */
     if (title && (k == (tkey | 1))) {
       b->dup = 1;
