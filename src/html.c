@@ -780,6 +780,12 @@ static void mark_container(hx_walk *w, uint32_t top) {
   }
 }
 
+#define HX_JUNK                                                           \
+  (PITH_HINT_COMMENT | PITH_HINT_SHARE | PITH_HINT_RELATED |              \
+   PITH_HINT_NEWSLETTER | PITH_HINT_COOKIE | PITH_HINT_FOOTER |           \
+   PITH_HINT_NAV | PITH_HINT_SIDEBAR | PITH_HINT_AD | PITH_HINT_HEADER |  \
+   PITH_HINT_FORM | PITH_HINT_HIDDEN)
+
 /* Hint chains: hints of the ancestors between a block and the container
  * (or its nearest common ancestor with the container). */
 static void chain_hints(hx_walk *w) {
@@ -788,14 +794,29 @@ static void chain_hints(hx_walk *w) {
     if (x->flags & (EF_CONTAINER | EF_ANCESTOR) && x->parent != HX_NONE)
       w->e[x->parent].flags |= EF_ANCESTOR;
   }
+  /* croot: the container root an element is in */
+  uint32_t *croot = malloc(w->ne * sizeof *croot);
+  if (!croot) {
+    w->oom = 1;
+    return;
+  }
   for (size_t e = 0; e < w->ne; e++) {
     hx_elem *x = &w->e[e];
+    croot[e] = x->flags & EF_CONTAINER ? (uint32_t)e
+               : x->parent != HX_NONE  ? croot[x->parent]
+                                       : HX_NONE;
     if (x->flags & (EF_CONTAINER | EF_ANCESTOR)) {
       x->chain = 0;
       continue;
     }
-    x->chain = x->hints | (x->parent != HX_NONE ? w->e[x->parent].chain : 0);
+    uint32_t own = x->hints;
+    /* a "widget" or "sidebar" holding most of the article is not junk */
+    if (croot[e] != HX_NONE && (own & HX_JUNK) &&
+        (uint64_t)x->chars * 2 > w->e[croot[e]].chars)
+      own &= ~HX_JUNK;
+    x->chain = own | (x->parent != HX_NONE ? w->e[x->parent].chain : 0);
   }
+  free(croot);
 }
 
 static void finish_blocks(hx_walk *w) {
@@ -1001,4 +1022,60 @@ int pith_html_sniff(const char *bytes, size_t len) {
     return 0;
   }
   return 0;
+}
+
+/* ---------- post-pass over the shared classifier ---------- */
+
+#define REFINE_TAIL_WORDS 60 /* article words before a tail marker counts */
+
+static const struct {
+  uint32_t bit;
+  const char *why;
+} junk_hints[] = {
+    {PITH_HINT_SHARE, "html:share"},       {PITH_HINT_RELATED, "html:related"},
+    {PITH_HINT_NEWSLETTER, "html:newsletter"}, {PITH_HINT_NAV, "html:nav"},
+    {PITH_HINT_SIDEBAR, "html:sidebar"},   {PITH_HINT_AD, "html:ad"},
+    {PITH_HINT_FOOTER, "html:footer"},     {PITH_HINT_HEADER, "html:header"},
+    {PITH_HINT_FORM, "html:form"},         {PITH_HINT_COMMENT, "html:comments"},
+    {PITH_HINT_COOKIE, "html:cookie"},
+};
+
+static const char *junk_why(uint32_t hints) {
+  for (size_t k = 0; k < sizeof junk_hints / sizeof *junk_hints; k++)
+    if (hints & junk_hints[k].bit) return junk_hints[k].why;
+  return NULL;
+}
+
+/* The DOM knows where the article is: inside the container, keep what the
+ * rules and hints do not condemn; outside it, drop. Rule actions (drop,
+ * cut, capture) and duplicates always win. Pages without a container keep
+ * the classifier's decisions. */
+void pith_html_refine(pith_doc *d) {
+  size_t i, n = d->n;
+  for (i = 0; i < n && !(d->blocks[i].hints & PITH_HINT_ARTICLE); i++) {
+  }
+  if (i == n) return;
+  size_t words = 0;
+  int cut = 0;
+  for (i = 0; i < n; i++) {
+    pith_block *b = &d->blocks[i];
+    const char *why = NULL;
+    if (cut) {
+      why = "html:after tail marker";
+    } else if (b->action == PITH_ACT_CUT && words >= REFINE_TAIL_WORDS) {
+      cut = 1;
+      why = b->why;
+    } else if (b->action == PITH_ACT_DROP || b->action == PITH_ACT_CUT ||
+               b->action == PITH_ACT_CAPTURE || b->dup) {
+      why = b->why;
+    } else if (!(b->hints & PITH_HINT_ARTICLE)) {
+      why = "html:outside article";
+    } else if (b->action != PITH_ACT_KEEP && (why = junk_why(b->hints))) {
+    } else if (b->action != PITH_ACT_KEEP && b->link_chars * 2 > b->chars) {
+      why = "html:links";
+    }
+    b->keep = !why;
+    b->why = why ? why : "html:article";
+    if (b->keep) words += b->words;
+  }
 }

@@ -16,6 +16,11 @@
  * image). Returns PITH_OK, PITH_ENOMEM or PITH_ELIMIT. */
 int pith_html_blocks(pith_doc *d, const char *html, size_t len);
 
+/* Post-pass after pith_classify() on HTML documents: decides block->keep
+ * from the article container and DOM hints, respecting rule actions
+ * (drop, cut, capture) and duplicates. No-op when no container was found. */
+void pith_html_refine(pith_doc *d);
+
 /* 1 if the bytes look like HTML (sniffing for -i auto). */
 int pith_html_sniff(const char *bytes, size_t len);
 
