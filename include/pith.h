@@ -188,6 +188,108 @@ PITH_API const char *pith_result_explain(const pith_result *r);
 /** Free memory returned by pith_render() and other pith_ allocators. */
 PITH_API void pith_free(void *p);
 
+
+/* ==== Readers ========================================================
+ * Containers in, one record at a time: a whole file (HTML or text), JSON
+ * Lines, or WARC; gzip (.gz, multi-member) is undone transparently. Input is
+ * streamed: memory follows the largest record, not the input size.
+ *
+ *     pith_reader *rd = pith_reader_new(fd, PITH_READER_AUTO, "dump.jsonl");
+ *     pith_record *rec;
+ *     while (pith_reader_next(rd, &rec) == 1) {
+ *       pith_result *res = pith_clean_record(opts, rec);
+ *       char *out; size_t n;
+ *       pith_render_record(res, rec, PITH_FORMAT_JSON, &out, &n);
+ *       ...
+ *       pith_free(out); pith_result_free(res); pith_record_free(rec);
+ *     }
+ *     pith_reader_free(rd);
+ *
+ * A damaged record (invalid JSON line, missing field, truncated gzip or WARC
+ * record, a line over the size limit) is still a record: its status is an
+ * error, pith_clean_record() turns it into an error result, and the reader
+ * goes on with the next one. Only a failing read(2) stops a reader.
+ * Records are independent of the reader and of each other: hand them to
+ * other threads, free them in any order. */
+
+typedef enum pith_reader_kind {
+  PITH_READER_AUTO = 0, /* sniff: "WARC/" is WARC, "{" is JSONL, else DOC */
+  PITH_READER_DOC = 1,  /* the whole input is one document */
+  PITH_READER_JSONL = 2,
+  PITH_READER_WARC = 3
+} pith_reader_kind;
+
+typedef struct pith_reader pith_reader;
+typedef struct pith_record pith_record;
+
+/** Default and hard ceiling for one record (a JSONL line, a WARC record, a
+ * whole document): 256 MB. Bigger records become error records. */
+#define PITH_READER_MAX_RECORD ((size_t)256 << 20)
+
+/** Reader over an open file descriptor (borrowed: the caller closes it
+ * after pith_reader_free). `source_name` names the input in `source` and
+ * messages ("-" for stdin); copied. NULL on allocation failure. */
+PITH_API pith_reader *pith_reader_new(int fd, pith_reader_kind kind,
+                                      const char *source_name);
+PITH_API void pith_reader_free(pith_reader *r);
+
+/** JSONL: the field holding the document; NULL (the default) takes the
+ * first of "html", "raw_content", "content", "text". Copied. */
+PITH_API int pith_reader_set_field(pith_reader *r, const char *name);
+/** DOC: the kind passed on to pith_clean (default PITH_KIND_AUTO). */
+PITH_API void pith_reader_set_doc_kind(pith_reader *r, pith_kind kind);
+/** Largest record accepted, at most PITH_READER_MAX_RECORD. */
+PITH_API void pith_reader_set_limit(pith_reader *r, size_t max_record);
+
+/** Next record. 1: *rec is a new record the caller owns (free it with
+ * pith_record_free); 0: end of input; PITH_EIO / PITH_ENOMEM: the input
+ * cannot be read further (message in pith_reader_error). */
+PITH_API int pith_reader_next(pith_reader *r, pith_record **rec);
+/** Message for the last fatal error, "" if none. Borrowed. */
+PITH_API const char *pith_reader_error(const pith_reader *r);
+/** The format in use (after the first pith_reader_next for AUTO). */
+PITH_API pith_reader_kind pith_reader_kind_of(const pith_reader *r);
+/** Raw bytes consumed from the descriptor so far (compressed size for gzip),
+ * for progress against the file size. */
+PITH_API unsigned long long pith_reader_bytes_in(const pith_reader *r);
+
+/** Finish decoding a record (JSONL lines are parsed lazily so that the
+ * parsing runs on the worker thread, not the reader's). Idempotent; the
+ * accessors below call it. Returns the record's status. */
+PITH_API int pith_record_prepare(pith_record *rec);
+/** PITH_OK, or why the record is unusable (PITH_EFORMAT, PITH_ELIMIT...). */
+PITH_API int pith_record_status(pith_record *rec);
+/** "line 12: invalid JSON: ..." when the status is an error, else NULL. */
+PITH_API const char *pith_record_error(pith_record *rec);
+/** The document and its container facts (url, date, charset, source),
+ * ready for pith_clean_input(). Pointers are owned by the record. */
+PITH_API const pith_input *pith_record_input(pith_record *rec);
+/** `source` of the record: JSONL "id" field or "FILE:LINE", WARC-Record-ID,
+ * or the file name. Never NULL. */
+PITH_API const char *pith_record_source(pith_record *rec);
+/** 1-based position in the input (JSONL: line number; WARC: record). */
+PITH_API unsigned long long pith_record_number(const pith_record *rec);
+/** Decompressed bytes this record covers in the input (for MB/s). */
+PITH_API size_t pith_record_size(const pith_record *rec);
+PITH_API void pith_record_free(pith_record *rec);
+
+/** pith_clean_input() on the record, or an error result carrying the
+ * record's error. Never NULL except on allocation failure. */
+PITH_API pith_result *pith_clean_record(const pith_options *opts,
+                                        pith_record *rec);
+/** pith_render(), except that JSON output of a JSONL record keeps the
+ * record's other fields (see pith_render_json_merge). */
+PITH_API int pith_render_record(const pith_result *res, pith_record *rec,
+                                pith_format fmt, char **out, size_t *len);
+/** JSON object made of the original object `orig` (one JSON object text)
+ * minus `drop_field` (the document field, may be NULL) and minus the keys
+ * pith itself writes, followed by pith's fields from pith_render(JSON).
+ * Original values are copied byte for byte. If `orig` is not a JSON object
+ * the output is pith's object alone. *out is freed with pith_free(). */
+PITH_API int pith_render_json_merge(const pith_result *res, const char *orig,
+                                    size_t orig_len, const char *drop_field,
+                                    char **out, size_t *len);
+
 #ifdef __cplusplus
 }
 #endif
