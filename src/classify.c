@@ -30,6 +30,9 @@
 /* Neargood runs this long in total are promoted (news paragraphs are often
  * shorter than LENGTH_HIGH). */
 #define NEARGOOD_RUN_CHARS 300
+/* With this much content after the repeated headline, what comes before
+ * it is page furniture. */
+#define TITLE_ANCHOR_MIN_CHARS 400
 
 static double stop_density(const pith_block *b) {
   return b->words ? (double)b->stops / b->words : 0.0;
@@ -313,6 +316,19 @@ static void article_core(pith_doc *d) {
   }
   for (size_t k = 0; k < g; k++)
     if (gsize[k] > best) best = gsize[k];
+  /* Content that ends before the headline repeats is navigation and
+   * teasers, when the article itself follows the headline. */
+  size_t after_title = 0;
+  if (d->title_pos)
+    for (size_t i = d->title_pos; i < n; i++)
+      if (gid[i] != (size_t)-1) after_title += d->blocks[i].chars;
+  if (d->title_pos && after_title >= TITLE_ANCHOR_MIN_CHARS)
+    for (size_t i = 0; i < d->title_pos; i++)
+      if (gid[i] != (size_t)-1 && d->blocks[i].action != PITH_ACT_KEEP) {
+        d->blocks[i].cls = PITH_CLS_BAD;
+        d->blocks[i].why = "before the headline";
+        gid[i] = (size_t)-1;
+      }
   for (size_t i = 0; i < n; i++) {
     if (gid[i] == (size_t)-1) continue;
     pith_block *b = &d->blocks[i];

@@ -105,6 +105,8 @@ typedef struct pith_doc {
   int is_html;
   const struct pith_stoplist *stop; /* chosen list, NULL = none */
   const char *fields[PITH_FIELD_COUNT_]; /* arena-owned or static */
+  size_t title_pos; /* block repeating the title (the article starts
+                       after it); 0 when unknown */
   /* HTML front end: JSON-LD articleBody length etc. may be stored here. */
   int failed; /* allocation failure somewhere */
 } pith_doc;

@@ -448,7 +448,8 @@ static uint32_t tag_hints(GumboTag t, int in_article, uint8_t *flags) {
     case GUMBO_TAG_FOOTER: return PITH_HINT_FOOTER;
     case GUMBO_TAG_HEADER: return in_article ? 0 : PITH_HINT_HEADER;
     case GUMBO_TAG_FORM: case GUMBO_TAG_FIELDSET: return PITH_HINT_FORM;
-    case GUMBO_TAG_FIGCAPTION: case GUMBO_TAG_CAPTION: return PITH_HINT_CAPTION;
+    case GUMBO_TAG_FIGCAPTION: case GUMBO_TAG_CAPTION: case GUMBO_TAG_FIGURE:
+      return PITH_HINT_CAPTION;
     case GUMBO_TAG_ADDRESS: return PITH_HINT_BYLINE;
     case GUMBO_TAG_ARTICLE: case GUMBO_TAG_MAIN:
       *flags |= EF_EVIDENCE;
@@ -784,7 +785,8 @@ static void mark_container(hx_walk *w, uint32_t top) {
   (PITH_HINT_COMMENT | PITH_HINT_SHARE | PITH_HINT_RELATED |              \
    PITH_HINT_NEWSLETTER | PITH_HINT_COOKIE | PITH_HINT_FOOTER |           \
    PITH_HINT_NAV | PITH_HINT_SIDEBAR | PITH_HINT_AD | PITH_HINT_HEADER |  \
-   PITH_HINT_FORM | PITH_HINT_HIDDEN)
+   PITH_HINT_FORM | PITH_HINT_HIDDEN | PITH_HINT_CAPTION |                \
+   PITH_HINT_BYLINE | PITH_HINT_META)
 
 /* Hint chains: hints of the ancestors between a block and the container
  * (or its nearest common ancestor with the container). */
@@ -1037,7 +1039,8 @@ static const struct {
     {PITH_HINT_SIDEBAR, "html:sidebar"},   {PITH_HINT_AD, "html:ad"},
     {PITH_HINT_FOOTER, "html:footer"},     {PITH_HINT_HEADER, "html:header"},
     {PITH_HINT_FORM, "html:form"},         {PITH_HINT_COMMENT, "html:comments"},
-    {PITH_HINT_COOKIE, "html:cookie"},
+    {PITH_HINT_COOKIE, "html:cookie"},     {PITH_HINT_CAPTION, "html:caption"},
+    {PITH_HINT_BYLINE, "html:byline"},     {PITH_HINT_META, "html:meta"},
 };
 
 static const char *junk_why(uint32_t hints) {

@@ -333,6 +333,7 @@ static void find_title(pith_doc *d) {
         pith_doc_set_field(d, PITH_FIELD_TITLE, b->text, b->len);
       first->action = PITH_ACT_DROP;
       first->why = "title";
+      d->title_pos = j;
       return;
     }
   }

@@ -280,6 +280,7 @@ static int clean_into(pith_result *r, const pith_options *o, const pith_input *i
       if (pith_rules_count(o->user_rules)) sets[k++] = o->user_rules;
       pith_classify_ctx ctx = {sets, k, o->stops, o->reference_date};
       rc = pith_classify(&d, &ctx);
+      if (rc == PITH_OK && d.is_html) pith_html_refine(&d);
     } else {
       for (size_t i = 0; i < d.n; i++) {
         d.blocks[i].keep = 1;
