@@ -27,6 +27,10 @@ LANGS = {
     'pl': 'polish', 'sv': 'swedish', 'da': 'danish', 'fi': 'finnish',
     'no': 'norwegian', 'cs': 'czech', 'tr': 'turkish', 'hu': 'hungarian',
     'ro': 'romanian', 'uk': 'ukrainian',
+    'id': 'indonesian', 'vi': 'vietnamese', 'ar': 'arabic', 'el': 'greek',
+    'he': 'hebrew', 'ko': 'korean', 'bg': 'bulgarian', 'ca': 'catalan',
+    'hi': 'hindi', 'fa': 'farsi', 'sk': 'slovak', 'sl': 'slovenian',
+    'lt': 'lithuanian', 'lv': 'latvian', 'et': 'estonian',
     'zh': 'chinese', 'ja': 'japanese',
 }
 CJK = ('zh', 'ja')
