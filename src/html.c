@@ -816,6 +816,10 @@ static void chain_hints(hx_walk *w) {
     if (croot[e] != HX_NONE && (own & HX_JUNK) &&
         (uint64_t)x->chars * 2 > w->e[croot[e]].chars)
       own &= ~HX_JUNK;
+    /* <article class="post category-news tag-x">: taxonomy words on an
+     * element that is evidently the article are not hints */
+    if ((x->flags & EF_EVIDENCE) || x->weight >= 25)
+      own &= ~(PITH_HINT_META | PITH_HINT_BYLINE | PITH_HINT_CAPTION);
     x->chain = own | (x->parent != HX_NONE ? w->e[x->parent].chain : 0);
   }
   free(croot);
