@@ -181,7 +181,8 @@ PITH_API size_t pith_result_words(const pith_result *r);
 PITH_API int pith_render(const pith_result *r, pith_format fmt, char **out,
                          size_t *len);
 
-/** Explanation lines, one per block: "KEEP|DROP<TAB>reason<TAB>text".
+/** Explanation lines, one per block:
+ * "KEEP|DROP<TAB>reason<TAB>features<TAB>text".
  * NULL unless PITH_OPT_EXPLAIN was set. Borrowed. */
 PITH_API const char *pith_result_explain(const pith_result *r);
 
@@ -228,7 +229,8 @@ typedef struct pith_record pith_record;
 
 /** Reader over an open file descriptor (borrowed: the caller closes it
  * after pith_reader_free). `source_name` names the input in `source` and
- * messages ("-" for stdin); copied. NULL on allocation failure. */
+ * messages (copied); NULL for stdin (records are then "stdin:LINE", a
+ * whole document has no source). NULL on allocation failure. */
 PITH_API pith_reader *pith_reader_new(int fd, pith_reader_kind kind,
                                       const char *source_name);
 PITH_API void pith_reader_free(pith_reader *r);

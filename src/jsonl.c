@@ -112,8 +112,10 @@ int pith_jsonl_prepare(pith_record *rec) {
   char err[160];
   rec->tree = pith_json_parse(line, rec->len, JSONL_MAX_DEPTH, err, sizeof err);
   if (!rec->tree) {
+    /* The parser counts lines inside the text; a record is one line. */
+    const char *why = strncmp(err, "line 1, ", 8) == 0 ? err + 8 : err;
     pith_record_fail(rec, PITH_EFORMAT, "line %llu: invalid JSON (%s)",
-                     rec->number, err);
+                     rec->number, why);
     return rec->status;
   }
   if (pith_json_kind(rec->tree) != PITH_JSON_OBJECT) {

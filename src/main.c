@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "cli_batch.h"
 
 static const char usage[] =
     "usage: pith [OPTIONS] [FILE|DIR|-]...\n"
@@ -171,46 +172,6 @@ void cli_emit(cli_opts *c, pith_result *r, const char *rel_path) {
   pith_result_free(r);
 }
 
-/* Whole-file documents (html/text): read, clean, emit. */
-static void process_file(cli_opts *c, const char *path) {
-  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-  if (!f) {
-    fprintf(stderr, "pith: %s: cannot open: %s\n", path, strerror(errno));
-    c->io_error = 1;
-    return;
-  }
-  size_t cap = 1 << 16, len = 0;
-  char *data = malloc(cap);
-  size_t k;
-  while (data && (k = fread(data + len, 1, cap - len, f)) > 0) {
-    len += k;
-    if (len == cap) {
-      char *nd = realloc(data, cap * 2);
-      if (!nd) {
-        free(data);
-        data = NULL;
-        break;
-      }
-      data = nd;
-      cap *= 2;
-    }
-  }
-  int err = ferror(f);
-  if (f != stdin) fclose(f);
-  if (!data || err) {
-    fprintf(stderr, "pith: %s: %s\n", path, data ? "read error" : "out of memory");
-    free(data);
-    c->io_error = 1;
-    return;
-  }
-  pith_kind kind = c->input == CLI_IN_HTML   ? PITH_KIND_HTML
-                   : c->input == CLI_IN_TEXT ? PITH_KIND_TEXT
-                                             : PITH_KIND_AUTO;
-  pith_input in = {0, data, len, kind, NULL, NULL, NULL, strcmp(path, "-") ? path : NULL};
-  cli_emit(c, pith_clean_input(c->popts, &in), path);
-  free(data);
-}
-
 static int set_flag(pith_options *o, unsigned flag, int on) {
   unsigned f = pith_options_flags(o);
   pith_options_set_flags(o, on ? f | flag : f & ~flag);
@@ -295,8 +256,9 @@ int main(int argc, char **argv) {
     pith_options_free(c.popts);
     return rc < 0 ? 0 : rc;
   }
-  if (optind >= argc) process_file(&c, "-");
-  for (int i = optind; i < argc; i++) process_file(&c, argv[i]);
+  /* Files, directories, stdin, JSONL and WARC all go through the batch
+   * engine (readers, -j workers, ordered output): src/cli_batch.c. */
+  cli_batch_run(&c, argv + optind, argc - optind);
   if (fflush(stdout) != 0) c.io_error = 1;
   pith_options_free(c.popts);
   return c.io_error ? 2 : c.failed ? 1 : 0;

@@ -185,9 +185,10 @@ pith_record *pith_record_new(const pith_reader *r, const char *source) {
   if (source) {
     rec->source = strdup(source);
   } else {
-    size_t n = strlen(r->name) + 24;
+    const char *name = r->name ? r->name : "stdin";
+    size_t n = strlen(name) + 24;
     rec->source = malloc(n);
-    if (rec->source) snprintf(rec->source, n, "%s:%llu", r->name, r->number);
+    if (rec->source) snprintf(rec->source, n, "%s:%llu", name, r->number);
   }
   if (!rec->source) {
     free(rec);
@@ -281,8 +282,9 @@ static int doc_next(pith_reader *r, pith_record **out) {
   if (r->finished) return 0;
   r->finished = 1;
   r->number = 1;
-  pith_record *rec = pith_record_new(r, r->name);
+  pith_record *rec = pith_record_new(r, r->name ? r->name : "-");
   if (!rec) return PITH_ENOMEM;
+  if (!r->name) rec->in.source = NULL; /* stdin has no name to report */
   *out = rec;
   if (r->pending_damage) {
     pith_record_fail(rec, PITH_EFORMAT, "%s", r->damage);
@@ -339,12 +341,12 @@ pith_reader *pith_reader_new(int fd, pith_reader_kind kind,
   pith_reader *r = calloc(1, sizeof *r);
   if (!r) return NULL;
   r->gz = pith_gz_new(fd);
-  r->name = strdup(source_name ? source_name : "-");
+  r->name = source_name ? strdup(source_name) : NULL;
   r->buf = malloc(READER_BUF_INIT);
   r->cap = READER_BUF_INIT;
   r->kind = kind;
   r->limit = PITH_READER_MAX_RECORD;
-  if (!r->gz || !r->name || !r->buf) {
+  if (!r->gz || (source_name && !r->name) || !r->buf) {
     pith_reader_free(r);
     return NULL;
   }
