@@ -27,9 +27,15 @@
  * groups under this share of the largest group are dropped. */
 #define CORE_GAP 2
 #define CORE_MIN_SHARE 0.25
+/* Groups further than this many blocks from the article region join it
+ * only when nearly as large as the main group. */
+#define CORE_REGION_GAP ((size_t)10)
+#define CORE_FAR_SHARE 0.8
 /* Neargood runs this long in total are promoted (news paragraphs are often
  * shorter than LENGTH_HIGH). */
 #define NEARGOOD_RUN_CHARS 300
+/* Longest run of low-scoring lines taken in between article content. */
+#define GAP_MAX_BLOCKS 3
 /* With this much content after the repeated headline, what comes before
  * it is page furniture. */
 #define TITLE_ANCHOR_MIN_CHARS 400
@@ -290,56 +296,98 @@ static void cut_tail(pith_doc *d) {
   }
 }
 
-/* Keep the largest cluster of content and clusters of comparable size:
- * teasers and comment snippets far from the article go. */
-static void article_core(pith_doc *d) {
-  size_t best = 0, n = d->n;
-  size_t *gid = malloc((n ? n : 1) * sizeof *gid);
-  size_t *gsize = malloc((n ? n : 1) * sizeof *gsize);
-  if (!gid || !gsize) {
-    free(gid);
-    free(gsize);
-    return; /* the core is a refinement; without memory, keep all */
-  }
-  size_t g = 0, last = 0;
-  int open = 0;
-  for (size_t i = 0; i < n; i++) {
-    gid[i] = (size_t)-1;
-    if (d->blocks[i].cls != PITH_CLS_GOOD) continue;
-    if (!open || i - last > CORE_GAP + 1) {
-      gsize[g++] = 0;
-      open = 1;
+/* Keep the largest cluster of content and clusters of comparable size near
+ * it: teasers, bios and comment snippets far from the article go. */
+typedef struct core_group {
+  size_t first, last, chars;
+  int keep;
+} core_group;
+
+static void drop_group(pith_doc *d, const core_group *g, const char *why) {
+  for (size_t i = g->first; i <= g->last; i++) {
+    pith_block *b = &d->blocks[i];
+    if (b->cls == PITH_CLS_GOOD && b->action != PITH_ACT_KEEP) {
+      b->cls = PITH_CLS_BAD;
+      b->why = why;
     }
-    gid[i] = g - 1;
-    gsize[g - 1] += d->blocks[i].chars;
-    last = i;
   }
-  for (size_t k = 0; k < g; k++)
-    if (gsize[k] > best) best = gsize[k];
+}
+
+/* Decide the groups on one side of the main group, walking away from it. */
+static void extend_core(pith_doc *d, core_group *gs, size_t ng, size_t main,
+                        int dir) {
+  size_t edge = dir > 0 ? gs[main].last : gs[main].first;
+  size_t best = gs[main].chars;
+  for (long k = (long)main + dir; k >= 0 && (size_t)k < ng; k += dir) {
+    core_group *g = &gs[k];
+    size_t gap = dir > 0 ? g->first - edge - 1 : edge - g->last - 1;
+    int big = (double)g->chars >= CORE_MIN_SHARE * (double)best;
+    int near = gap <= CORE_REGION_GAP;
+    int huge = (double)g->chars >= CORE_FAR_SHARE * (double)best;
+    if (big && (near || huge)) {
+      edge = dir > 0 ? g->last : g->first;
+      continue;
+    }
+    drop_group(d, g, near ? "outside the article core" : "far from the article");
+  }
+}
+
+static void article_core(pith_doc *d) {
+  size_t n = d->n, ng = 0;
+  core_group *gs = malloc((n ? n : 1) * sizeof *gs);
+  if (!gs) return; /* the core is a refinement; without memory, keep all */
   /* Content that ends before the headline repeats is navigation and
    * teasers, when the article itself follows the headline. */
   size_t after_title = 0;
   if (d->title_pos)
     for (size_t i = d->title_pos; i < n; i++)
-      if (gid[i] != (size_t)-1) after_title += d->blocks[i].chars;
+      if (d->blocks[i].cls == PITH_CLS_GOOD) after_title += d->blocks[i].chars;
   if (d->title_pos && after_title >= TITLE_ANCHOR_MIN_CHARS)
     for (size_t i = 0; i < d->title_pos; i++)
-      if (gid[i] != (size_t)-1 && d->blocks[i].action != PITH_ACT_KEEP) {
+      if (d->blocks[i].cls == PITH_CLS_GOOD && d->blocks[i].action != PITH_ACT_KEEP) {
         d->blocks[i].cls = PITH_CLS_BAD;
         d->blocks[i].why = "before the headline";
-        gid[i] = (size_t)-1;
       }
   for (size_t i = 0; i < n; i++) {
-    if (gid[i] == (size_t)-1) continue;
-    pith_block *b = &d->blocks[i];
-    if ((double)gsize[gid[i]] < CORE_MIN_SHARE * (double)best &&
-        b->action != PITH_ACT_KEEP) {
-      b->cls = PITH_CLS_BAD;
-      b->why = "outside the article core";
-    }
+    if (d->blocks[i].cls != PITH_CLS_GOOD) continue;
+    if (ng == 0 || i - gs[ng - 1].last > CORE_GAP + 1)
+      gs[ng++] = (core_group){i, i, 0, 0};
+    gs[ng - 1].last = i;
+    gs[ng - 1].chars += d->blocks[i].chars;
   }
-  free(gid);
-  free(gsize);
+  size_t main = 0;
+  for (size_t k = 1; k < ng; k++)
+    if (gs[k].chars > gs[main].chars) main = k;
+  if (ng > 1) {
+    extend_core(d, gs, ng, main, +1);
+    extend_core(d, gs, ng, main, -1);
+  }
+  free(gs);
+}
+
+/* Lists, tables and data lines inside an article have few stop words;
+ * a short run of them between kept content belongs to the article. Lines
+ * a rule dropped stay dropped. */
+static void fill_gaps(pith_doc *d) {
+  size_t last_good = (size_t)-1;
+  for (size_t i = 0; i < d->n; i++) {
+    if (d->blocks[i].cls != PITH_CLS_GOOD) continue;
+    if (last_good != (size_t)-1 && i - last_good > 1 &&
+        i - last_good - 1 <= GAP_MAX_BLOCKS) {
+      int clean = 1;
+      for (size_t j = last_good + 1; j < i; j++) {
+        const pith_block *b = &d->blocks[j];
+        if ((b->action != PITH_ACT_NONE) || navigation_line(b) || b->link_chars)
+          clean = 0;
+      }
+      if (clean)
+        for (size_t j = last_good + 1; j < i; j++) {
+          d->blocks[j].cls = PITH_CLS_GOOD;
+          d->blocks[j].why = "inside the article";
+        }
+    }
+    last_good = i;
+  }
 }
 
 int pith_classify(pith_doc *d, const pith_classify_ctx *ctx) {
@@ -361,6 +409,7 @@ int pith_classify(pith_doc *d, const pith_classify_ctx *ctx) {
       d->blocks[i].cls = PITH_CLS_BAD;
   cut_tail(d);
   article_core(d);
+  fill_gaps(d);
   pith_meta_dedup(d);
   for (size_t i = 0; i < d->n; i++)
     d->blocks[i].keep = d->blocks[i].cls == PITH_CLS_GOOD && !d->blocks[i].dup;

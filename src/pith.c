@@ -202,7 +202,10 @@ static void build_explain(const pith_doc *d, pith_buf *ex) {
     const pith_block *b = &d->blocks[i];
     pith_buf_puts(ex, b->keep ? "KEEP\t" : "DROP\t");
     pith_buf_puts(ex, b->why ? b->why : "-");
-    pith_buf_putc(ex, '\t');
+    pith_buf_printf(ex, "\tchars=%u words=%u stop=%.2f link=%.2f%s\t", b->chars,
+                    b->words, b->words ? (double)b->stops / b->words : 0.0,
+                    b->chars ? (double)b->link_chars / b->chars : 0.0,
+                    b->heading ? " heading" : "");
     for (size_t k = 0; k < b->len; k++)
       pith_buf_putc(ex, b->text[k] == '\n' || b->text[k] == '\t' ? ' ' : b->text[k]);
     pith_buf_putc(ex, '\n');

@@ -33,13 +33,16 @@ static void render_json(const pith_result *r, pith_buf *o) {
       const char *e = nl ? nl : end;
       const char *t1 = memchr(p, '\t', (size_t)(e - p));
       const char *t2 = t1 ? memchr(t1 + 1, '\t', (size_t)(e - t1 - 1)) : NULL;
-      if (t1 && t2) {
+      const char *t3 = t2 ? memchr(t2 + 1, '\t', (size_t)(e - t2 - 1)) : NULL;
+      if (t1 && t2 && t3) {
         pith_buf_puts(o, first ? "{\"keep\":" : ",{\"keep\":");
         pith_buf_puts(o, *p == 'K' ? "true" : "false");
         pith_buf_puts(o, ",\"why\":");
         pith_json_escape(o, t1 + 1, (size_t)(t2 - t1 - 1));
+        pith_buf_puts(o, ",\"features\":");
+        pith_json_escape(o, t2 + 1, (size_t)(t3 - t2 - 1));
         pith_buf_puts(o, ",\"text\":");
-        pith_json_escape(o, t2 + 1, (size_t)(e - t2 - 1));
+        pith_json_escape(o, t3 + 1, (size_t)(e - t3 - 1));
         pith_buf_putc(o, '}');
         first = 0;
       }
