@@ -226,12 +226,29 @@ static size_t fix_pass(const char *s, size_t len, pith_buf *out) {
   return fixes;
 }
 
+/* Could the character starting at s[i] be a continuation of mojibake
+ * (its sloppy windows-1252 byte is 0x80..0xBF), or the space standing for
+ * a lost 0xA0? */
+static int cont_or_space_at(const char *s, size_t len, size_t i, int space_ok) {
+  if (i >= len) return 0;
+  unsigned char b = (unsigned char)s[i];
+  if (b == ' ') return space_ok;
+  if (b < 0x80) return 0;
+  return is_cont_byte(sloppy_byte(next_cp(s, len, &i)));
+}
+
 int pith_mojibake_suspect(const char *s, size_t len) {
   const unsigned char *u = (const unsigned char *)s;
-  for (size_t i = 0; i + 1 < len; i++) {
-    if (u[i] == 0xC3 && u[i + 1] >= 0x82 && u[i + 1] <= 0xB4) return 1;
-    if (u[i] == 0xC2 && u[i + 1] >= 0x80 && u[i + 1] <= 0x9F) return 1;
+  const unsigned char *p = u, *end = u + len;
+  while ((p = memchr(p, 0xC3, (size_t)(end - p))) != NULL && p + 1 < end) {
+    /* only "Â " and "Ã " stand for a lost 0xA0 (see space_kind) */
+    if (p[1] >= 0x82 && p[1] <= 0xB4 &&
+        cont_or_space_at(s, len, (size_t)(p - u) + 2, p[1] <= 0x83))
+      return 1;
+    p++;
   }
+  for (p = u; (p = memchr(p, 0xC2, (size_t)(end - p))) != NULL && p + 1 < end; p++)
+    if (p[1] >= 0x80 && p[1] <= 0x9F) return 1; /* C1 control */
   return 0;
 }
 
@@ -240,10 +257,14 @@ size_t pith_mojibake_fix(const char *s, size_t len, pith_buf *out) {
     pith_buf_put(out, s, len);
     return 0;
   }
+  size_t start = out->len;
+  size_t total = fix_pass(s, len, out);
+  if (total == 0 || out->failed || !pith_mojibake_suspect(out->data + start, out->len - start))
+    return total;
+  /* Double encoding: more passes, on a private copy. */
   pith_buf a = PITH_BUF_INIT, b = PITH_BUF_INIT;
-  size_t total = fix_pass(s, len, &a);
+  pith_buf_put(&a, out->data + start, out->len - start);
   for (int pass = 1; pass < MOJIBAKE_MAX_PASSES && !a.failed; pass++) {
-    if (total == 0 || !pith_mojibake_suspect(a.data, a.len)) break;
     pith_buf_clear(&b);
     size_t n = fix_pass(a.data, a.len, &b);
     if (n == 0) break;
@@ -251,9 +272,14 @@ size_t pith_mojibake_fix(const char *s, size_t len, pith_buf *out) {
     pith_buf tmp = a;
     a = b;
     b = tmp;
+    if (!pith_mojibake_suspect(a.data, a.len)) break;
   }
-  if (a.failed) out->failed = 1;
-  else pith_buf_put(out, a.data, a.len);
+  if (a.failed || b.failed) {
+    out->failed = 1;
+  } else {
+    out->len = start;
+    pith_buf_put(out, a.data, a.len);
+  }
   pith_buf_free(&a);
   pith_buf_free(&b);
   return total;

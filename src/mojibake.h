@@ -6,9 +6,10 @@
 
 #include "buf.h"
 
-/* 1 if the valid UTF-8 line contains anything mojibake repair could touch
- * (a character from U+00C2..U+00F4 or a C1 control). Cheap; lets callers
- * skip pith_mojibake_fix() on nearly every line. */
+/* 1 if the valid UTF-8 line contains anything mojibake repair could touch:
+ * a character from U+00C2..U+00F4 followed by one whose windows-1252 byte
+ * is 0x80..0xBF (or by a space), or a C1 control. Cheap; lets callers skip
+ * pith_mojibake_fix() on nearly every line, accented text included. */
 int pith_mojibake_suspect(const char *s, size_t len);
 
 /* Append the repaired form of one line of valid UTF-8 to `out` and return

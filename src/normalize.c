@@ -15,6 +15,8 @@
 
 #include "entities.h"
 #include "mojibake.h"
+#include "nfc_qc.inc"
+#include "normalize_tables.inc"
 #include "pith.h"
 
 typedef struct norm {
@@ -27,8 +29,6 @@ typedef struct norm {
 } norm;
 
 /* ------------------------------------------------------------- emitter */
-
-static int is_blank(unsigned char c) { return c == ' ' || c == '\t'; }
 
 /* Append text, collapsing runs of spaces, trimming them at line starts and
  * ends (SPACES), turning '\n' into a space when lines are joined. */
@@ -43,32 +43,47 @@ static void emit(norm *n, const char *s, size_t len) {
         if (d[i] == '\n') d[i] = ' ';
     d += len;
   } else {
-    size_t i = 0;
-    while (i < len) {
-      unsigned char c = (unsigned char)s[i];
-      if (is_blank(c) || (c == '\n' && n->join_lines)) {
-        if (!n->line_start) n->pending = 1;
-        i++;
-        continue;
-      }
-      if (c == '\n') {
+    int pending = n->pending, line_start = n->line_start, join = n->join_lines;
+    for (size_t i = 0; i < len; i++) {
+      char c = s[i];
+      if (c == ' ' || c == '\t' || (c == '\n' && join)) {
+        pending |= !line_start;
+      } else if (c == '\n') {
         *d++ = '\n';
-        n->pending = 0;
-        n->line_start = 1;
-        i++;
-        continue;
+        pending = 0;
+        line_start = 1;
+      } else {
+        if (pending) *d++ = ' ';
+        *d++ = c;
+        pending = line_start = 0;
       }
-      if (n->pending) *d++ = ' ';
-      n->pending = n->line_start = 0;
-      size_t j = i + 1;
-      while (j < len && s[j] != ' ' && s[j] != '\t' && s[j] != '\n') j++;
-      memcpy(d, s + i, j - i);
-      d += j - i;
-      i = j;
     }
+    n->pending = pending;
+    n->line_start = line_start;
   }
   o->len = (size_t)(d - o->data);
   o->data[o->len] = '\0';
+}
+
+/* A line end in the input. */
+static void emit_eol(norm *n) {
+  if (n->join_lines) {
+    if (!(n->flags & PITH_OPT_SPACES)) pith_buf_putc(n->out, ' ');
+    else n->pending |= !n->line_start;
+    return;
+  }
+  pith_buf_putc(n->out, '\n');
+  n->pending = 0;
+  n->line_start = 1;
+}
+
+/* Append a line known to hold no tab, no double space and no space at
+ * either end: one memcpy. */
+static void emit_clean(norm *n, const char *s, size_t len) {
+  if (len == 0) return;
+  if (n->pending && (n->flags & PITH_OPT_SPACES)) pith_buf_putc(n->out, ' ');
+  pith_buf_put(n->out, s, len);
+  n->pending = n->line_start = 0;
 }
 
 /* ------------------------------------------------------------ stages */
@@ -110,26 +125,26 @@ static int is_invisible(uint32_t cp) {
          (cp >= 0x80 && cp <= 0x9F);
 }
 
-/* Line separators -> '\n' (always); NUL removed (always); with SPACES,
- * Unicode spaces and tabs -> ' ', controls and invisibles removed. */
+/* Line separators -> '\n' and NUL removed (always); with SPACES, Unicode
+ * spaces -> ' ', controls and invisibles removed. Tabs are left to the
+ * emitter. */
 static void stage_controls(const char *s, size_t len, unsigned flags, pith_buf *out) {
   int spaces = (flags & PITH_OPT_SPACES) != 0;
   size_t i = 0, copied = 0;
   while (i < len) {
-    unsigned char c = (unsigned char)s[i];
-    if (c >= 0x20 && c < 0x7F) {
+    if (!(NB_CLASS[(unsigned char)s[i]] & (NB_CTRL | NB_UNI | NB_END))) {
       i++;
       continue;
     }
     size_t at = i;
     uint32_t cp = next_cp(s, len, &i);
     const char *rep = NULL; /* NULL: keep the character */
-    if (cp == '\n' || (cp == '\t' && !spaces)) continue;
+    if (cp == '\n') continue;
     if (cp == '\r') rep = (i < len && s[i] == '\n') ? "" : "\n";
     else if (cp == 0x85 || cp == 0x2028 || cp == 0x2029) rep = "\n";
     else if (cp == 0) rep = "";
     else if (!spaces) continue;
-    else if (cp == '\t' || is_unicode_space(cp)) rep = " ";
+    else if (is_unicode_space(cp)) rep = " ";
     else if (cp < 0x20 || cp == 0x7F || is_invisible(cp)) rep = "";
     if (!rep) continue;
     pith_buf_put(out, s + copied, at - copied);
@@ -163,11 +178,31 @@ static void stage_quotes(const char *s, size_t len, pith_buf *out) {
   pith_buf_put(out, s + copied, len - copied);
 }
 
-/* Code points below U+0300 are never changed by NFC (no combining marks,
- * no singletons), and their UTF-8 lead bytes are all below 0xCC. */
-static int nfc_may_change(const char *s, size_t len) {
-  for (size_t i = 0; i < len; i++)
-    if ((unsigned char)s[i] >= 0xCC) return 1;
+/* NFC quick check: 1 if the code point may change under NFC (see
+ * tools/gen_nfc_table.py); already-NFC lines skip utf8proc entirely. */
+static int nfc_flagged(uint32_t cp) {
+  if (cp < 0x10000)
+    return (NFC_QC_BLOCKS[NFC_QC_INDEX[cp >> 8]][(cp & 0xFF) >> 3] >> (cp & 7)) & 1;
+  size_t lo = 0, hi = sizeof NFC_QC_ASTRAL / sizeof NFC_QC_ASTRAL[0];
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (cp < NFC_QC_ASTRAL[mid][0]) hi = mid;
+    else if (cp > NFC_QC_ASTRAL[mid][1]) lo = mid + 1;
+    else return 1;
+  }
+  return 0;
+}
+
+/* Only lead bytes >= 0xCC start code points >= U+0300, the first that NFC
+ * can touch. */
+static int nfc_needed(const char *s, size_t len) {
+  for (size_t i = 0; i < len;) {
+    if ((unsigned char)s[i] < 0xCC) {
+      i++;
+      continue;
+    }
+    if (nfc_flagged(next_cp(s, len, &i))) return 1;
+  }
   return 0;
 }
 
@@ -181,12 +216,6 @@ static void stage_nfc(const char *s, size_t len, pith_buf *out) {
   free(dst);
 }
 
-static int has_byte_in(const char *s, size_t len, unsigned char lo, unsigned char hi) {
-  for (size_t i = 0; i < len; i++)
-    if ((unsigned char)s[i] >= lo && (unsigned char)s[i] <= hi) return 1;
-  return 0;
-}
-
 /* ------------------------------------------------------------ lines */
 
 /* Scratch buffer that is not currently holding `cur`, emptied. */
@@ -196,28 +225,43 @@ static pith_buf *other(norm *n, const char *cur) {
   return t;
 }
 
+/* OR of the byte classes of a line: which stages can change it. NFC can
+ * only change code points from U+0300 up (no combining marks, no
+ * singletons below), hence NB_NFC. */
+static unsigned summary(const char *s, size_t len) {
+  unsigned acc = 0;
+  for (size_t i = 0; i < len; i++) acc |= NB_CLASS[(unsigned char)s[i]];
+  return acc;
+}
+
 static void slow_line(norm *n, const char *s, size_t len) {
-  unsigned f = n->flags;
+  unsigned f = n->flags, sum = summary(s, len);
   pith_buf *t;
-  if ((f & PITH_OPT_MOJIBAKE) && pith_mojibake_suspect(s, len)) {
+  if ((f & PITH_OPT_MOJIBAKE) && (sum & NB_MOJI) && pith_mojibake_suspect(s, len)) {
     t = other(n, s);
-    pith_mojibake_fix(s, len, t);
+    if (pith_mojibake_fix(s, len, t)) {
+      s = t->data, len = t->len;
+      sum = summary(s, len);
+    }
+  }
+  if ((f & PITH_OPT_ENTITIES) && (sum & NB_AMP)) {
+    t = other(n, s);
+    if (pith_entities_decode(s, len, t)) {
+      s = t->data, len = t->len;
+      sum = summary(s, len);
+    }
+  }
+  if (sum & (NB_CTRL | NB_UNI | NB_END)) {
+    t = other(n, s);
+    stage_controls(s, len, f, t);
     s = t->data, len = t->len;
   }
-  if ((f & PITH_OPT_ENTITIES) && memchr(s, '&', len)) {
-    t = other(n, s);
-    pith_entities_decode(s, len, t);
-    s = t->data, len = t->len;
-  }
-  t = other(n, s);
-  stage_controls(s, len, f, t);
-  s = t->data, len = t->len;
-  if ((f & PITH_OPT_NFC) && nfc_may_change(s, len)) {
+  if ((f & PITH_OPT_NFC) && (sum & NB_NFC) && nfc_needed(s, len)) {
     t = other(n, s);
     stage_nfc(s, len, t);
     s = t->data, len = t->len;
   }
-  if ((f & PITH_OPT_ASCII_QUOTES) && has_byte_in(s, len, 0xCA, 0xE2)) {
+  if ((f & PITH_OPT_ASCII_QUOTES) && (sum & NB_QUOTE)) {
     t = other(n, s);
     stage_quotes(s, len, t);
     s = t->data, len = t->len;
@@ -229,53 +273,75 @@ static void slow_line(norm *n, const char *s, size_t len) {
 #define HI_BITS 0x8080808080808080ull
 #define ONES 0x0101010101010101ull
 
-/* 1 if any of the 8 bytes in w is >= 0x80, < 0x20, 0x7F or '&'. */
-static int word_special(uint64_t w) {
+/* 0x80 in each byte of w that is >= 0x80, < 0x20, 0x7F or '&'. */
+static uint64_t word_special(uint64_t w) {
   uint64_t lt20 = (w - ONES * 0x20) & ~w;
   uint64_t del = w ^ (ONES * 0x7F), amp = w ^ (ONES * '&');
   uint64_t z = ((del - ONES) & ~del) | ((amp - ONES) & ~amp);
-  return ((w | lt20 | z) & HI_BITS) != 0;
+  return (w | lt20 | z) & HI_BITS;
 }
 
-/* Byte class: 0 plain, 1 line end, 2 needs the slow path. */
-static int byte_class(unsigned char c, unsigned flags) {
-  if (c >= 0x20 && c < 0x7F) return (c == '&' && (flags & PITH_OPT_ENTITIES)) ? 2 : 0;
-  if (c == '\n' || c == '\r') return 1;
-  return c == '\t' ? 0 : 2;
+/* 0x80 in each byte of w that is a space (exact, no false positives). */
+static uint64_t space_mask(uint64_t w) {
+  uint64_t x = w ^ (ONES * ' ');
+  return ~(((x & ~HI_BITS) + ~HI_BITS) | x | ~HI_BITS);
 }
 
-/* Offset of the end of the line starting at i; *slow set if any byte of it
- * needs the slow path. */
-static size_t scan_line(const char *s, size_t i, size_t len, unsigned flags, int *slow) {
+enum { LINE_SLOW = 1, LINE_INNER = 2 };
+
+/* Offset of the end of the line starting at i. *kind gets LINE_SLOW if a
+ * byte needs the slow path, LINE_INNER if the line holds a tab or a double
+ * space for the emitter to fix. */
+static size_t scan_line(const char *s, size_t i, size_t len, unsigned flags, int *kind) {
+  uint64_t carry = 0; /* last byte of the previous word was a space */
   for (;;) {
     while (i + 8 <= len) {
       uint64_t w;
       memcpy(&w, s + i, 8);
       if (word_special(w)) break;
+      uint64_t sp = space_mask(w);
+      if ((sp & ((sp << 8) | carry)) != 0) *kind |= LINE_INNER;
+      carry = sp >> 56;
       i += 8;
     }
-    if (i >= len) return len;
-    int cls = byte_class((unsigned char)s[i], flags);
-    if (cls == 1) return i;
-    if (cls == 2) {
-      *slow = 1;
-      while (i < len && s[i] != '\n' && s[i] != '\r') i++;
-      return i;
+    if (i >= len) break;
+    unsigned char c = (unsigned char)s[i];
+    unsigned cls = NB_CLASS[c];
+    if (cls & NB_END) break;
+    if ((cls & (NB_CTRL | NB_HIGH)) || ((cls & NB_AMP) && (flags & PITH_OPT_ENTITIES))) {
+      *kind |= LINE_SLOW;
+      const char *nl = memchr(s + i, '\n', len - i);
+      size_t end = nl ? (size_t)(nl - s) : len;
+      const char *cr = memchr(s + i, '\r', end - i);
+      return cr ? (size_t)(cr - s) : end;
     }
+    if (c == '\t' || (c == ' ' && carry)) *kind |= LINE_INNER;
+    carry = c == ' ' ? 0x80 : 0;
     i++;
   }
+  return i;
 }
 
 static int run(norm *n, const char *in, size_t len) {
   size_t i = 0;
   while (i < len && !n->out->failed) {
-    int slow = 0;
-    size_t end = scan_line(in, i, len, n->flags, &slow);
-    if (slow) slow_line(n, in + i, end - i);
-    else emit(n, in + i, end - i);
+    int kind = 0;
+    size_t end = scan_line(in, i, len, n->flags, &kind);
+    if (kind & LINE_SLOW) {
+      slow_line(n, in + i, end - i);
+    } else if ((kind & LINE_INNER) && (n->flags & PITH_OPT_SPACES)) {
+      emit(n, in + i, end - i);
+    } else { /* at most single spaces at the ends: trim them, one memcpy */
+      size_t a = i, b = end;
+      if (n->flags & PITH_OPT_SPACES) {
+        a += a < b && in[a] == ' ';
+        b -= b > a && in[b - 1] == ' ';
+      }
+      emit_clean(n, in + a, b - a);
+    }
     if (end < len) {
       end += (in[end] == '\r' && end + 1 < len && in[end + 1] == '\n') ? 2 : 1;
-      emit(n, "\n", 1);
+      emit_eol(n);
     }
     i = end;
   }
