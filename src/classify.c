@@ -31,6 +31,10 @@
  * only when nearly as large as the main group. */
 #define CORE_REGION_GAP ((size_t)10)
 #define CORE_FAR_SHARE 0.8
+/* The first content group this close below the repeated headline, and
+ * this large, is the article (a longer comment thread may follow). */
+#define ANCHOR_MAX_DISTANCE ((size_t)20)
+#define ANCHOR_MIN_CHARS ((size_t)200)
 /* Neargood runs this long in total are promoted (news paragraphs are often
  * shorter than LENGTH_HIGH). */
 #define NEARGOOD_RUN_CHARS 300
@@ -315,7 +319,7 @@ static void drop_group(pith_doc *d, const core_group *g, const char *why) {
 
 /* Decide the groups on one side of the main group, walking away from it. */
 static void extend_core(pith_doc *d, core_group *gs, size_t ng, size_t main,
-                        int dir) {
+                        int dir, int anchored) {
   size_t edge = dir > 0 ? gs[main].last : gs[main].first;
   size_t best = gs[main].chars;
   for (long k = (long)main + dir; k >= 0 && (size_t)k < ng; k += dir) {
@@ -323,7 +327,7 @@ static void extend_core(pith_doc *d, core_group *gs, size_t ng, size_t main,
     size_t gap = dir > 0 ? g->first - edge - 1 : edge - g->last - 1;
     int big = (double)g->chars >= CORE_MIN_SHARE * (double)best;
     int near = gap <= CORE_REGION_GAP;
-    int huge = (double)g->chars >= CORE_FAR_SHARE * (double)best;
+    int huge = !anchored && (double)g->chars >= CORE_FAR_SHARE * (double)best;
     if (big && (near || huge)) {
       edge = dir > 0 ? g->last : g->first;
       continue;
@@ -358,9 +362,22 @@ static void article_core(pith_doc *d) {
   size_t main = 0;
   for (size_t k = 1; k < ng; k++)
     if (gs[k].chars > gs[main].chars) main = k;
+  /* The article starts right below its headline: a substantial group
+   * there is the article even when a comment thread below is longer. */
+  int anchored = 0;
+  if (d->title_pos)
+    for (size_t k = 0; k < ng; k++)
+      if (gs[k].first > d->title_pos) {
+        if (gs[k].first - d->title_pos <= ANCHOR_MAX_DISTANCE &&
+            gs[k].chars >= ANCHOR_MIN_CHARS) {
+          main = k;
+          anchored = 1;
+        }
+        break;
+      }
   if (ng > 1) {
-    extend_core(d, gs, ng, main, +1);
-    extend_core(d, gs, ng, main, -1);
+    extend_core(d, gs, ng, main, +1, anchored);
+    extend_core(d, gs, ng, main, -1, anchored);
   }
   free(gs);
 }
