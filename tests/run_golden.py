@@ -61,9 +61,14 @@ def main(argv):
     golden = os.path.join(srcdir, "tests", "golden")
     samples = sorted(p for ext in ("txt", "html")
                      for p in glob.glob(os.path.join(srcdir, "samples", f"*.{ext}")))
-    todo = []
+    todo, seen = [], {}
     for path in samples:
         name = os.path.splitext(os.path.basename(path))[0]
+        if name in seen:
+            print(f"Bail out! samples/{os.path.basename(path)} and "
+                  f"samples/{os.path.basename(seen[name])} would share tests/golden/{name}.*")
+            return 2
+        seen[name] = path
         has = os.path.exists(os.path.join(golden, name + ".txt"))
         if names and name not in names:
             continue
