@@ -49,6 +49,7 @@ int pith_jsonl_next(pith_reader *r, pith_record **out) {
     }
     if (rc < 0) return rc;
     r->number++;
+    if (len && line[len - 1] == '\r') len--; /* CRLF line ends */
     if (blank(line, len)) continue;
 
     pith_record *rec = pith_record_new(r, NULL);
