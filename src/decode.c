@@ -105,10 +105,17 @@ static size_t skip_ascii(const unsigned char *s, size_t i, size_t len) {
 int pith_utf8_valid(const char *str, size_t len) {
   const unsigned char *s = (const unsigned char *)str;
   size_t i = 0, bad;
-  while ((i = skip_ascii(s, i, len)) < len) {
-    size_t n = utf8_seq(s + i, len - i, &bad);
-    if (!n) return 0;
-    i += n;
+  while (i < len) {
+    unsigned char b = s[i];
+    if (b < 0x80) {
+      i = skip_ascii(s, i + 1, len);
+    } else if (b >= 0xC2 && b <= 0xDF && i + 1 < len && (s[i + 1] & 0xC0) == 0x80) {
+      i += 2; /* the common 2-byte case, inline (Cyrillic, Greek, Arabic...) */
+    } else {
+      size_t n = utf8_seq(s + i, len - i, &bad);
+      if (!n) return 0;
+      i += n;
+    }
   }
   return 1;
 }
@@ -119,6 +126,10 @@ size_t pith_utf8_sanitize(const char *str, size_t len, pith_buf *out) {
   if (pith_buf_reserve(out, len) != 0) return 0;
   out->data[out->len] = '\0';
   while ((i = skip_ascii(s, i, len)) < len) {
+    if (s[i] >= 0xC2 && s[i] <= 0xDF && i + 1 < len && (s[i + 1] & 0xC0) == 0x80) {
+      i += 2;
+      continue;
+    }
     size_t n = utf8_seq(s + i, len - i, &bad);
     if (n) {
       i += n;
@@ -410,11 +421,15 @@ static int decode_iconv(const char *name, size_t unit, const char *in, size_t le
   return out->failed ? PITH_ENOMEM : PITH_OK;
 }
 
+/* `valid`: the bytes are already known to be valid UTF-8. */
 static int convert(const pith_encoding *e, const char *raw, const char *s,
-                   size_t len, pith_buf *out) {
+                   size_t len, int valid, pith_buf *out) {
   if (!e) return decode_iconv(raw, 1, s, len, out);
   switch (e->kind) {
-  case PITH_ENC_UTF8: pith_utf8_sanitize(s, len, out); break;
+  case PITH_ENC_UTF8:
+    if (valid) pith_buf_put(out, s, len);
+    else pith_utf8_sanitize(s, len, out);
+    break;
   case PITH_ENC_REPLACEMENT:
     if (len) pith_buf_put(out, "\xEF\xBF\xBD", 3);
     break;
@@ -500,6 +515,7 @@ int pith_decode(const char *bytes, size_t len, const pith_decode_opts *o,
   const pith_encoding *e = NULL;
   char raw[LABEL_MAX] = "";
   size_t skip = 0;
+  int valid = 0;
   if (!bytes) len = 0;
   if (o && o->forced) {
     e = lookup(o->forced, strlen(o->forced));
@@ -510,7 +526,7 @@ int pith_decode(const char *bytes, size_t len, const pith_decode_opts *o,
     }
   } else if ((e = bom(bytes, len, &skip)) == NULL &&
              (e = declared(bytes, len, o)) == NULL) {
-    if (pith_utf8_valid(bytes, len)) e = enc_by_name("utf-8");
+    if ((valid = pith_utf8_valid(bytes, len)) != 0) e = enc_by_name("utf-8");
     else if ((e = detect(bytes, len, raw, sizeof raw)) == NULL && !raw[0])
       e = enc_by_name("windows-1252");
   }
@@ -519,7 +535,7 @@ int pith_decode(const char *bytes, size_t len, const pith_decode_opts *o,
     for (char *c = charset; *c; c++)
       if (*c >= 'A' && *c <= 'Z') *c = (char)(*c + 32);
   }
-  int st = convert(e, raw, bytes + skip, len - skip, out);
+  int st = convert(e, raw, bytes + skip, len - skip, valid, out);
   if (out->data) out->data[out->len] = '\0'; /* reserve() alone leaves none */
   return st;
 }
