@@ -363,8 +363,10 @@ static void flush(hx_walk *w, const hx_frame *f) {
   size_t len = w->text.len;
   if (w->cell_mark && len == w->cell_mark && len >= 2) len -= 2; /* "| " */
   pith_buf_clear(&w->norm);
-  if (pith_normalize_inline(w->text.data, len, w->nflags, f->pre,
-                            &w->norm) != PITH_OK)
+  /* code keeps its indentation: no space collapsing inside <pre> */
+  unsigned flags = f->pre ? w->nflags & ~PITH_OPT_SPACES : w->nflags;
+  if (pith_normalize_inline(w->text.data, len, flags, f->pre, &w->norm) !=
+      PITH_OK)
     w->oom = 1;
   pith_doc *d = w->d;
   pith_block *b = w->norm.len
@@ -586,6 +588,7 @@ static void walk(hx_walk *w, const GumboNode *root) {
   f->cls = T_BLOCK;
   f->elem = elem_new(w, HX_NONE, GUMBO_TAG_HTML, 0);
   w->depth = 1;
+  if (root->type == GUMBO_NODE_ELEMENT) pith_htmlmeta_visit(&w->meta, w->d, root);
   while (w->depth > 0 && !w->oom) {
     f = &w->stack[w->depth - 1];
     const GumboVector *kids = &f->node->v.element.children;

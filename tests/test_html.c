@@ -1,0 +1,188 @@
+/* HTML front end: blocks, features, hints, container, robustness. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc.h"
+#include "filters_builtin.h"
+#include "harness.h"
+#include "html.h"
+#include "pith.h"
+
+static pith_options *opts;
+
+static void parse(pith_doc *d, const char *html) {
+  pith_doc_init(d, opts);
+  d->is_html = 1;
+  INT_EQ(pith_html_blocks(d, html, strlen(html)), PITH_OK, "parse ok");
+}
+
+static const pith_block *find(const pith_doc *d, const char *prefix) {
+  for (size_t i = 0; i < d->n; i++)
+    if (!strncmp(d->blocks[i].text, prefix, strlen(prefix))) return &d->blocks[i];
+  return NULL;
+}
+
+static void test_blocks(void) {
+  pith_doc d;
+  parse(&d,
+        "<html><body><div><div><h2>Section <b>one</b></h2>"
+        "<p>First <i>para</i>graph with a <a href=x>link here</a>.</p>"
+        "<ul><li>item one</li><li>item two</li></ul>"
+        "<blockquote>quoted words</blockquote><pre>a  b\n  c</pre>"
+        "<table><tr><td>c1</td><td>c2</td></tr></table>"
+        "text one<br>same block<br><br>new block"
+        "<script>var x = '</p>';</script><style>p{}</style>"
+        "<div hidden>secret one</div><div style='display: none'>secret two</div>"
+        "<span aria-hidden=\"true\">secret three</span>"
+        "</div></div></body></html>");
+  const pith_block *b = find(&d, "Section one");
+  OK(b && b->kind == PITH_BLK_HEADING && b->heading == 2, "h2 heading block");
+  b = find(&d, "First paragraph with a link here.");
+  OK(b != NULL, "inline elements joined");
+  if (b) INT_EQ(b->link_chars, 9, "link chars counted");
+  b = find(&d, "item two");
+  OK(b && b->kind == PITH_BLK_LI, "list item");
+  b = find(&d, "quoted");
+  OK(b && b->kind == PITH_BLK_QUOTE, "blockquote");
+  b = find(&d, "a  b");
+  OK(b && b->kind == PITH_BLK_PRE && strchr(b->text, '\n'), "pre keeps newlines");
+  b = find(&d, "c1");
+  OK(b && b->kind == PITH_BLK_CELL && !strcmp(b->text, "c1 | c2"), "row cells joined");
+  OK(find(&d, "text one same block") != NULL, "single br joins");
+  OK(find(&d, "new block") != NULL, "double br splits");
+  OK(!find(&d, "var x") && !find(&d, "p{}"), "script and style removed");
+  OK(!find(&d, "secret"), "hidden elements removed");
+  pith_doc_free(&d);
+}
+
+static void test_container(void) {
+  pith_doc d;
+  parse(&d,
+        "<body><nav class=menu><a href=/>Home</a> <a href=/n>News</a></nav>"
+        "<div id=main><article class=post>"
+        "<h1>The title of the story</h1>"
+        "<p>The council met on Tuesday, and after a long debate, it voted to "
+        "approve the budget for the coming year, which includes new money for "
+        "schools, roads and the library.</p>"
+        "<p>Members said the plan, drafted over six months, balances the needs "
+        "of residents with the limits of what the town can afford to spend.</p>"
+        "<div class='share-bar'><a href=#>Share</a> <a href=#>Tweet</a></div>"
+        "<figure><img src=a.jpg><figcaption>The town hall, in spring.</figcaption></figure>"
+        "</article>"
+        "<section id=comments><p>Great article, thanks for writing it, I "
+        "really enjoyed reading about the budget, and the schools.</p></section>"
+        "</div><aside class=sidebar><p>Most read stories this week, "
+        "collected for you, with more to come, and more, and more.</p></aside>"
+        "<footer>(c) The Town Paper</footer></body>");
+  const pith_block *p1 = find(&d, "The council met");
+  const pith_block *p2 = find(&d, "Members said");
+  OK(p1 && (p1->hints & PITH_HINT_ARTICLE), "paragraph 1 in the container");
+  OK(p2 && (p2->hints & PITH_HINT_ARTICLE), "paragraph 2 in the container");
+  const pith_block *nav = find(&d, "Home");
+  OK(nav && !(nav->hints & PITH_HINT_ARTICLE), "nav outside the container");
+  const pith_block *share = find(&d, "Share");
+  OK(share && (share->hints & PITH_HINT_SHARE), "share hint from class");
+  const pith_block *cap = find(&d, "The town hall");
+  OK(cap && cap->kind == PITH_BLK_CAPTION && (cap->hints & PITH_HINT_CAPTION),
+     "figcaption is a caption");
+  const pith_block *com = find(&d, "Great article");
+  OK(com && com->action == PITH_ACT_DROP && com->why &&
+         !strcmp(com->why, "html:comments"),
+     "comment section dropped");
+  const pith_block *side = find(&d, "Most read");
+  OK(side && (side->hints & PITH_HINT_SIDEBAR) && !(side->hints & PITH_HINT_ARTICLE),
+     "sidebar hinted, outside");
+  STR_EQ(d.fields[PITH_FIELD_TITLE], "The title of the story", "title from h1");
+  pith_html_refine(&d);
+  OK(p1 && p1->keep && p2 && p2->keep, "refine keeps the article");
+  OK(!nav->keep && !share->keep && !cap->keep && !com->keep && !side->keep,
+     "refine drops nav, share, caption, comments, sidebar");
+  pith_doc_free(&d);
+}
+
+static void test_robust(void) {
+  /* deep nesting: no recursion proportional to depth, here or in gumbo */
+  size_t depth = 50000;
+  char *html = malloc(depth * 5 + 64);
+  size_t n = 0;
+  for (size_t i = 0; i < depth; i++) memcpy(html + n, "<div>", 5), n += 5;
+  memcpy(html + n, "deep text", 9), n += 9;
+  html[n] = '\0';
+  pith_doc d;
+  parse(&d, html);
+  OK(1, "deep nesting survived (%zu blocks)", d.n);
+  pith_doc_free(&d);
+  free(html);
+  const char *broken[] = {
+      "", "<", "<html", "<p>unclosed <b>bold <i>both</p> after",
+      "<script>never closed", "<!-- never closed", "<table><td>x<tr><p>y",
+      "<title>a <script> in a title</title><p>body text</p>",
+      "\xff\xfe garbage \x01\x02 <p>x</p>", NULL};
+  for (int i = 0; broken[i]; i++) {
+    parse(&d, broken[i]);
+    pith_doc_free(&d);
+  }
+  parse(&d, "<title>a <script> in a title</title><p>body text here</p>");
+  OK(find(&d, "body text here") != NULL, "<script> inside <title> is text");
+  pith_doc_free(&d);
+  parse(&d, "<p>before</p><!-- <p>commented</p> --><p>after</p>");
+  OK(find(&d, "before") && find(&d, "after") && !find(&d, "commented"),
+     "comments removed");
+  pith_doc_free(&d);
+}
+
+static void test_sniff(void) {
+  OK(pith_html_sniff("<!DOCTYPE html><p>", 18), "doctype");
+  OK(pith_html_sniff("\xEF\xBB\xBF  \n<HTML>", 11), "BOM, spaces, upper case");
+  OK(pith_html_sniff("<div class=x>", 13), "div");
+  OK(pith_html_sniff("<!-- c --><html>", 16), "comment then html");
+  OK(!pith_html_sniff("Hello <b>world</b>", 18), "text with a tag is text");
+  OK(!pith_html_sniff("<pre>", 5) || 1, "pre: either way");
+  OK(!pith_html_sniff("", 0), "empty");
+}
+
+/* Every line of classid.tokens names a known hint and a number. */
+static void test_tokens_file(void) {
+  static const char *const hints[] = {
+      "comment", "share", "related", "newsletter", "cookie", "footer", "nav",
+      "sidebar", "byline", "caption", "ad", "hidden", "header", "meta", "form",
+      "article", "-", NULL};
+  const pith_builtin_file *f = pith_builtin_files;
+  while (f->name && strcmp(f->name, "classid.tokens")) f++;
+  OK(f->name != NULL, "classid.tokens is embedded");
+  if (!f->name) return;
+  int bad = 0, lines = 0;
+  const char *p = f->data, *end = f->data + f->len;
+  while (p < end) {
+    const char *eol = memchr(p, '\n', (size_t)(end - p));
+    if (!eol) eol = end;
+    char line[128] = "";
+    size_t n = (size_t)(eol - p) < sizeof line - 1 ? (size_t)(eol - p) : sizeof line - 1;
+    memcpy(line, p, n);
+    if (n && line[0] != '#') {
+      char tok[64], hint[64];
+      int w;
+      if (sscanf(line, "%63s %63s %d", tok, hint, &w) != 3) {
+        bad++;
+      } else {
+        int known = 0;
+        for (int i = 0; hints[i]; i++) known |= !strcmp(hints[i], hint);
+        bad += !known;
+        lines++;
+      }
+    }
+    p = eol + 1;
+  }
+  INT_EQ(bad, 0, "all %d token lines well-formed", lines);
+}
+
+int main(void) {
+  opts = pith_options_new();
+  test_blocks();
+  test_container();
+  test_robust();
+  test_sniff();
+  test_tokens_file();
+  pith_options_free(opts);
+  return test_done();
+}
