@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decode.h"
 #include "entities.h"
 #include "harness.h"
 #include "normalize.h"
@@ -142,7 +143,47 @@ static void test_big(void) {
   pith_buf_free(&o);
 }
 
+/* Property: any bytes -> decode -> normalize gives valid UTF-8 without
+ * NUL, C0 controls (but '\n') or CR, under every charset path. */
+static void test_random(void) {
+  static const char *alphabet[] = {"a", " ", "  ", "\t", "\n", "\r", "&", "&amp;", "&#x",
+                                   ";", "\xC3", "\xA9", "\xC2", "\xA0", "\xE2\x80",
+                                   "\x99", "\x9D", "\xF0\x9F", "\x98\x80", "\xCC\x81",
+                                   "\0", "\x01", "\xFF", "\xED\xA0\x80", "Ã", "â€",
+                                   "<meta charset=", "koi8-r>", "&nbsp", "\xE2\x80\xA8"};
+  const char *charsets[] = {NULL, "utf-8", "windows-1252", "shift_jis", "utf-16le", "gbk"};
+  unsigned seed = 12345;
+  int bad = 0;
+  for (int iter = 0; iter < 3000; iter++) {
+    pith_buf in = PITH_BUF_INIT, dec = PITH_BUF_INIT, out = PITH_BUF_INIT;
+    int parts = (int)((seed = seed * 1103515245u + 12345u) >> 16) % 40;
+    for (int k = 0; k < parts; k++) {
+      const char *p = alphabet[((seed = seed * 1103515245u + 12345u) >> 16) % 30];
+      pith_buf_put(&in, p, *p ? strlen(p) : 1);
+    }
+    pith_decode_opts o = {charsets[iter % 6], NULL, iter % 2};
+    char cs[32];
+    int st = pith_decode(in.data, in.len, &o, &dec, cs, sizeof cs);
+    if (st != PITH_OK || !pith_utf8_valid(dec.data, dec.len)) bad++;
+    unsigned flags = (unsigned)iter & 0x3E;
+    st = pith_normalize(dec.data, dec.len, flags, &out);
+    if (st != PITH_OK || !pith_utf8_valid(out.data, out.len)) bad++;
+    for (size_t i = 0; i < out.len; i++) {
+      unsigned char c = (unsigned char)out.data[i];
+      if (c == 0 || c == '\r' || ((flags & PITH_OPT_SPACES) && c < 0x20 && c != '\n')) {
+        bad++;
+        break;
+      }
+    }
+    pith_buf_free(&in);
+    pith_buf_free(&dec);
+    pith_buf_free(&out);
+  }
+  INT_EQ(bad, 0, "random bytes: decode + normalize always give clean UTF-8");
+}
+
 int main(void) {
+  test_random();
   test_lines();
   test_spaces();
   test_quotes();
