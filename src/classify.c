@@ -53,13 +53,16 @@ static double link_density(const pith_block *b) {
 }
 
 void pith_classify_language(pith_doc *d, const pith_stopsets *s) {
-  enum { MAX_SAMPLE = 400 };
+  /* A few kilobytes of prose name the language; more only costs time. */
+  enum { MAX_SAMPLE = 400, MAX_SAMPLE_BYTES = 12288 };
   const char *texts[MAX_SAMPLE];
   size_t lens[MAX_SAMPLE], k = 0;
-  for (size_t i = 0; i < d->n && k < MAX_SAMPLE; i++) {
+  size_t sampled = 0;
+  for (size_t i = 0; i < d->n && k < MAX_SAMPLE && sampled < MAX_SAMPLE_BYTES; i++) {
     if (d->blocks[i].chars >= LENGTH_LOW && d->blocks[i].action == PITH_ACT_NONE) {
       texts[k] = d->blocks[i].text;
       lens[k++] = d->blocks[i].len;
+      sampled += d->blocks[i].len;
     }
   }
   if (k == 0) { /* short documents: sample everything */
@@ -175,15 +178,15 @@ static uint8_t neighbour(const pith_doc *d, size_t i, int dir, int with_near) {
 /* A text line is only a heading candidate when it does not sit in a run of
  * short lines: menus are runs of heading-shaped shorts; real section
  * headings follow prose, a byline or the title. (HTML headings are marked
- * by their tag and need no such guard.) */
-static int lone_short(const pith_doc *d, size_t i) {
-  if (d->blocks[i].heading) return 1;
-  for (size_t j = i; j-- > 0;) {
-    const pith_block *p = &d->blocks[j];
-    if (p->action != PITH_ACT_NONE && p->action != PITH_ACT_KEEP) continue;
-    return !(p->cf == PITH_CLS_SHORT && heading_shaped(p));
+ * by their tag and need no such guard.) One forward pass fills `lone`. */
+static void mark_lone_shorts(const pith_doc *d, uint8_t *lone) {
+  int prev_short_heading = 0;
+  for (size_t i = 0; i < d->n; i++) {
+    const pith_block *b = &d->blocks[i];
+    lone[i] = (uint8_t)(b->heading || !prev_short_heading);
+    if (b->action != PITH_ACT_NONE && b->action != PITH_ACT_KEEP) continue;
+    prev_short_heading = b->cf == PITH_CLS_SHORT && heading_shaped(b);
   }
-  return 1;
 }
 
 /* jusText's heading walk: is a good block reached within
@@ -199,12 +202,17 @@ static int good_follows(const pith_doc *d, size_t i) {
 
 static int smooth(pith_doc *d) {
   size_t n = d->n;
-  uint8_t *next = malloc(n ? n : 1);
-  if (!next) return PITH_ENOMEM;
+  uint8_t *next = malloc(n ? n : 1), *lone = malloc(n ? n : 1);
+  if (!next || !lone) {
+    free(next);
+    free(lone);
+    return PITH_ENOMEM;
+  }
+  mark_lone_shorts(d, lone);
   /* Heading pre-pass. */
   for (size_t i = 0; i < n; i++) {
     pith_block *b = &d->blocks[i];
-    if (b->cls == PITH_CLS_SHORT && heading_shaped(b) && lone_short(d, i) &&
+    if (b->cls == PITH_CLS_SHORT && heading_shaped(b) && lone[i] &&
         good_follows(d, i)) {
       b->cls = PITH_CLS_NEARGOOD;
       b->why = "heading before content";
@@ -246,12 +254,13 @@ static int smooth(pith_doc *d) {
   for (size_t i = 0; i < n; i++) {
     pith_block *b = &d->blocks[i];
     if (b->cls == PITH_CLS_BAD && b->cf != PITH_CLS_BAD && heading_shaped(b) &&
-        b->action == PITH_ACT_NONE && lone_short(d, i) && good_follows(d, i)) {
+        b->action == PITH_ACT_NONE && lone[i] && good_follows(d, i)) {
       b->cls = PITH_CLS_GOOD;
       b->why = "heading before content";
     }
   }
   free(next);
+  free(lone);
   return PITH_OK;
 }
 

@@ -193,7 +193,17 @@ int pith_meta_parse_date(const char *s, size_t n, const char *ref_date,
         if (span) *span = end - i;
         return 1;
       }
-    } else if (isalpha(c)) {
+    } else if (isalpha(c) || c >= 0xC0) {
+      /* a month name is followed by a day: skip words without a digit
+       * right after them before looking the word up */
+      size_t w = i;
+      while (w < n && is_word_char((unsigned char)s[w])) w++;
+      size_t k = w;
+      while (k < n && (s[k] == '.' || s[k] == ' ') && k < w + 2) k++;
+      if (k >= n || !isdigit((unsigned char)s[k])) {
+        i = w;
+        continue;
+      }
       if (parse_named(s, n, i, out, &end)) {
         if (span) *span = end - i;
         return 1;
@@ -389,13 +399,16 @@ void pith_meta_text(pith_doc *d, const char *ref_date) {
 
 #define DEDUP_MIN_CHARS 100
 
-/* Key for comparing lines: lowercase letters and digits only. */
+/* Key for comparing lines: lowercase letters and digits only (bytes of
+ * non-ASCII characters count as they are). */
 static uint64_t line_key(const char *s, size_t n) {
   uint64_t h = 1469598103934665603ull;
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
-    if (c < 0x80 && !isalnum(c)) continue;
-    h = (h ^ (uint64_t)tolower(c)) * 1099511628211ull;
+    if (c >= 'A' && c <= 'Z') c |= 0x20;
+    else if (c < 0x80 && !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+      continue;
+    h = (h ^ c) * 1099511628211ull;
   }
   return h;
 }
@@ -406,14 +419,15 @@ void pith_meta_dedup(pith_doc *d) {
   uint64_t *set = calloc(cap, sizeof *set);
   if (!set) return;
   const char *title = d->fields[PITH_FIELD_TITLE];
-  uint64_t tkey = title ? line_key(title, strlen(title)) : 0;
+  size_t tlen = title ? strlen(title) : 0;
+  uint64_t tkey = title ? line_key(title, tlen) : 0;
   for (size_t i = 0; i < d->n; i++) {
     pith_block *b = &d->blocks[i];
     /* Short repeats are often legitimate (interview questions, list
      * labels); only paragraphs repeated whole are scraping artefacts. */
     if (b->cls != PITH_CLS_GOOD || b->chars < DEDUP_MIN_CHARS) {
-      if (title && b->cls == PITH_CLS_GOOD &&
-          (line_key(b->text, b->len) | 1) == (tkey | 1)) {
+      if (title && b->cls == PITH_CLS_GOOD && b->len <= tlen + 8 &&
+          b->len + 8 >= tlen && (line_key(b->text, b->len) | 1) == (tkey | 1)) {
         b->dup = 1;
         b->why = "repeats the title";
       }
