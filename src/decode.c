@@ -475,6 +475,12 @@ static const pith_encoding *detect(const char *s, size_t len, char *raw, size_t 
 #endif
 }
 
+int pith_charset_known(const char *name) {
+  if (!name) return 0;
+  size_t n = strlen(name);
+  return lookup(name, n) != NULL || (n < LABEL_MAX && iconv_knows(name));
+}
+
 /* A page labelled with a legacy charset whose bytes are strictly valid,
  * non-ASCII UTF-8 is UTF-8 (servers and templates say "iso-8859-1" by
  * default; random legacy text is almost never valid UTF-8). Labels are only

@@ -25,6 +25,11 @@ int pith_decode(const char *bytes, size_t len, const pith_decode_opts *o,
 /* Canonical lowercase WHATWG name for a label, or NULL if unknown. */
 const char *pith_charset_canonical(const char *label, size_t len);
 
+/* 1 if pith_decode() accepts `name` as a forced charset: a WHATWG label
+ * (including the ones decoded without iconv, like x-user-defined) or a
+ * name iconv knows. */
+int pith_charset_known(const char *name);
+
 /* Ensure `in` is valid UTF-8: invalid sequences become U+FFFD (appended to
  * out). Returns the number of replacements. */
 size_t pith_utf8_sanitize(const char *in, size_t len, pith_buf *out);

@@ -72,6 +72,11 @@ static void test_labels(void) {
   STR_EQ(pith_charset_canonical("sjis", 4), "shift_jis", "sjis");
   OK(pith_charset_canonical("bogus", 5) == NULL, "unknown label");
   OK(pith_charset_canonical("", 0) == NULL, "empty label");
+  OK(pith_charset_known("x-user-defined"), "x-user-defined is known (no iconv needed)");
+  OK(pith_charset_known("x-mac-cyrillic"), "x-mac-cyrillic is known");
+  OK(pith_charset_known("IBM855"), "an iconv-only name is known");
+  OK(!pith_charset_known("no-such-charset"), "nonsense is not known");
+  OK(!pith_charset_known(NULL), "NULL is not known");
 }
 
 static void test_transport(void) {
