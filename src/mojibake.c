@@ -101,7 +101,8 @@ static enum cand_kind space_kind(int lead, uint32_t prev) {
   return CAND_NONE;
 }
 
-/* Candidate starting at s[i], whose character is c0 (preceded by prev). */
+/* The candidate starting at s[i] (a non-ASCII character preceded by prev),
+ * kind CAND_NONE when there is none. */
 static cand match_at(const char *s, size_t len, size_t i, uint32_t prev) {
   cand c = {CAND_NONE, 0, 0};
   size_t j = i;
