@@ -1,10 +1,13 @@
 /* Batch engine of the CLI.
  *
  * The main thread reads records and writes results; workers clean and
- * render. Records travel through a ring of 2*N slots: slot k holds the k-th
+ * render. Records travel through a ring of slots: slot k holds the k-th
  * record of the run, so results come out in input order however the
- * workers race, and the ring bounds memory to about 2*N documents in
- * flight. With -j 1 there are no threads at all. */
+ * workers race. The ring has 8 slots per worker (one slow page must not
+ * starve the other workers while it holds the head) and a byte budget of
+ * RING_BYTES_PER_JOB per worker: small pages flow freely, big documents
+ * wait for room, so memory stays near N x the largest document. With -j 1
+ * there are no threads at all. */
 #include "cli_batch.h"
 
 #include <errno.h>
@@ -19,12 +22,19 @@
 #include "cli_progress.h"
 #include "cli_walk.h"
 
+#define RING_SLOTS_PER_JOB 8
+#define RING_BYTES_PER_JOB ((size_t)8 << 20)
+
+/* A record on its way through the ring. The worker leaves only what the
+ * writer needs (output, messages) and frees the record and result itself,
+ * so memory is released by the thread that allocated it. */
 typedef struct slot {
   pith_record *rec;
-  pith_result *res;
   char *out;
   size_t len;
-  int rc;     /* pith_render status */
+  char *note;  /* error and --explain text for stderr, or NULL */
+  int failed;
+  size_t size; /* document bytes, for the ring budget and MB/s */
   size_t file; /* index in the file list: picks the -o output file */
   int done;
 } slot;
@@ -38,6 +48,7 @@ typedef struct batch {
   pthread_cond_t work_cv, done_cv;
   slot *slots;
   size_t q;
+  size_t budget, inflight; /* document bytes allowed / held in the ring */
   unsigned long long head; /* next slot to write */
   unsigned long long next; /* next slot for a worker */
   unsigned long long tail; /* next free slot */
@@ -53,10 +64,43 @@ typedef struct batch {
 
 /* ---- workers ------------------------------------------------------------ */
 
+/* What goes to stderr for a result: its error, its explanation. */
+static char *note_for(const batch *b, const pith_result *res, const char *where) {
+  const cli_opts *c = b->c;
+  const char *src = pith_result_field(res, PITH_FIELD_SOURCE);
+  const char *ex = c->explain && c->format != PITH_FORMAT_JSON
+                       ? pith_result_explain(res)
+                       : NULL;
+  int bad = pith_result_status(res) != PITH_OK;
+  if (!bad && !ex) return NULL;
+  if (!src) src = where;
+  char *note = NULL;
+  size_t n = 0;
+  FILE *m = open_memstream(&note, &n);
+  if (!m) return NULL;
+  if (bad) fprintf(m, "pith: %s: %s\n", src, pith_result_error(res));
+  if (ex) fprintf(m, "== %s\n%s", src, ex);
+  fclose(m);
+  return note;
+}
+
 static void process(const batch *b, slot *s) {
-  s->res = pith_clean_record(b->c->popts, s->rec);
-  s->rc = s->res ? pith_render_record(s->res, s->rec, b->c->format, &s->out, &s->len)
-                 : PITH_ENOMEM;
+  const char *where = b->files.files[s->file].path;
+  pith_result *res = pith_clean_record(b->c->popts, s->rec);
+  int rc = res ? pith_render_record(res, s->rec, b->c->format, &s->out, &s->len)
+               : PITH_ENOMEM;
+  if (rc != PITH_OK) {
+    s->failed = 1;
+    if (asprintf(&s->note, "pith: %s: out of memory\n", where) < 0) s->note = NULL;
+    pith_free(s->out);
+    s->out = NULL;
+  } else {
+    s->failed = pith_result_status(res) != PITH_OK;
+    s->note = note_for(b, res, where);
+  }
+  pith_result_free(res);
+  pith_record_free(s->rec);
+  s->rec = NULL;
 }
 
 static void *worker(void *arg) {
@@ -156,31 +200,16 @@ static void write_out(batch *b, FILE *f, const slot *s) {
 /* Writes one finished slot, reports its error, frees it. */
 static void emit(batch *b, slot *s) {
   cli_opts *c = b->c;
-  const char *where = b->files.files[s->file].path;
-  int failed = 1;
-  if (!s->res || s->rc != PITH_OK) {
+  if (s->note) {
     cli_progress_clear(&b->prog);
-    fprintf(stderr, "pith: %s: out of memory\n", where);
-  } else {
-    const char *src = pith_result_field(s->res, PITH_FIELD_SOURCE);
-    if (!src) src = where;
-    failed = pith_result_status(s->res) != PITH_OK;
-    if (failed) {
-      cli_progress_clear(&b->prog);
-      fprintf(stderr, "pith: %s: %s\n", src, pith_result_error(s->res));
-    }
-    if (c->explain && c->format != PITH_FORMAT_JSON && pith_result_explain(s->res)) {
-      cli_progress_clear(&b->prog);
-      fprintf(stderr, "== %s\n%s", src, pith_result_explain(s->res));
-    }
-    write_out(b, sink_for(b, s->file), s);
+    fputs(s->note, stderr);
   }
+  if (s->out) write_out(b, sink_for(b, s->file), s);
   c->docs++;
-  c->failed += failed;
-  cli_progress_doc(&b->prog, pith_record_size(s->rec), failed);
+  c->failed += s->failed;
+  cli_progress_doc(&b->prog, s->size, s->failed);
   pith_free(s->out);
-  pith_result_free(s->res);
-  pith_record_free(s->rec);
+  free(s->note);
 }
 
 /* ---- the ring ------------------------------------------------------------ */
@@ -191,6 +220,7 @@ static void flush_done(batch *b) {
     slot s = b->slots[b->head % b->q];
     memset(&b->slots[b->head % b->q], 0, sizeof s);
     b->head++;
+    b->inflight -= s.size;
     pthread_mutex_unlock(&b->mu);
     emit(b, &s);
     pthread_mutex_lock(&b->mu);
@@ -199,7 +229,7 @@ static void flush_done(batch *b) {
 
 static void submit(batch *b, pith_record *rec, size_t file) {
   if (b->nthreads == 0) {
-    slot s = {rec, NULL, NULL, 0, 0, file, 1};
+    slot s = {rec, NULL, 0, NULL, 0, pith_record_size(rec), file, 1};
     process(b, &s);
     emit(b, &s);
     return;
@@ -207,12 +237,17 @@ static void submit(batch *b, pith_record *rec, size_t file) {
   pthread_mutex_lock(&b->mu);
   for (;;) {
     flush_done(b);
-    if (b->tail - b->head < b->q) break;
+    int empty = b->tail == b->head;
+    if (empty || (b->tail - b->head < b->q &&
+                  b->inflight + pith_record_size(rec) <= b->budget))
+      break;
     pthread_cond_wait(&b->done_cv, &b->mu);
   }
+  b->inflight += pith_record_size(rec);
   slot *s = &b->slots[b->tail++ % b->q];
   memset(s, 0, sizeof *s);
   s->rec = rec;
+  s->size = pith_record_size(rec);
   s->file = file;
   pthread_cond_signal(&b->work_cv);
   pthread_mutex_unlock(&b->mu);
@@ -233,7 +268,8 @@ static void drain(batch *b) {
 
 static int start_workers(batch *b, int jobs) {
   if (jobs <= 1) return 0;
-  b->q = (size_t)jobs * 2;
+  b->q = (size_t)jobs * RING_SLOTS_PER_JOB;
+  b->budget = (size_t)jobs * RING_BYTES_PER_JOB;
   b->slots = calloc(b->q, sizeof *b->slots);
   b->threads = calloc((size_t)jobs, sizeof *b->threads);
   if (!b->slots || !b->threads) return -1;
