@@ -391,6 +391,10 @@ static void visit_meta(pith_htmlmeta *m, pith_doc *d, const GumboElement *el) {
   }
 }
 
+static int has_token(const char *v, const char *tok);
+static void visit_classes(pith_htmlmeta *m, pith_doc *d, const GumboNode *node,
+                          const char *cls);
+
 static int has_token(const char *v, const char *tok) {
   size_t n = strlen(tok);
   for (const char *p = v; p && *p;) {
@@ -452,6 +456,8 @@ void pith_htmlmeta_visit(pith_htmlmeta *m, pith_doc *d, const GumboNode *node) {
     default:
       break;
   }
+  const char *cls = attr(el, "class");
+  if (cls) visit_classes(m, d, node, cls);
   const char *rel = el->tag == GUMBO_TAG_A ? attr(el, "rel") : NULL;
   const char *ip = attr(el, "itemprop");
   int who = (rel && has_token(rel, "author")) ? 3 : (ip && ieq(ip, "author")) ? 4 : 0;
@@ -460,6 +466,32 @@ void pith_htmlmeta_visit(pith_htmlmeta *m, pith_doc *d, const GumboNode *node) {
     n = subtree_text(node, text, sizeof text);
     if (n >= 3 && n < 100) offer(m, d, PITH_FIELD_AUTHOR, who, text, n);
   }
+}
+
+/* Byline and date classes (lowest ranks): text of small elements. */
+static void visit_classes(pith_htmlmeta *m, pith_doc *d, const GumboNode *node,
+                          const char *cls) {
+  static const char *const authors[] = {"byline", "author", "author-name",
+                                        "byline-name", "post-author",
+                                        "entry-author", "article-author", NULL};
+  static const char *const dates[] = {"date", "published", "pubdate",
+                                      "entry-date", "post-date", "timestamp",
+                                      NULL};
+  int a = 0, t = 0;
+  for (int i = 0; authors[i]; i++) a |= has_token(cls, authors[i]);
+  for (int i = 0; dates[i]; i++) t |= has_token(cls, dates[i]);
+  if ((!a || m->rank[PITH_FIELD_AUTHOR]) && (!t || m->rank[PITH_FIELD_DATE]))
+    return;
+  char text[TEXT_MAX + 1];
+  size_t n = subtree_text(node, text, sizeof text);
+  if (a && !m->rank[PITH_FIELD_AUTHOR] && n >= 3 && n < 100) {
+    const char *p = text;
+    if (!strncasecmp(p, "by ", 3)) p += 3;
+    size_t k = 0;
+    while (p[k] && !isdigit((unsigned char)p[k]) && p[k] != ',' && p[k] != '|') k++;
+    if (k >= 3) offer(m, d, PITH_FIELD_AUTHOR, 5, p, k);
+  }
+  if (t && !m->rank[PITH_FIELD_DATE]) offer_date(m, d, 6, text);
 }
 
 void pith_htmlmeta_finish(pith_htmlmeta *m, pith_doc *d) {
