@@ -36,6 +36,7 @@ typedef struct slot {
   int failed;
   size_t size; /* document bytes, for the ring budget and MB/s */
   size_t file; /* index in the file list: picks the -o output file */
+  uint64_t in_pos; /* raw input consumed when it was read (for the ETA) */
   int done;
 } slot;
 
@@ -207,6 +208,7 @@ static void emit(batch *b, slot *s) {
   if (s->out) write_out(b, sink_for(b, s->file), s);
   c->docs++;
   c->failed += s->failed;
+  cli_progress_input(&b->prog, s->in_pos);
   cli_progress_doc(&b->prog, s->size, s->failed);
   pith_free(s->out);
   free(s->note);
@@ -227,9 +229,9 @@ static void flush_done(batch *b) {
   }
 }
 
-static void submit(batch *b, pith_record *rec, size_t file) {
+static void submit(batch *b, pith_record *rec, size_t file, uint64_t in_pos) {
   if (b->nthreads == 0) {
-    slot s = {rec, NULL, 0, NULL, 0, pith_record_size(rec), file, 1};
+    slot s = {rec, NULL, 0, NULL, 0, pith_record_size(rec), file, in_pos, 1};
     process(b, &s);
     emit(b, &s);
     return;
@@ -249,6 +251,7 @@ static void submit(batch *b, pith_record *rec, size_t file) {
   s->rec = rec;
   s->size = pith_record_size(rec);
   s->file = file;
+  s->in_pos = in_pos;
   pthread_cond_signal(&b->work_cv);
   pthread_mutex_unlock(&b->mu);
 }
@@ -334,8 +337,7 @@ static uint64_t read_file(batch *b, size_t idx, uint64_t before) {
   pith_record *rec;
   int rc;
   while ((rc = pith_reader_next(r, &rec)) == 1) {
-    submit(b, rec, idx);
-    cli_progress_input(&b->prog, before + pith_reader_bytes_in(r));
+    submit(b, rec, idx, before + pith_reader_bytes_in(r));
   }
   if (rc < 0) {
     cli_progress_clear(&b->prog);
