@@ -29,10 +29,10 @@ LANGS = {
     'ro': 'romanian', 'uk': 'ukrainian',
     'id': 'indonesian', 'vi': 'vietnamese', 'ar': 'arabic', 'el': 'greek',
     'he': 'hebrew', 'ko': 'korean', 'bg': 'bulgarian', 'ca': 'catalan',
-    'hi': 'hindi', 'fa': 'farsi', 'sk': 'slovak', 'sl': 'slovenian',
-    'lt': 'lithuanian', 'lv': 'latvian', 'et': 'estonian',
+    'fa': 'farsi', 'sk': 'slovak', 'sl': 'slovenian', 'lt': 'lithuanian',
     'zh': 'chinese', 'ja': 'japanese',
 }
+# src/stoplist.c keeps one bit per language in 32-bit masks: at most 32.
 CJK = ('zh', 'ja')
 
 MAX_WORDS = 400      # jusText's lists hold ~300-500 frequent words
