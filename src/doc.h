@@ -56,7 +56,9 @@ typedef enum pith_action {
   PITH_ACT_DROP,      /* drop the block */
   PITH_ACT_CUT,       /* drop the block and everything after it */
   PITH_ACT_KEEP,      /* keep the block whatever the score */
-  PITH_ACT_CAPTURE    /* drop the block, fill a metadata field */
+  PITH_ACT_CAPTURE,   /* drop the block, fill a metadata field */
+  PITH_ACT_ASIDE      /* drop the block; for smoothing it is a neutral edge
+                         (interjections: "Advertisement", "Read also") */
 } pith_action;
 
 typedef struct pith_block {

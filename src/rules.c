@@ -268,6 +268,7 @@ static const char *parse_action(const char *w, size_t n, parsed *p) {
   if (word_is(w, n, "drop")) p->action = PITH_ACT_DROP;
   else if (word_is(w, n, "cut")) p->action = PITH_ACT_CUT;
   else if (word_is(w, n, "keep")) p->action = PITH_ACT_KEEP;
+  else if (word_is(w, n, "aside")) p->action = PITH_ACT_ASIDE;
   else if (n > 8 && memcmp(w, "capture=", 8) == 0) {
     p->action = PITH_ACT_CAPTURE;
     for (size_t i = 0; i < sizeof field_names / sizeof *field_names; i++)
@@ -276,7 +277,7 @@ static const char *parse_action(const char *w, size_t n, parsed *p) {
       return "unknown capture field, use capture=title|author|date|site|url|"
              "description|lang";
   } else {
-    return "unknown action, use drop, cut, keep or capture=FIELD";
+    return "unknown action, use drop, aside, cut, keep or capture=FIELD";
   }
   return NULL;
 }

@@ -227,6 +227,19 @@ static void test_scale(void) {
 }
 
 int main(void) {
+  {
+    char err[256];
+    pith_rules *ar = pith_rules_new();
+    OK(pith_rules_parse(ar, "aside.rules", "aside exact advertisement\n", 26, err,
+                        sizeof err) == PITH_OK, "aside is an action");
+    pith_buf sc = PITH_BUF_INIT;
+    pith_rule_hit h;
+    OK(pith_rules_match(ar, "Advertisement", 13, 13, &sc, &h) &&
+           h.action == PITH_ACT_ASIDE, "aside rule matches with its action");
+    pith_buf_free(&sc);
+    pith_rules_free(ar);
+  }
+
   test_kinds();
   test_actions();
   test_caps();
