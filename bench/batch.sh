@@ -53,7 +53,7 @@ with open(out, "w", encoding="utf-8") as f:
 EOF
 }
 
-# run JOBS FILE: prints "docs seconds peak_rss_kb"
+# run JOBS FILE: prints "docs seconds peak_rss_kb cpu_seconds"
 run() {
   rc=0
   /usr/bin/time -v "$PITH" -q -i jsonl -f json -j "$1" "$2" \
@@ -67,7 +67,8 @@ run() {
   secs=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0;
          for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s}' "$WORK/time.txt")
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")
-  echo "$docs $secs $rss"
+  cpu=$(awk -F': ' '/(User|System) time \(seconds\)/ {s += $2} END {print s}' "$WORK/time.txt")
+  echo "$docs $secs $rss $cpu"
 }
 
 FILE="$WORK/pages-${SIZE_MB}mb.jsonl"
@@ -75,13 +76,14 @@ make_jsonl "$FILE" "$SIZE_MB"
 BYTES=$(wc -c <"$FILE")
 IN=$(wc -l <"$FILE")
 echo "input: $FILE, $IN records, $(echo "$BYTES" | awk '{printf "%.0f", $1/1e6}') MB"
-printf '%-4s %9s %9s %9s %9s %12s\n' jobs docs seconds docs/s MB/s peak_RSS_MB
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews -j 2)"
+printf '%-4s %9s %9s %9s %9s %12s %9s\n' jobs docs seconds docs/s MB/s peak_RSS_MB cpu_s
 base=""
 for j in $JOBS; do
   set -- $(run "$j" "$FILE")
   [ "$1" -eq "$IN" ] || echo "batch.sh: $IN records in, $1 out!" >&2
-  awk -v j="$j" -v d="$1" -v s="$2" -v r="$3" -v b="$BYTES" 'BEGIN {
-    printf "%-4s %9d %9.2f %9.0f %9.1f %12.1f\n", j, d, s, d / s, b / 1e6 / s, r / 1024 }'
+  awk -v j="$j" -v d="$1" -v s="$2" -v r="$3" -v b="$BYTES" -v c="$4" 'BEGIN {
+    printf "%-4s %9d %9.2f %9.0f %9.1f %12.1f %9.2f\n", j, d, s, d / s, b / 1e6 / s, r / 1024, c }'
   if [ -z "$base" ]; then base=$2; else
     awk -v a="$base" -v b="$2" -v j="$j" 'BEGIN { printf "speedup -j %s vs -j 1: %.2fx\n", j, a / b }'
   fi

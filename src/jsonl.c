@@ -55,7 +55,7 @@ int pith_jsonl_next(pith_reader *r, pith_record **out) {
     pith_record *rec = pith_record_new(r, NULL);
     if (!rec) return PITH_ENOMEM;
     size_t off = (size_t)(line - r->buf);
-    rec->data = pith_rd_steal(r, off, len);
+    rec->data = pith_rd_steal(r, len);
     rec->data_off = rec->data ? off : 0;
     if (!rec->data) rec->data = pith_strndup(line, len);
     if (r->field) rec->want_field = strdup(r->field);

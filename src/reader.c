@@ -158,9 +158,8 @@ int pith_rd_skip(pith_reader *r, size_t n, size_t *got) {
   return rd_direct(r, NULL, n, got);
 }
 
-char *pith_rd_steal(pith_reader *r, size_t item_off, size_t item_len) {
+char *pith_rd_steal(pith_reader *r, size_t item_len) {
   if (r->cap <= READER_BUF_INIT || item_len < r->cap / 2) return NULL;
-  (void)item_off;
   size_t rest = r->len - r->pos;
   size_t nc = rest > READER_BUF_INIT ? rest : READER_BUF_INIT;
   char *fresh = malloc(nc);
@@ -314,19 +313,17 @@ static int doc_next(pith_reader *r, pith_record **out) {
     *out = NULL;
     return rc;
   }
-  rec->len = r->len - r->pos;
+  size_t off = r->pos;
+  rec->len = r->len - off;
   rec->size = rec->len;
-  rec->data = pith_rd_steal(r, r->pos, rec->len);
+  r->pos = r->len;
+  rec->data = pith_rd_steal(r, rec->len);
   if (rec->data) {
-    rec->data_off = 0;
-  } else {
-    rec->data = pith_strndup(r->buf + r->pos, rec->len);
-    if (!rec->data) {
-      pith_record_free(rec);
-      *out = NULL;
-      return PITH_ENOMEM;
-    }
-    r->pos = r->len;
+    rec->data_off = off;
+  } else if (!(rec->data = pith_strndup(r->buf + off, rec->len))) {
+    pith_record_free(rec);
+    *out = NULL;
+    return PITH_ENOMEM;
   }
   rec->in.bytes = rec->data + rec->data_off;
   rec->in.len = rec->len;

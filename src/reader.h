@@ -69,9 +69,11 @@ int pith_rd_exact(pith_reader *r, char *dst, size_t n, size_t *got);
 int pith_rd_skip(pith_reader *r, size_t n, size_t *got);
 /* Decompressed offset of the next unread byte. */
 uint64_t pith_rd_offset(const pith_reader *r);
-/* If the window holds one huge item, give the whole buffer away (the caller
- * frees it) and start a fresh small one; else NULL. */
-char *pith_rd_steal(pith_reader *r, size_t item_off, size_t item_len);
+/* When the item just consumed (item_len bytes, already behind pos) fills
+ * most of a grown window, hands the whole buffer over (the caller frees it;
+ * the item keeps its offset) and moves what is unread to a fresh small
+ * buffer, saving a copy of a big record. NULL otherwise. */
+char *pith_rd_steal(pith_reader *r, size_t item_len);
 
 /* A new record numbered `number` with source "NAME:NUMBER" (or `source`). */
 pith_record *pith_record_new(const pith_reader *r, const char *source);

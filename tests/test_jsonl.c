@@ -229,6 +229,19 @@ static void test_doc_reader(void) {
     STR_EQ(pith_record_source(b.rec[0]), "in.jsonl", "source is the name");
   }
   batch_free(&b);
+  /* Bigger than the initial window: the grown buffer is handed over. */
+  size_t bn = 3u << 20;
+  char *big = malloc(bn);
+  memcpy(big, "<html>", 6);
+  for (size_t i = 6; i < bn; i++) big[i] = (char)('a' + i % 23);
+  b = read_all(big, bn, PITH_READER_AUTO, NULL, 0);
+  INT_EQ(b.n, 1, "3 MB document");
+  if (b.n == 1) {
+    const pith_input *in = pith_record_input(b.rec[0]);
+    OK(in->len == bn && memcmp(in->bytes, big, bn) == 0, "3 MB document intact");
+  }
+  batch_free(&b);
+  free(big);
   b = read_all("", 0, PITH_READER_AUTO, NULL, 0);
   INT_EQ(b.n, 1, "empty file is one (empty) document");
   batch_free(&b);
