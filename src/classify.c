@@ -306,13 +306,24 @@ static void promote_neargood_runs(pith_doc *d) {
       i++;
       continue;
     }
-    size_t j = i, chars = 0, count = 0;
+    /* A run may hold short lines (subheadings) between its paragraphs. */
+    size_t j = i, end = i, chars = 0, count = 0, shorts = 0;
     while (j < d->n && (d->blocks[j].cls == PITH_CLS_NEARGOOD ||
-                        d->blocks[j].cls == PITH_CLS_GOOD)) {
-      chars += d->blocks[j].chars;
-      count++;
+                        d->blocks[j].cls == PITH_CLS_GOOD ||
+                        (d->blocks[j].cls == PITH_CLS_SHORT &&
+                         d->blocks[j].action == PITH_ACT_NONE && shorts == 0 &&
+                         heading_shaped(&d->blocks[j])))) {
+      if (d->blocks[j].cls != PITH_CLS_SHORT) {
+        chars += d->blocks[j].chars;
+        count++;
+        end = j + 1;
+        shorts = 0;
+      } else {
+        shorts++;
+      }
       j++;
     }
+    j = end;
     if (count >= 2 && chars >= NEARGOOD_RUN_CHARS)
       for (size_t k = i; k < j; k++)
         if (d->blocks[k].cls == PITH_CLS_NEARGOOD) {

@@ -146,6 +146,26 @@ static int parse_named(const char *s, size_t n, size_t i, char out[40],
   return 1;
 }
 
+/* "12.03.2024": day first with dots is the European numeric form and is
+ * not ambiguous; slashes ("03/12/2024") are, and stay unparsed. */
+static int parse_dotted(const char *s, size_t n, size_t i, char out[40],
+                        size_t *end) {
+  size_t j = i;
+  int day = read_int(s, n, &j, 2);
+  if (day < 0 || j >= n || s[j] != '.') return 0;
+  j++;
+  int mon = read_int(s, n, &j, 2);
+  if (mon < 0 || j >= n || s[j] != '.') return 0;
+  j++;
+  size_t y0 = j;
+  int year = read_int(s, n, &j, 4);
+  if (j - y0 != 4 || !valid_ymd(year, mon, day)) return 0;
+  if (j < n && isdigit((unsigned char)s[j])) return 0;
+  snprintf(out, 40, "%04d-%02d-%02d", year, mon, day);
+  *end = j;
+  return 1;
+}
+
 /* "3 days ago" against a reference date. */
 static int parse_relative(const char *s, size_t n, size_t i, const char *ref,
                           char out[40], size_t *end) {
@@ -188,7 +208,8 @@ int pith_meta_parse_date(const char *s, size_t n, const char *ref_date,
     size_t end = 0;
     unsigned char c = (unsigned char)s[i];
     if (isdigit(c)) {
-      if (parse_iso(s, n, i, out, &end) || parse_named(s, n, i, out, &end) ||
+      if (parse_iso(s, n, i, out, &end) || parse_dotted(s, n, i, out, &end) ||
+          parse_named(s, n, i, out, &end) ||
           parse_relative(s, n, i, ref_date, out, &end)) {
         if (span) *span = end - i;
         return 1;
@@ -269,7 +290,9 @@ static void clean_site(const char **s, size_t *n) {
       *n = i;
       break;
     }
-  static const char *const tails[] = {" all rights reserved", " alle rechte"};
+  static const char *const tails[] = {" all rights reserved", " alle rechte",
+                                      " ltd", " limited", " inc", " llc",
+                                      " gmbh", " plc", " s.a.", " ag"};
   for (size_t k = 0; k < sizeof tails / sizeof *tails; k++) {
     size_t tl = strlen(tails[k]);
     for (size_t i = 0; i + tl <= *n; i++)
@@ -321,6 +344,29 @@ static size_t strip_site_suffix(const char *s, size_t n) {
   return cut;
 }
 
+/* " | Opinion | The Ledger" after a headline: the last part is the site
+ * when it is name-shaped (short, not a sentence). */
+static void site_from_suffix(pith_doc *d, const char *s, size_t n) {
+  size_t start = 0;
+  for (size_t i = 0; i + 2 < n; i++)
+    if (s[i] == ' ' && (s[i + 1] == '|' || s[i + 1] == '-' ||
+                        (unsigned char)s[i + 1] == 0xE2) )
+      start = i + 1;
+  while (start < n && s[start] != ' ') start++;
+  while (start < n && s[start] == ' ') start++;
+  if (start >= n) return;
+  size_t len = n - start, words = 1;
+  for (size_t i = start; i < n; i++) words += s[i] == ' ';
+  if (len < 2 || len > 40 || words > 5) return;
+  /* the site name has no run-on text glued to it ("VentureBeatVentureBeat
+   * HomepageSearch"): refuse suffixes with inner capitals after lowercase */
+  for (size_t i = start + 1; i < n; i++)
+    if (isupper((unsigned char)s[i]) && islower((unsigned char)s[i - 1]) &&
+        i + 1 < n && islower((unsigned char)s[i + 1]) && words == 1 && len > 20)
+      return;
+  pith_doc_set_field(d, PITH_FIELD_SITE, s + start, len);
+}
+
 static int title_shaped(const pith_block *b) {
   if (b->chars < 10 || b->chars > 250 || b->words < 2) return 0;
   char last = b->text[b->len - 1];
@@ -341,6 +387,8 @@ static void find_title(pith_doc *d) {
     if (strncasecmp(first->text, b->text, b->len) == 0 && title_shaped(b)) {
       if (d->fields[PITH_FIELD_TITLE] == NULL)
         pith_doc_set_field(d, PITH_FIELD_TITLE, b->text, b->len);
+      size_t cut = strip_site_suffix(first->text, first->len);
+      if (cut >= b->len) site_from_suffix(d, first->text + cut, first->len - cut);
       first->action = PITH_ACT_DROP;
       first->why = "title";
       d->title_pos = j;
@@ -348,9 +396,10 @@ static void find_title(pith_doc *d) {
     }
   }
   if (!title_shaped(first) || first->terminal) return;
+  size_t cut = strip_site_suffix(first->text, first->len);
   if (d->fields[PITH_FIELD_TITLE] == NULL)
-    pith_doc_set_field(d, PITH_FIELD_TITLE, first->text,
-                       strip_site_suffix(first->text, first->len));
+    pith_doc_set_field(d, PITH_FIELD_TITLE, first->text, cut);
+  site_from_suffix(d, first->text + cut, first->len - cut);
   first->action = PITH_ACT_DROP;
   first->why = "title";
 }
