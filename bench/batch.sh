@@ -4,7 +4,7 @@
 # streaming a RSS_MB file. See bench/README.md ("Batch").
 #
 #   bench/batch.sh            # from the repo root, after building build-release
-#   PITH=build-x/pith SIZE_MB=100 RSS_MB=0 bench/batch.sh
+#   PITH=build-x/pith SIZE_MB=100 RSS_MB=0 REPEAT=5 bench/batch.sh
 #
 # Use an optimized build without sanitizers:
 #   meson setup build-release --buildtype=release && ninja -C build-release
@@ -16,6 +16,7 @@ WORK=${WORK:-${TMPDIR:-/tmp}/pith-bench-batch}
 SIZE_MB=${SIZE_MB:-500}
 RSS_MB=${RSS_MB:-2048}
 JOBS=${JOBS:-"1 2"}
+REPEAT=${REPEAT:-1}
 
 if [ ! -d "$PAGES" ]; then
   echo "batch.sh: $PAGES absent; skipped"
@@ -79,8 +80,22 @@ echo "input: $FILE, $IN records, $(echo "$BYTES" | awk '{printf "%.0f", $1/1e6}'
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews -j 2)"
 printf '%-4s %9s %9s %9s %9s %12s %9s\n' jobs docs seconds docs/s MB/s peak_RSS_MB cpu_s
 base=""
+# best_of JOBS FILE: the fastest of REPEAT runs (a shared machine only ever
+# slows a run down).
+best_of() {
+  best=""
+  i=0
+  while [ "$i" -lt "$REPEAT" ]; do
+    r=$(run "$1" "$2")
+    if [ -z "$best" ] || awk -v a="$r" -v b="$best" 'BEGIN { split(a, x, " ");
+        split(b, y, " "); exit !(x[2] < y[2]) }'; then best=$r; fi
+    i=$((i + 1))
+  done
+  echo "$best"
+}
+
 for j in $JOBS; do
-  set -- $(run "$j" "$FILE")
+  set -- $(best_of "$j" "$FILE")
   [ "$1" -eq "$IN" ] || echo "batch.sh: $IN records in, $1 out!" >&2
   awk -v j="$j" -v d="$1" -v s="$2" -v r="$3" -v b="$BYTES" -v c="$4" 'BEGIN {
     printf "%-4s %9d %9.2f %9.0f %9.1f %12.1f %9.2f\n", j, d, s, d / s, b / 1e6 / s, r / 1024, c }'
