@@ -289,31 +289,32 @@ static int parse_string(parser *ps, const char **s, size_t *len) {
     return *s ? 0 : fail(ps, start, "out of memory");
   }
   pith_buf_clear(&ps->scratch);
-  pith_buf_put(&ps->scratch, start, (size_t)(p - start));
+  /* Runs of plain ASCII and valid UTF-8 are copied in one piece; only
+   * escapes, invalid bytes and the end break a run. */
+  const char *run = start;
   while (p < e) {
     unsigned char c = (unsigned char)*p;
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+      p++;
+      continue;
+    }
+    size_t k = c >= 0x80 ? utf8_valid((const unsigned char *)p, (size_t)(e - p)) : 0;
+    if (k) {
+      p += k;
+      continue;
+    }
+    pith_buf_put(&ps->scratch, run, (size_t)(p - run));
     if (c == '"') break;
     if (c == '\\') {
       p = decode_escape(ps, p);
       if (!p) return -1;
     } else if (c < 0x20) {
       return fail(ps, p, "control character in string");
-    } else if (c < 0x80) {
-      const char *run = p;
-      while (p < e && (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x80 &&
-             *p != '"' && *p != '\\')
-        p++;
-      pith_buf_put(&ps->scratch, run, (size_t)(p - run));
     } else {
-      size_t k = utf8_valid((const unsigned char *)p, (size_t)(e - p));
-      if (k == 0) {
-        pith_buf_puts(&ps->scratch, "\xEF\xBF\xBD");
-        p++;
-      } else {
-        pith_buf_put(&ps->scratch, p, k);
-        p += k;
-      }
+      pith_buf_puts(&ps->scratch, "\xEF\xBF\xBD");
+      p++;
     }
+    run = p;
   }
   if (p >= e) return fail(ps, ps->p, "unterminated string");
   if (ps->scratch.failed) return fail(ps, p, "out of memory");
