@@ -199,15 +199,25 @@ static uint8_t through_asides(const pith_doc *d, size_t i, int dir) {
 /* A text line is only a heading candidate when it does not sit in a run of
  * short lines: menus are runs of heading-shaped shorts; real section
  * headings follow prose, a byline or the title. (HTML headings are marked
- * by their tag and need no such guard.) One forward pass fills `lone`. */
+ * by their tag and need no such guard.) */
 static void mark_lone_shorts(const pith_doc *d, uint8_t *lone) {
-  int prev_short_heading = 0;
+  int around = 0;  /* the previous kept-able line is a short heading */
+  size_t first = d->n; /* the first kept-able line */
   for (size_t i = 0; i < d->n; i++) {
     const pith_block *b = &d->blocks[i];
-    lone[i] = (uint8_t)(b->heading || !prev_short_heading);
+    lone[i] = (uint8_t)(b->heading || !around);
     if (b->action != PITH_ACT_NONE && b->action != PITH_ACT_KEEP) continue;
-    prev_short_heading = b->cf == PITH_CLS_SHORT && heading_shaped(b);
+    if (first == d->n) first = i;
+    around = b->cf == PITH_CLS_SHORT && heading_shaped(b);
   }
+  /* The first line of a menu has nothing before it: look after it. */
+  if (first < d->n && !d->blocks[first].heading)
+    for (size_t j = first + 1; j < d->n; j++) {
+      const pith_block *b = &d->blocks[j];
+      if (b->action != PITH_ACT_NONE && b->action != PITH_ACT_KEEP) continue;
+      if (b->cf == PITH_CLS_SHORT && heading_shaped(b)) lone[first] = 0;
+      break;
+    }
 }
 
 /* jusText's heading walk: is a good block reached within

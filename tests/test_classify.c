@@ -1,0 +1,121 @@
+/* The shared classifier on hand-built documents (jusText cases, tail cut,
+ * headings, rules). Uses the built-in filters through pith_options. */
+#include <string.h>
+
+#include "classify.h"
+#include "doc.h"
+#include "harness.h"
+#include "options.h"
+
+static const char *para1 =
+    "The city council approved the new budget on Tuesday evening after a "
+    "debate that lasted for more than four hours, and the mayor said that "
+    "the plan would protect the services that residents use every day.";
+static const char *para2 =
+    "Under the plan, the library will stay open on Sundays and the number of "
+    "bus routes will grow from twelve to fifteen, while the tax rate will "
+    "rise by less than one percent for most of the households in the city.";
+static const char *para3 =
+    "Opponents of the budget said that it relied on optimistic forecasts of "
+    "the revenue from the new business park, which has not yet attracted a "
+    "single tenant, and they asked for a review of the figures in the spring.";
+
+typedef struct fixture {
+  pith_options *o;
+  pith_doc d;
+} fixture;
+
+static void run(fixture *f, const char *const *lines, size_t n) {
+  pith_doc_init(&f->d, f->o);
+  for (size_t i = 0; i < n; i++)
+    pith_doc_add(&f->d, lines[i], strlen(lines[i]), PITH_BLK_P);
+  pith_classify_language(&f->d, f->o->stops);
+  const pith_rules *sets[1] = {f->o->builtin_rules};
+  pith_classify_ctx ctx = {sets, 1, f->o->stops, NULL};
+  OK(pith_classify(&f->d, &ctx) == PITH_OK, "classify returns OK");
+}
+
+static int kept(const fixture *f, const char *text) {
+  for (size_t i = 0; i < f->d.n; i++)
+    if (strcmp(f->d.blocks[i].text, text) == 0) return f->d.blocks[i].keep;
+  return -1;
+}
+
+static void test_article_with_junk(pith_options *o) {
+  fixture f = {o, {0}};
+  const char *lines[] = {"Log In", "Home | News | Sport | Weather | Contact",
+                         "Loading...", para1, "Budget details", para2,
+                         "It also raised concerns about the city's debt.",
+                         "End of Article", para3, "You may also like..."};
+  run(&f, lines, sizeof lines / sizeof *lines);
+  STR_EQ(f.d.fields[PITH_FIELD_LANG], "en", "language from stop words");
+  INT_EQ(kept(&f, "Log In"), 0, "login prompt dropped by rule");
+  INT_EQ(kept(&f, "Home | News | Sport | Weather | Contact"), 0,
+         "navigation line dropped");
+  INT_EQ(kept(&f, "Loading..."), 0, "loading indicator dropped");
+  INT_EQ(kept(&f, para1), 1, "first paragraph kept");
+  INT_EQ(kept(&f, "Budget details"), 1, "short heading between content kept");
+  INT_EQ(kept(&f, para2), 1, "second paragraph kept");
+  INT_EQ(kept(&f, "It also raised concerns about the city's debt."), 1,
+         "short last paragraph before the tail marker kept");
+  INT_EQ(kept(&f, "End of Article"), 0, "tail marker dropped");
+  INT_EQ(kept(&f, para3), 0, "everything after the tail marker dropped");
+  pith_doc_free(&f.d);
+}
+
+static void test_marker_before_content(pith_options *o) {
+  fixture f = {o, {0}};
+  /* a tail marker before 60 content words only drops itself */
+  const char *lines[] = {"Comments", para1, para2};
+  run(&f, lines, 3);
+  INT_EQ(kept(&f, "Comments"), 0, "early marker dropped");
+  INT_EQ(kept(&f, para1), 1, "content after an early marker kept");
+  INT_EQ(kept(&f, para2), 1, "all content after an early marker kept");
+  pith_doc_free(&f.d);
+}
+
+static void test_menu_run_not_headings(pith_options *o) {
+  fixture f = {o, {0}};
+  const char *lines[] = {"World", "Business", "Technology", "Science", para1, para2};
+  run(&f, lines, 6);
+  INT_EQ(kept(&f, "Science"), 0, "last menu item before content is not a heading");
+  INT_EQ(kept(&f, "World"), 0, "menu item dropped");
+  pith_doc_free(&f.d);
+}
+
+static void test_user_keep_rule(pith_options *o) {
+  char err[256];
+  OK(pith_options_add_filters(o, "user.rules", "keep exact loading...\n", 22, err,
+                              sizeof err) == PITH_OK,
+     "user rule parses");
+  fixture f = {o, {0}};
+  pith_doc_init(&f.d, o);
+  const char *lines[] = {para1, "Loading...", para2};
+  for (size_t i = 0; i < 3; i++)
+    pith_doc_add(&f.d, lines[i], strlen(lines[i]), PITH_BLK_P);
+  pith_classify_language(&f.d, o->stops);
+  const pith_rules *sets[2] = {o->builtin_rules, o->user_rules};
+  pith_classify_ctx ctx = {sets, 2, o->stops, NULL};
+  pith_classify(&f.d, &ctx);
+  INT_EQ(kept(&f, "Loading..."), 1, "keep beats drop");
+  pith_doc_free(&f.d);
+}
+
+static void test_empty(pith_options *o) {
+  fixture f = {o, {0}};
+  run(&f, NULL, 0);
+  INT_EQ(f.d.n, 0, "empty document has no blocks");
+  pith_doc_free(&f.d);
+}
+
+int main(void) {
+  pith_options *o = pith_options_new();
+  OK(o != NULL, "options with built-in filters");
+  test_article_with_junk(o);
+  test_marker_before_content(o);
+  test_menu_run_not_headings(o);
+  test_empty(o);
+  test_user_keep_rule(o);
+  pith_options_free(o);
+  return test_done();
+}
