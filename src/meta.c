@@ -475,7 +475,8 @@ void pith_meta_dedup(pith_doc *d) {
     /* Short repeats are often legitimate (interview questions, list
      * labels); only paragraphs repeated whole are scraping artefacts. */
     if (b->cls != PITH_CLS_GOOD || b->chars < DEDUP_MIN_CHARS) {
-      if (title && b->cls == PITH_CLS_GOOD && b->len <= tlen + 8 &&
+      /* any class: a front end may still keep it (an h1 in the article) */
+      if (title && b->len <= tlen + 8 &&
           b->len + 8 >= tlen && (line_key(b->text, b->len) | 1) == (tkey | 1)) {
         b->dup = 1;
         b->why = "repeats the title";

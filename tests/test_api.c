@@ -110,8 +110,33 @@ static void test_explain_and_errors(void) {
   STR_EQ(pith_strerror(PITH_ENOMEM), "out of memory", "strerror");
 }
 
+static void test_markdown(void) {
+  pith_options *o = pith_options_new();
+  const char html[] =
+      "<html><head><title>Tide tables</title></head><body><article>"
+      "<h1>Tide tables</h1><p>The tide tables for the coming week were published "
+      "on Friday by the harbour office, and they show two very high tides.</p>"
+      "<h2>When to avoid the quay</h2><ul><li>Tuesday at six in the evening</li>"
+      "<li>Wednesday at seven in the morning</li></ul><p>The harbour master asked "
+      "the owners of small boats to check their lines before those tides.</p>"
+      "</article></body></html>";
+  pith_result *r = pith_clean(o, html, sizeof html - 1, PITH_KIND_AUTO);
+  char *md;
+  size_t ml;
+  INT_EQ(pith_render(r, PITH_FORMAT_MARKDOWN, &md, &ml), PITH_OK, "render markdown");
+  OK(strncmp(md, "# Tide tables\n\nThe tide", 22) == 0,
+     "title as # heading, its h1 copy not repeated");
+  OK(strstr(md, "## When to avoid the quay") != NULL, "h2 as ## heading");
+  OK(strstr(md, "- Tuesday at six in the evening\n- Wednesday") != NULL,
+     "list items as a tight list");
+  pith_free(md);
+  pith_result_free(r);
+  pith_options_free(o);
+}
+
 int main(void) {
   test_clean_text();
+  test_markdown();
   test_flags();
   test_explain_and_errors();
   return test_done();
