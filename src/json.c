@@ -46,10 +46,17 @@ typedef struct arena_chunk {
   alignas(max_align_t) unsigned char data[];
 } arena_chunk;
 
+/* A big decoded string adopted as is (no copy into the arena). */
+typedef struct big_block {
+  struct big_block *next;
+  char *data;
+} big_block;
+
 /* The root node comes first so a root pointer is the tree pointer. */
 typedef struct json_tree {
   pith_json root;
   arena_chunk *chunks;
+  big_block *bigs;
 } json_tree;
 
 static void *arena_alloc(json_tree *t, size_t n) {
@@ -87,6 +94,13 @@ void pith_json_free(pith_json *v) {
     arena_chunk *next = c->next;
     free(c);
     c = next;
+  }
+  big_block *b = t->bigs;
+  while (b) {
+    big_block *next = b->next;
+    free(b->data);
+    free(b);
+    b = next;
   }
   free(t);
 }
@@ -272,6 +286,37 @@ static const char *arena_str(parser *ps, const char *s, size_t len) {
   return d;
 }
 
+/* Bytes from p to the closing quote (or to e): sizes the decoding buffer
+ * once instead of growing it step by step. A quote preceded by an odd
+ * number of backslashes is escaped. */
+static size_t raw_string_length(const char *p, const char *e) {
+  const char *q = p;
+  while ((q = memchr(q, '"', (size_t)(e - q))) != NULL) {
+    const char *b = q;
+    while (b > p && b[-1] == '\\') b--;
+    if ((q - b) % 2 == 0) return (size_t)(q - p);
+    q++;
+  }
+  return (size_t)(e - p);
+}
+
+/* Decoded strings this long (a JSONL document) are not copied again: the
+ * scratch buffer itself joins the tree. */
+#define BIG_STRING ((size_t)64 << 10)
+
+static const char *adopt_scratch(parser *ps) {
+  big_block *b = malloc(sizeof *b);
+  if (!b) return NULL;
+  b->data = pith_buf_detach(&ps->scratch, NULL);
+  if (!b->data) {
+    free(b);
+    return NULL;
+  }
+  b->next = ps->tree->bigs;
+  ps->tree->bigs = b;
+  return b->data;
+}
+
 /* Parses the string at ps->p (which is '"'); *s and *len receive the decoded,
  * NUL-terminated text in the arena. */
 static int parse_string(parser *ps, const char **s, size_t *len) {
@@ -289,6 +334,7 @@ static int parse_string(parser *ps, const char **s, size_t *len) {
     return *s ? 0 : fail(ps, start, "out of memory");
   }
   pith_buf_clear(&ps->scratch);
+  pith_buf_reserve(&ps->scratch, raw_string_length(p, e) + 16);
   /* Runs of plain ASCII and valid UTF-8 are copied in one piece; only
    * escapes, invalid bytes and the end break a run. */
   const char *run = start;
@@ -319,7 +365,8 @@ static int parse_string(parser *ps, const char **s, size_t *len) {
   if (p >= e) return fail(ps, ps->p, "unterminated string");
   if (ps->scratch.failed) return fail(ps, p, "out of memory");
   *len = ps->scratch.len;
-  *s = arena_str(ps, pith_buf_cstr(&ps->scratch), ps->scratch.len);
+  *s = *len >= BIG_STRING ? adopt_scratch(ps)
+                          : arena_str(ps, pith_buf_cstr(&ps->scratch), *len);
   ps->p = p + 1;
   return *s ? 0 : fail(ps, p, "out of memory");
 }
