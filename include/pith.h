@@ -210,8 +210,9 @@ PITH_API void pith_free(void *p);
  * record, a line over the size limit) is still a record: its status is an
  * error, pith_clean_record() turns it into an error result, and the reader
  * goes on with the next one. Only a failing read(2) stops a reader.
- * Records are independent of the reader and of each other: hand them to
- * other threads, free them in any order. */
+ * A reader belongs to one thread. Records are independent of the reader
+ * and of each other: hand them to other threads (one thread per record at
+ * a time), free them in any order. */
 
 typedef enum pith_reader_kind {
   PITH_READER_AUTO = 0, /* sniff: "WARC/" is WARC, "{" is JSONL, else DOC */
