@@ -684,12 +684,28 @@ static void score_elements(hx_walk *w) {
     w->e[w->e[e].parent].chars += w->e[e].chars;
     w->e[w->e[e].parent].links += w->e[e].links;
   }
+  /* Comment threads and consent dialogs never hold the article: their
+   * paragraphs do not vote (readability removes them before scoring). */
+  for (size_t e = 1; e < w->ne; e++) {
+    hx_elem *x = &w->e[e];
+    int root = (x->hints & (PITH_HINT_COMMENT | PITH_HINT_COOKIE)) &&
+               x->tag != GUMBO_TAG_BODY && x->weight < 0 &&
+               !(x->flags & EF_EVIDENCE) &&
+               (uint64_t)x->chars * 2 < w->e[0].chars;
+    if (root || (w->e[x->parent].flags & EF_JUNK))
+      x->flags |= EF_JUNK;
+  }
   for (size_t i = 0; i < nb; i++) {
     const pith_block *b = &blk[i];
     if (b->chars < 25 || b->kind == PITH_BLK_HEADING) continue;
+    if (w->e[w->owner[i]].flags & EF_JUNK) continue;
     uint32_t per = b->chars / 100;
     float s = 1.0f + (float)count_commas(b->text, b->len) + (float)(per > 3 ? 3 : per);
-    uint32_t a = w->e[w->owner[i]].parent;
+    /* Text directly inside an element that also has block children is a
+     * paragraph of its own (readability wraps such runs in a <p>): the
+     * element is its parent. A leaf element is the paragraph itself. */
+    uint32_t o = w->owner[i];
+    uint32_t a = w->e[o].nchild ? o : w->e[o].parent;
     for (int level = 0; level < 5 && a != HX_NONE; level++) {
       float div = level == 0 ? 1.0f : level == 1 ? 2.0f : 3.0f * (float)level;
       score_add(w, a, s / div);
