@@ -19,6 +19,7 @@
 
 #define MAX_LANGS 32
 #define MAX_WORD 64 /* longer runs are words but never stop words */
+#define BLOOM_BITS 16
 
 struct pith_stoplist {
   const pith_stopsets *set;
@@ -27,65 +28,114 @@ struct pith_stoplist {
   char lang[8];
 };
 
+/* A word is looked up by its folded bytes taken 8 at a time (zero-padded
+ * chunks), so the ASCII path can hash straight from the text without
+ * copying. Most words fit one chunk: then the hash is one multiply and the
+ * chunk itself is the key. Lookups are exact: the chunks are compared. */
 typedef struct slot {
-  uint32_t hash;
-  uint32_t off; /* into pool */
-  uint32_t len; /* 0 = empty slot */
-  uint32_t mask;
+  uint64_t first; /* first chunk of the word */
+  uint32_t mask;  /* languages holding the word; 0 = empty slot */
+  uint32_t at;    /* (index of the remaining chunks in pool) << 7 | length */
 } slot;
 
 struct pith_stopsets {
   pith_stoplist lists[MAX_LANGS];
   size_t n;
   uint32_t cjk_mask;
+  size_t maxlen; /* longest folded word in any list, bytes */
   slot *tab;
-  size_t cap; /* power of two */
-  char *pool;
-  size_t pool_len, pool_cap;
+  size_t cap;    /* power of two */
+  unsigned bits; /* log2(cap) */
+  uint64_t *pool; /* chunks after the first of words over 8 bytes */
+  size_t pool_len, pool_cap; /* in chunks */
+  /* One bit per word hash: most words of a text are not stop words and
+   * are turned away here, without touching the big table. */
+  uint64_t bloom[(1u << BLOOM_BITS) / 64];
 };
 
-static uint32_t hash_bytes(const char *s, size_t n) {
-  uint32_t h = 2166136261u;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
-  return h;
+#define HASH_MUL 0x9E3779B97F4A7C15ull
+
+/* Hash of n (1..MAX_WORD) bytes held in zero-padded chunks. Multiplicative:
+ * the table and the filter use the high bits. */
+static inline uint64_t hash_chunks(const uint64_t *q, size_t n) {
+  uint64_t h = q[0];
+  for (size_t k = 1; k < (n + 7) / 8; k++) {
+    h *= 0xBF58476D1CE4E5B9ull;
+    h ^= (h >> 31) ^ q[k];
+  }
+  return h * HASH_MUL;
 }
 
-static const slot *find(const pith_stopsets *s, const char *w, size_t n,
-                        uint32_t h) {
-  for (size_t j = h & (s->cap - 1);; j = (j + 1) & (s->cap - 1)) {
+/* Copy n (<= MAX_WORD) bytes into zero-padded chunks. */
+static void to_chunks(const char *w, size_t n, uint64_t *q) {
+  q[0] = 0;
+  for (size_t k = 1; k < (n + 7) / 8; k++) q[k] = 0;
+  memcpy(q, w, n);
+}
+
+static inline uint32_t bloom_bit(const pith_stopsets *s, uint64_t h) {
+  return (uint32_t)(h >> (64 - s->bits - BLOOM_BITS)) & ((1u << BLOOM_BITS) - 1);
+}
+
+static inline int bloom_has(const pith_stopsets *s, uint64_t h) {
+  uint32_t b = bloom_bit(s, h);
+  return (int)(s->bloom[b >> 6] >> (b & 63)) & 1;
+}
+
+/* Slot of the word in chunks q (n bytes, hash h), or the empty slot where
+ * it would go. */
+static size_t probe(const pith_stopsets *s, const uint64_t *q, size_t n,
+                    uint64_t h) {
+  size_t nk = (n + 7) / 8;
+  for (size_t j = h >> (64 - s->bits);; j = (j + 1) & (s->cap - 1)) {
     const slot *e = &s->tab[j];
-    if (!e->len) return NULL;
-    if (e->hash == h && e->len == n && memcmp(s->pool + e->off, w, n) == 0)
-      return e;
+    if (!e->mask) return j;
+    if (e->first != q[0] || (e->at & 127) != n) continue;
+    const uint64_t *p = s->pool + (e->at >> 7);
+    size_t k = 1;
+    while (k < nk && p[k - 1] == q[k]) k++;
+    if (k == nk) return j;
   }
+}
+
+/* Languages of the word in chunks q (n bytes, hash h); 0 if none. */
+static inline uint32_t lookup(const pith_stopsets *s, const uint64_t *q,
+                              size_t n, uint64_t h) {
+  if (n > s->maxlen || !bloom_has(s, h)) return 0;
+  return s->tab[probe(s, q, n, h)].mask;
 }
 
 static uint32_t mask_of(const pith_stopsets *s, const char *w, size_t n) {
-  const slot *e = find(s, w, n, hash_bytes(w, n));
-  return e ? e->mask : 0;
+  if (n == 0 || n > MAX_WORD) return 0;
+  uint64_t q[MAX_WORD / 8];
+  to_chunks(w, n, q);
+  return lookup(s, q, n, hash_chunks(q, n));
 }
 
 static int insert(pith_stopsets *s, const char *w, size_t n, uint32_t bit) {
-  uint32_t h = hash_bytes(w, n);
-  size_t j = h & (s->cap - 1);
-  for (; s->tab[j].len; j = (j + 1) & (s->cap - 1)) {
-    slot *e = &s->tab[j];
-    if (e->hash == h && e->len == n && memcmp(s->pool + e->off, w, n) == 0) {
-      e->mask |= bit;
-      return 0;
-    }
+  uint64_t q[MAX_WORD / 8];
+  to_chunks(w, n, q);
+  uint64_t h = hash_chunks(q, n);
+  size_t j = probe(s, q, n, h), nk = (n + 7) / 8;
+  if (s->tab[j].mask) {
+    s->tab[j].mask |= bit;
+    return 0;
   }
-  if (s->pool_len + n > s->pool_cap) {
-    size_t cap = s->pool_cap ? s->pool_cap * 2 : 16384;
-    while (cap < s->pool_len + n) cap *= 2;
-    char *p = realloc(s->pool, cap);
+  if (s->pool_len + nk > s->pool_cap) {
+    size_t cap = s->pool_cap ? s->pool_cap * 2 : 1024;
+    while (cap < s->pool_len + nk) cap *= 2;
+    if (cap > (1u << 25)) return -1;
+    uint64_t *p = realloc(s->pool, cap * sizeof *p);
     if (!p) return -1;
     s->pool = p;
     s->pool_cap = cap;
   }
-  memcpy(s->pool + s->pool_len, w, n);
-  s->tab[j] = (slot){h, (uint32_t)s->pool_len, (uint32_t)n, bit};
-  s->pool_len += n;
+  memcpy(s->pool + s->pool_len, q + 1, (nk - 1) * 8);
+  s->tab[j] = (slot){q[0], bit, (uint32_t)(s->pool_len << 7 | n)};
+  s->pool_len += nk - 1;
+  uint32_t b = bloom_bit(s, h);
+  s->bloom[b >> 6] |= 1ull << (b & 63);
+  if (n > s->maxlen) s->maxlen = n;
   return 0;
 }
 
@@ -130,8 +180,8 @@ pith_stopsets *pith_stopsets_new(void) {
   for (const pith_builtin_file *f = pith_builtin_files; f->name; f++)
     if (strncmp(f->name, "stopwords/", 10) == 0)
       for (size_t i = 0; i < f->len; i++) words += f->data[i] == '\n';
-  s->cap = 64;
-  while (s->cap < words * 2 + 64) s->cap *= 2;
+  s->cap = 64, s->bits = 6;
+  while (s->cap < words * 2 + 64) s->cap *= 2, s->bits++;
   s->tab = calloc(s->cap, sizeof *s->tab);
   if (!s->tab) goto fail;
   for (const pith_builtin_file *f = pith_builtin_files; f->name; f++) {
@@ -187,18 +237,27 @@ static void add_hits(tally *t, uint32_t m) {
   }
 }
 
-/* The word being read: folded bytes and their running FNV-1a hash, so a
- * finished word costs one table probe and no second pass. */
+/* Count the stop-word hits of mask m: with `only` != 0 only its bits
+ * (into hits[0]), else every space-separated language's. */
+static inline void count_mask(const pith_stopsets *s, uint32_t m, uint32_t only,
+                              tally *t) {
+  m &= only ? only : ~s->cjk_mask;
+  if (only) t->hits[0] += m != 0;
+  else add_hits(t, m);
+}
+
+/* The word being read by the general path: folded bytes. */
 typedef struct word {
-  char b[MAX_WORD];
+  union {
+    char b[MAX_WORD];
+    uint64_t q[MAX_WORD / 8];
+  } u;
   size_t n, chars, apos; /* apos: offset of the first inner apostrophe */
-  uint32_t h;
   int pending_apos, too_long;
 } word;
 
 static inline void word_reset(word *w) {
   w->n = w->chars = w->apos = 0;
-  w->h = 2166136261u;
   w->pending_apos = w->too_long = 0;
 }
 
@@ -207,8 +266,7 @@ static inline void word_byte(word *w, unsigned char c) {
     w->too_long = 1;
     return;
   }
-  w->b[w->n++] = (char)c;
-  w->h = (w->h ^ c) * 16777619u;
+  w->u.b[w->n++] = (char)c;
 }
 
 /* Append a letter; an apostrophe seen since the last letter goes in first
@@ -224,31 +282,36 @@ static inline void word_letter(word *w, const char *p, size_t k) {
 }
 
 /* Count a finished word. "l'homme" and "it's" also count through the part
- * before the apostrophe (French/Italian elision). */
-static void word_end(const pith_stopsets *s, word *w, uint32_t only, tally *t) {
-  if (!w->n) return;
+ * before the apostrophe (French/Italian elision). Returns 1 if there was a
+ * word. */
+static int word_end(const pith_stopsets *s, word *w, uint32_t only, tally *t) {
+  if (!w->n) return 0;
   t->words++;
   t->letters += (uint32_t)w->chars;
   if (s && !w->too_long) {
-    const slot *e = find(s, w->b, w->n, w->h);
-    uint32_t m = e ? e->mask : 0;
-    if (!m && w->apos) m = mask_of(s, w->b, w->apos);
-    m &= only ? only : ~s->cjk_mask;
-    if (only) t->hits[0] += m != 0;
-    else add_hits(t, m);
+    uint32_t m = 0;
+    if (w->n <= s->maxlen) {
+      memset(w->u.b + w->n, 0, (8 - (w->n & 7)) & 7);
+      m = lookup(s, w->u.q, w->n, hash_chunks(w->u.q, w->n));
+    }
+    if (!m && w->apos) m = mask_of(s, w->u.b, w->apos);
+    count_mask(s, m, only, t);
   }
   word_reset(w);
+  return 1;
 }
 
-/* One pass over text. With `only` != 0 only the bits of `only` are
- * counted (into hits[0]); else every language's hits are counted. */
-static void scan(const pith_stopsets *s, const char *text, size_t len,
-                 uint32_t only, tally *t) {
+/* The general word machine, from an offset where no word is open: runs
+ * until the first word end (or a CJK character) and returns the offset
+ * after it, where again no word is open. Handles apostrophes, non-ASCII
+ * letters (case-folded) and CJK characters. */
+static size_t scan_general(const pith_stopsets *s, const char *text,
+                           size_t len, size_t i, uint32_t only, tally *t) {
   word w;
   word_reset(&w);
-  for (size_t i = 0; i < len;) {
+  while (i < len) {
     unsigned char c = (unsigned char)text[i];
-    if (c < 0x80) { /* ASCII fast path */
+    if (c < 0x80) {
       i++;
       if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
         if (w.pending_apos) word_letter(&w, (const char *)&c, 1);
@@ -260,6 +323,7 @@ static void scan(const pith_stopsets *s, const char *text, size_t len,
         w.pending_apos = 1;
       } else {
         word_end(s, &w, only, t);
+        return i;
       }
       continue;
     }
@@ -272,10 +336,11 @@ static void scan(const pith_stopsets *s, const char *text, size_t len,
       t->words++;
       t->cjk++;
       t->kana += pith_is_kana(cp);
-      if (!s) continue;
+      if (!s) return i;
       uint32_t m = mask_of(s, src, k) & s->cjk_mask;
       if (only) t->hits[0] += (m & only) != 0;
       else add_hits(t, m);
+      return i;
     } else if (cp == 0x2019 && w.n) { /* curly apostrophe (quotes kept) */
       w.pending_apos = 1;
     } else if (pith_is_alnum_cp(cp)) {
@@ -283,9 +348,98 @@ static void scan(const pith_stopsets *s, const char *text, size_t len,
       word_letter(&w, tmp, pith_fold_cp(cp, tmp));
     } else {
       word_end(s, &w, only, t);
+      return i;
     }
   }
   word_end(s, &w, only, t);
+  return i;
+}
+
+/* ASCII letters and digits; their case-folded form is the byte | 0x20
+ * (digits already have that bit). The table is built by the preprocessor
+ * from that definition. */
+#define AN1(c) ((unsigned)(((c) | 0x20) - 'a') < 26u || (unsigned)((c) - '0') < 10u)
+#define AN4(c) AN1(c), AN1((c) + 1), AN1((c) + 2), AN1((c) + 3)
+#define AN16(c) AN4(c), AN4((c) + 4), AN4((c) + 8), AN4((c) + 12)
+#define AN64(c) AN16(c), AN16((c) + 16), AN16((c) + 32), AN16((c) + 48)
+static const uint8_t ascii_alnum[256] = {AN64(0), AN64(64), AN64(128), AN64(192)};
+
+/* The first `keep` (1..8) bytes of a little-endian-loaded word. */
+static inline uint64_t low_bytes(uint64_t x, size_t keep) {
+  return keep < 8 ? x & (~0ull >> (8 * (8 - keep))) : x;
+}
+
+/* Bytes [a, a+keep) of a word of ASCII letters/digits (keep 1..8), folded,
+ * as a zero-padded chunk; reads no byte outside text[0, len). */
+static inline uint64_t ascii_chunk(const char *text, size_t len, size_t a,
+                                   size_t keep) {
+  uint64_t x = 0;
+  if (a + 8 <= len) {
+    memcpy(&x, text + a, 8);
+  } else if (len >= 8) { /* the 8 bytes ending the text, shifted down */
+    memcpy(&x, text + len - 8, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    x <<= 8 * (a + 8 - len);
+#else
+    x >>= 8 * (a + 8 - len);
+#endif
+  } else {
+    for (size_t k = 0; k < keep; k++) ((char *)&x)[k] = text[a + k];
+  }
+  x |= 0x2020202020202020ull;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  return keep < 8 ? x & (~0ull << (8 * (8 - keep))) : x;
+#else
+  return low_bytes(x, keep);
+#endif
+}
+
+/* A word of n ASCII letters/digits at text+a (nothing else attached). */
+static inline void ascii_word(const pith_stopsets *s, const char *text,
+                              size_t len, size_t a, size_t n, uint32_t only,
+                              tally *t) {
+  t->words++;
+  t->letters += (uint32_t)n;
+  if (!s || n > s->maxlen) return;
+  uint64_t q[MAX_WORD / 8], h;
+  if (n <= 8) { /* most words: one chunk, one multiply */
+    q[0] = ascii_chunk(text, len, a, n);
+    h = q[0] * HASH_MUL;
+  } else {
+    for (size_t k = 0; k * 8 < n; k++)
+      q[k] = ascii_chunk(text, len, a + k * 8, n - k * 8 < 8 ? n - k * 8 : 8);
+    h = hash_chunks(q, n);
+  }
+  uint32_t m = lookup(s, q, n, h);
+  if (m) count_mask(s, m, only, t);
+}
+
+/* One pass over text. Words made of ASCII letters and digits alone (most
+ * words of most dumps) are counted straight from the text; anything else
+ * (apostrophes, other scripts) goes through scan_general from the start
+ * of its word. */
+static void scan(const pith_stopsets *s, const char *text, size_t len,
+                 uint32_t only, tally *t) {
+  const unsigned char *u = (const unsigned char *)text;
+  size_t i = 0;
+  while (i < len) {
+    unsigned char c = u[i];
+    if (c >= 0x80) {
+      i = scan_general(s, text, len, i, only, t);
+      continue;
+    }
+    if (!ascii_alnum[c]) {
+      i++;
+      continue;
+    }
+    size_t a = i++;
+    while (i < len && ascii_alnum[u[i]]) i++;
+    if (i < len && (u[i] >= 0x80 || u[i] == '\'')) {
+      i = scan_general(s, text, len, a, only, t);
+      continue;
+    }
+    ascii_word(s, text, len, a, i - a, only, t);
+  }
 }
 
 void pith_stoplist_count(const pith_stoplist *l, const char *text, size_t len,
