@@ -13,10 +13,26 @@
  * themselves (cp = byte value | 0x80000000) with length 1, so callers can
  * copy them through unchanged. */
 static inline size_t pith_u8_next(const char *s, size_t n, int32_t *cp) {
-  unsigned char c = (unsigned char)s[0];
+  const unsigned char *u = (const unsigned char *)s;
+  unsigned char c = u[0];
   if (c < 0x80) {
     *cp = c;
     return 1;
+  }
+  /* Two- and three-byte sequences inline (Latin, Cyrillic, Greek, CJK...),
+   * validated exactly as utf8proc_iterate does: no overlongs, no
+   * surrogates. Four-byte and invalid sequences go to utf8proc. */
+  if (c >= 0xC2 && c < 0xE0 && n >= 2 && (u[1] & 0xC0) == 0x80) {
+    *cp = (int32_t)((c & 0x1Fu) << 6 | (u[1] & 0x3Fu));
+    return 2;
+  }
+  if (c >= 0xE0 && c < 0xF0 && n >= 3 && (u[1] & 0xC0) == 0x80 &&
+      (u[2] & 0xC0) == 0x80 && !(c == 0xED && u[1] > 0x9F)) {
+    int32_t v = (int32_t)((c & 0x0Fu) << 12 | (u[1] & 0x3Fu) << 6 | (u[2] & 0x3Fu));
+    if (v >= 0x800) {
+      *cp = v;
+      return 3;
+    }
   }
   utf8proc_int32_t v;
   utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s,
