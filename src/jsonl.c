@@ -146,6 +146,9 @@ int pith_jsonl_prepare(pith_record *rec) {
   rec->field = name;
   rec->in.bytes = pith_json_str(v, &rec->in.len);
   rec->in.kind = PITH_KIND_AUTO;
+  /* A JSON string is Unicode, stored as UTF-8: a <meta charset> inside the
+   * page describes bytes that no longer exist. */
+  rec->in.charset = "utf-8";
   rec->in.url = pith_json_str(pith_json_get(rec->tree, "url"), NULL);
   rec->in.date = pith_json_str(pith_json_get(rec->tree, "date"), NULL);
   return PITH_OK;

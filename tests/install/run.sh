@@ -131,13 +131,14 @@ else
   echo "ok - # SKIP no groff or mandoc"
 fi
 if command -v man >/dev/null && command -v groff >/dev/null; then
-  page=$(MANWIDTH=80 man -l "$MAN" 2>/dev/null | col -b 2>/dev/null || true)
-  for s in NAME SYNOPSIS DESCRIPTION OPTIONS "INPUT KINDS" OUTPUT \
+  page=$(MANWIDTH=80 man -l "$MAN" 2>/dev/null | sed 's/.\x08//g' || true)
+  [ -n "$page" ] || { echo "ok - # SKIP man -l printed nothing"; page=skip; }
+  [ "$page" = skip ] || for s in NAME SYNOPSIS DESCRIPTION OPTIONS "INPUT KINDS" OUTPUT \
            "FILTER RULES" "EXIT STATUS" EXAMPLES "SEE ALSO" \
            --explain --reference-date --no-default-filters; do
     case $page in *"$s"*) ;; *) fail "man -l pith.1 lacks $s" ;; esac
   done
-  ok "man -l renders every section"
+  [ "$page" = skip ] || ok "man -l renders every section"
 fi
 
 # Every long option of --help is documented in the man page.
