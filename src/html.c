@@ -252,7 +252,8 @@ enum {
   EF_STRONG = 4,     /* itemprop=articleBody */
   EF_CONTAINER = 8,  /* a chosen container root */
   EF_ANCESTOR = 16,  /* contains a container root (or is one) */
-  EF_JUNK = 32       /* comment/cookie section root */
+  EF_JUNK = 32,      /* inside a comment/cookie/labelled-junk section */
+  EF_LABEL = 64      /* section opened by a junk-hinted heading */
 };
 
 typedef struct hx_elem {
@@ -522,6 +523,23 @@ static void set_kind(hx_frame *f, GumboTag t) {
   }
 }
 
+#define HX_LABEL_HINTS \
+  (PITH_HINT_RELATED | PITH_HINT_COMMENT | PITH_HINT_NEWSLETTER)
+
+/* A heading that opens its parent ("<h3 class=related-title>You may
+ * like</h3>" then teasers) names the whole section: the parent takes its
+ * junk hints, and the section's paragraphs will not vote for the article. */
+static void label_section(hx_walk *w, uint32_t h) {
+  hx_elem *x = &w->e[h];
+  uint32_t junk = x->hints & HX_LABEL_HINTS;
+  if (!junk || x->parent == HX_NONE || x->parent == 0) return;
+  hx_elem *p = &w->e[x->parent];
+  if (p->nchild != 1 || p->first != x->first || p->tag == GUMBO_TAG_BODY)
+    return;
+  p->hints |= junk;
+  p->flags |= EF_LABEL;
+}
+
 /* Enter an element: returns 0 when its subtree is skipped. */
 static int enter(hx_walk *w, const GumboNode *node) {
   const GumboElement *el = &node->v.element;
@@ -564,6 +582,7 @@ static int enter(hx_walk *w, const GumboNode *node) {
       w->e[e].hints = hints;
       w->e[e].weight = (int16_t)(a.weight > 200 ? 200 : a.weight < -200 ? -200 : a.weight);
       w->e[e].flags = flags;
+      if (tag >= GUMBO_TAG_H1 && tag <= GUMBO_TAG_H6) label_section(w, e);
     }
   }
   return 1;
@@ -692,7 +711,7 @@ static void score_elements(hx_walk *w) {
                x->tag != GUMBO_TAG_BODY && x->weight < 0 &&
                !(x->flags & EF_EVIDENCE) &&
                (uint64_t)x->chars * 2 < w->e[0].chars;
-    if (root || (w->e[x->parent].flags & EF_JUNK))
+    if (root || (x->flags & EF_LABEL) || (w->e[x->parent].flags & EF_JUNK))
       x->flags |= EF_JUNK;
   }
   for (size_t i = 0; i < nb; i++) {

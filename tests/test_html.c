@@ -100,6 +100,62 @@ static void test_container(void) {
   pith_doc_free(&d);
 }
 
+/* Text run directly in a div that also holds blocks (a title <p>, a share
+ * row) is a paragraph of that div: the div wins over the footer, whose
+ * one sentence sits in a <div> of its own. */
+static void test_bare_text(void) {
+  pith_doc d;
+  parse(&d,
+        "<body><div class=wrap><ul class=menu><li><a href=/a>One</a></li>"
+        "<li><a href=/b>Two</a></li><li><a href=/c>Three</a></li></ul></div>"
+        "<div class=col><p class=title>Crews repair the bridge</p>"
+        "The crew of the maintenance service, from the north district, "
+        "reported this morning that two beams of the old bridge were damaged "
+        "by the storm, and that the repairs, which began at noon, will take "
+        "about a week, during which traffic will use the ferry.<br><br>"
+        "<div class=row><a href=#>Facebook</a> <a href=#>Twitter</a></div></div>"
+        "<div class=rodape><div><div>City Hall - Registry 12.345/0001 - Main "
+        "Street, 1111 - District, Town - Phone: 555-0100</div></div></div>"
+        "</body>");
+  const pith_block *p = find(&d, "The crew of");
+  const pith_block *foot = find(&d, "City Hall");
+  OK(p && (p->hints & PITH_HINT_ARTICLE), "bare text run is the article");
+  OK(foot && !(foot->hints & PITH_HINT_ARTICLE), "footer line is not");
+  pith_doc_free(&d);
+}
+
+/* Paragraphs in comment threads and in sections a junk heading opens
+ * ("You may like" + teasers) do not vote: the shorter article wins. */
+static void test_junk_sections(void) {
+  static const char teaser[] =
+      "<p>A teaser paragraph, long enough to count, with commas, and more "
+      "commas, about another story on this site, which you may want to read, "
+      "or perhaps not, depending on your taste and time.</p>";
+  pith_buf h = PITH_BUF_INIT;
+  pith_buf_puts(&h, "<body><div class=wrap><article class=post><h1>Main</h1>"
+                    "<p>The article itself, with its one paragraph, says that "
+                    "the market opened, and that prices rose by a tenth.</p>"
+                    "</article><article class='post hentry'>"
+                    "<h3 class=relatedposts-title>You may like</h3>");
+  for (int i = 0; i < 6; i++) pith_buf_puts(&h, teaser);
+  pith_buf_puts(&h, "</article><div class=comment-list><div><div>");
+  for (int i = 0; i < 6; i++) pith_buf_puts(&h, teaser);
+  pith_buf_puts(&h, "</div></div></div></div></body>");
+  pith_doc d;
+  parse(&d, h.data);
+  const pith_block *a = find(&d, "The article itself");
+  OK(a && (a->hints & PITH_HINT_ARTICLE), "article wins over teasers");
+  const pith_block *t = find(&d, "A teaser");
+  OK(t && (t->hints & PITH_HINT_RELATED), "teasers hinted related");
+  pith_html_refine(&d);
+  int kept = 0;
+  for (size_t i = 0; i < d.n; i++)
+    kept += d.blocks[i].keep && !strncmp(d.blocks[i].text, "A teaser", 8);
+  INT_EQ(kept, 0, "no teaser or comment kept");
+  pith_doc_free(&d);
+  pith_buf_free(&h);
+}
+
 static void test_robust(void) {
   /* deep nesting: no recursion proportional to depth, here or in gumbo */
   size_t depth = 50000;
@@ -180,6 +236,8 @@ int main(void) {
   opts = pith_options_new();
   test_blocks();
   test_container();
+  test_bare_text();
+  test_junk_sections();
   test_robust();
   test_sniff();
   test_tokens_file();
