@@ -118,6 +118,24 @@ env -u LD_LIBRARY_PATH "$TMP/example-static" "$SAMPLE" > "$TMP/ex-static.txt" \
 cmp -s "$TMP/ex.txt" "$TMP/ex-static.txt" || fail "static example differs"
 ok "example links the static libpith.a with pkg-config --static"
 
+# examples/Makefile, as documented, both ways.
+if command -v make >/dev/null; then
+  mkdir "$TMP/ex"
+  cp "$SRC/examples/clean.c" "$SRC/examples/Makefile" "$TMP/ex/"
+  make -s -C "$TMP/ex" CC="$CC" CFLAGS="-Wall -Wextra -Werror $SANFLAGS" \
+    || fail "make -C examples"
+  LD_LIBRARY_PATH=$LIBDIR "$TMP/ex/pith-example" "$SAMPLE" | cmp -s - "$TMP/ex.txt" \
+    || fail "examples/Makefile build differs"
+  rm "$TMP/ex/pith-example"
+  make -s -C "$TMP/ex" STATIC=1 CC="$CC" CFLAGS="-Wall -Wextra -Werror $SANFLAGS" \
+    || fail "make -C examples STATIC=1"
+  ! ldd "$TMP/ex/pith-example" 2>/dev/null | grep -q libpith \
+    || fail "make STATIC=1 linked the shared libpith"
+  env -u LD_LIBRARY_PATH "$TMP/ex/pith-example" "$SAMPLE" | cmp -s - "$TMP/ex.txt" \
+    || fail "examples/Makefile STATIC=1 build differs"
+  ok "examples/Makefile builds the example, shared and STATIC=1"
+fi
+
 # The man page parses and renders.
 MAN=$ROOT/share/man/man1/pith.1
 if command -v groff >/dev/null; then
