@@ -24,8 +24,5 @@ typedef struct cli_opts {
   int need_separator;  /* a text document was written to stdout */
 } cli_opts;
 
-/* Write one result to stdout (or -o DIR/rel_path + extension) in the chosen
- * format, print its error on stderr, update counters. Takes ownership. */
-void cli_emit(cli_opts *c, pith_result *r, const char *rel_path);
 
 #endif
