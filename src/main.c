@@ -1,10 +1,8 @@
 /* pith: the command-line client of libpith. Options, files, exit codes. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 #include "cli_batch.h"
