@@ -33,6 +33,13 @@ for f in "$ROOT/bin/pith" "$ROOT/include/pith.h" "$LIBDIR/libpith.so" \
 done
 ok "binary, header, shared+static library, pith.pc, man page, filters installed"
 
+# One version everywhere: meson.build, pith.h, the man page.
+grep -q "^#define PITH_VERSION_STRING \"$VERSION\"" "$ROOT/include/pith.h" \
+  || fail "pith.h PITH_VERSION_STRING is not $VERSION"
+grep -q "^\.TH PITH 1 .*\"pith $VERSION\"" "$ROOT/share/man/man1/pith.1" \
+  || fail "pith.1 .TH does not say pith $VERSION"
+ok "pith.h and pith.1 carry version $VERSION"
+
 # The sanitized CI build installs sanitized binaries; anything linking them
 # needs the same runtime, and leaks still count.
 SANFLAGS=
