@@ -278,6 +278,7 @@ typedef struct hx_frame {
   uint8_t cls;   /* tag class */
   uint8_t kind, heading;
   uint8_t link, pre, in_article;
+  uint32_t ihints; /* hints of inline ancestors (<span class=byline>) */
 } hx_frame;
 
 typedef struct hx_walk {
@@ -287,6 +288,8 @@ typedef struct hx_walk {
   pith_buf text;   /* pending block text, whitespace collapsed */
   pith_buf norm;
   uint32_t link_chars;
+  uint32_t hint_chars; /* pending text inside hinted inline elements */
+  uint32_t hint_bits;
   size_t cell_mark; /* text.len after the last " | " */
   int pending_br;
   hx_elem *e;
@@ -332,8 +335,9 @@ static uint32_t utf8_chars(const char *s, size_t n) {
 
 /* Append a text node: whitespace runs collapse to one space (kept as is
  * inside <pre>). */
-static void text_append(hx_walk *w, const char *s, size_t n, int pre,
-                        int link) {
+static void text_append(hx_walk *w, const char *s, size_t n,
+                        const hx_frame *f) {
+  int pre = f->pre, link = f->link;
   size_t before = w->text.len;
   if (pre) {
     pith_buf_put(&w->text, s, n);
@@ -355,6 +359,10 @@ static void text_append(hx_walk *w, const char *s, size_t n, int pre,
   }
   if (link && !w->text.failed)
     w->link_chars += utf8_chars(w->text.data + before, w->text.len - before);
+  if (f->ihints && !w->text.failed) {
+    w->hint_chars += utf8_chars(w->text.data + before, w->text.len - before);
+    w->hint_bits |= f->ihints;
+  }
 }
 
 /* Emit the pending text as a block owned by the frame's element. */
@@ -389,12 +397,17 @@ static void flush(hx_walk *w, const hx_frame *f) {
     w->owner[i] = f->elem;
     b->heading = f->heading;
     b->link_chars = w->link_chars < b->chars ? w->link_chars : b->chars;
+    /* a block that is mostly a hinted span is what the span says it is
+     * ("<span class=date>Monday, 22 January</span>", "By <a class=author>") */
+    if (w->hint_chars * 10 >= b->chars * 6) b->hints = w->hint_bits;
     b->depth = (uint16_t)(w->depth < UINT16_MAX ? w->depth : UINT16_MAX);
     b->group = f->elem;
   }
 out:
   pith_buf_clear(&w->text);
   w->link_chars = 0;
+  w->hint_chars = 0;
+  w->hint_bits = 0;
   w->cell_mark = 0;
 }
 
@@ -540,6 +553,10 @@ static void label_section(hx_walk *w, uint32_t h) {
   p->flags |= EF_LABEL;
 }
 
+/* Hints an inline element may give the block it fills. */
+#define HX_INLINE_HINTS \
+  (PITH_HINT_BYLINE | PITH_HINT_META | PITH_HINT_CAPTION)
+
 /* Enter an element: returns 0 when its subtree is skipped. */
 static int enter(hx_walk *w, const GumboNode *node) {
   const GumboElement *el = &node->v.element;
@@ -571,7 +588,12 @@ static int enter(hx_walk *w, const GumboNode *node) {
   }
   hx_frame *f = push(w, node, cls);
   if (cls == T_LINK) f->link = 1;
+  if (cls == T_INLINE || cls == T_LINK) {
+    f->ihints |= a.hints & HX_INLINE_HINTS;
+    if (tag == GUMBO_TAG_TIME) f->ihints |= PITH_HINT_META;
+  }
   if (cls == T_BLOCK || cls == T_CELL) {
+    f->ihints = 0; /* a span wrapping blocks is a wrapper, not a label */
     uint8_t flags = a.flags;
     uint32_t hints = a.hints | tag_hints(tag, f->in_article, &flags);
     if (tag == GUMBO_TAG_ARTICLE) f->in_article = 1;
@@ -626,8 +648,7 @@ static void walk(hx_walk *w, const GumboNode *root) {
     switch (c->type) {
       case GUMBO_NODE_TEXT: case GUMBO_NODE_CDATA: case GUMBO_NODE_WHITESPACE:
         if (f->cls != T_HEAD)
-          text_append(w, c->v.text.text, strlen(c->v.text.text), f->pre,
-                      f->link);
+          text_append(w, c->v.text.text, strlen(c->v.text.text), f);
         break;
       case GUMBO_NODE_ELEMENT: case GUMBO_NODE_TEMPLATE:
         enter(w, c);
@@ -870,7 +891,7 @@ static void finish_blocks(hx_walk *w) {
   for (size_t i = 0; i < nb; i++) {
     pith_block *b = &blk[i];
     const hx_elem *o = &w->e[w->owner[i]];
-    b->hints = o->chain;
+    b->hints |= o->chain;
     b->group = o->parent != HX_NONE ? o->parent : w->owner[i];
     if (in != HX_NONE && i >= w->e[in].end) in = HX_NONE;
     for (uint32_t a = w->owner[i]; in == HX_NONE && a != HX_NONE;

@@ -156,6 +156,31 @@ static void test_junk_sections(void) {
   pith_buf_free(&h);
 }
 
+/* A block that is mostly a hinted span takes the span's hints; a span
+ * wrapping paragraphs labels nothing, nor does a short span in a
+ * sentence. */
+static void test_inline_hints(void) {
+  pith_doc d;
+  parse(&d,
+        "<body><article><h1>Title words</h1>"
+        "<span class=data itemprop=datePublished>Monday, 22 January 2018</span>"
+        "<p>By <span class=author>Ann Lee</span></p>"
+        "<p>Prices rose on <time>Monday</time>, the agency said, after a "
+        "week in which they fell.</p>"
+        "<span class=meta-field><p>Wrapped paragraph, with commas, that is "
+        "the body of the post, as some blog engines write it.</p></span>"
+        "</article></body>");
+  const pith_block *b = find(&d, "Monday, 22");
+  OK(b && (b->hints & PITH_HINT_META), "date span hints its block");
+  b = find(&d, "By Ann");
+  OK(b && (b->hints & PITH_HINT_BYLINE), "author span fills the byline");
+  b = find(&d, "Prices rose");
+  OK(b && !(b->hints & PITH_HINT_META), "time inside a sentence is no hint");
+  b = find(&d, "Wrapped paragraph");
+  OK(b && !(b->hints & PITH_HINT_META), "span around blocks is no label");
+  pith_doc_free(&d);
+}
+
 static void test_robust(void) {
   /* deep nesting: no recursion proportional to depth, here or in gumbo */
   size_t depth = 50000;
@@ -238,6 +263,7 @@ int main(void) {
   test_container();
   test_bare_text();
   test_junk_sections();
+  test_inline_hints();
   test_robust();
   test_sniff();
   test_tokens_file();
