@@ -9,10 +9,14 @@
  *  - exact rules live in a hash table of folded patterns;
  *  - every other rule has an "anchor", a literal that must occur at the
  *    start (prefix, glob with a leading literal), at the end (suffix, glob
- *    with a trailing literal) or anywhere (contains, other globs), and sits
- *    in a bucket keyed by the anchor's first two bytes (last two for
- *    suffixes); contains-anchors are found by one scan over the block's byte
- *    pairs through a 64 Kbit presence bitmap;
+ *    with a trailing literal) or anywhere (contains, other globs);
+ *  - prefix and suffix anchors sit in hash tables keyed by their first
+ *    (last) up to 8 bytes: braced globs expand to thousands of rules that
+ *    share their first two bytes, so the block's own first/last 1..8 bytes
+ *    are looked up, one probe per anchor length in use;
+ *  - contains-anchors sit in a table keyed by a rare 4-byte run of the
+ *    anchor (a byte pair for shorter anchors) and are found by one scan
+ *    over the block's 4-byte windows through a 64 Kbit presence bitmap;
  *  - only regexes and literal-free globs are tried on every short block.
  */
 #include "rules.h"
@@ -49,7 +53,7 @@ typedef struct rule {
   uint32_t maxlen; /* code points; NO_CAP = unlimited */
   uint32_t order;  /* source rule number, in file order over all parses */
   uint32_t aoff, alen; /* anchor literal inside pat */
-  uint32_t koff;       /* contains: offset of the key byte pair in the anchor */
+  uint32_t koff;       /* contains: offset of the key bytes in the anchor */
   int32_t next;    /* next rule in the same bucket, -1 = end */
   uint8_t action, kind, anchor, owns_where;
   int8_t field;
@@ -60,6 +64,21 @@ typedef struct exact_slot {
   uint32_t idx; /* rule index + 1; 0 = empty */
 } exact_slot;
 
+/* Prefix/suffix anchors by their first/last `len` (1..8) bytes, packed in
+ * memory order into `key` (zero-padded): one chain of rules per key. */
+typedef struct akey {
+  uint64_t key;
+  int32_t head; /* first rule of the chain (linked through rule.next) */
+  uint32_t len; /* 0 = empty slot */
+} akey;
+
+typedef struct atab {
+  akey *v;
+  size_t cap, n; /* cap: power of two (or 0) */
+  unsigned bits; /* log2(cap) */
+  unsigned lens; /* bit L-1 set: some key has L bytes */
+} atab;
+
 struct pith_rules {
   rule *v;
   size_t n, cap;
@@ -68,8 +87,11 @@ struct pith_rules {
   size_t excap, exn;
   uint32_t exact_chars; /* longest exact pattern, in code points */
   uint32_t maxcap[4];   /* per anchor kind: longest cap (0 = no rule) */
-  int32_t pre[NBUCKET], suf[NBUCKET], con[NBUCKET], con1, none;
-  uint8_t pairs[65536 / 8]; /* contains-anchors' first byte pairs */
+  atab pre, suf, con4; /* con4: contains-anchors by a 4-byte run */
+  int32_t con[NBUCKET], con1, none;
+  size_t ncon2; /* rules in con (2- and 3-byte anchors) */
+  uint8_t pairs[65536 / 8]; /* key byte pairs of 2- and 3-byte anchors */
+  uint8_t quads[65536 / 8]; /* hashed keys of con4 */
 };
 
 /* ---- folding ---------------------------------------------------------- */
@@ -113,7 +135,8 @@ static void fold_into(pith_buf *out, const char *s, size_t n, int ascii_only) {
     else out->len += pith_fold_cp(cp, out->data + out->len);
     i += k;
   }
-  out->data[out->len] = '\0';
+  /* NUL-terminated and zero-padded: matching loads 8 bytes at a time. */
+  if (pith_buf_reserve(out, 8) == 0) memset(out->data + out->len, 0, 9);
 }
 
 static size_t count_chars(const char *s, size_t n) {
@@ -132,12 +155,86 @@ static uint32_t bucket_of(unsigned a, unsigned b) {
   return (((a << 8) | b) * 2654435761u) >> 23; /* 9 bits: NBUCKET */
 }
 
+/* ---- anchor keys ------------------------------------------------------- */
+
+/* The first `len` (1..8) bytes in memory order of an 8-byte load. */
+static inline uint64_t first_bytes(uint64_t x, unsigned len) {
+  if (len >= 8) return x;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  return x & (~0ull << (8 * (8 - len)));
+#else
+  return x & (~0ull >> (8 * (8 - len)));
+#endif
+}
+
+/* The last `len` (1..8) bytes of an 8-byte load, moved to the front. */
+static inline uint64_t last_bytes(uint64_t x, unsigned len) {
+  if (len >= 8) return x;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  return x << (8 * (8 - len));
+#else
+  return x >> (8 * (8 - len));
+#endif
+}
+
+/* Key of n (1..8) bytes at p, zero-padded. */
+static uint64_t key_of(const char *p, unsigned n) {
+  uint64_t x = 0;
+  memcpy(&x, p, n);
+  return x;
+}
+
+static inline size_t akey_slot(const atab *t, uint64_t key, unsigned len) {
+  return (size_t)(((key + len) * 0x9E3779B97F4A7C15ull) >> (64 - t->bits));
+}
+
+static int32_t *atab_find(const atab *t, uint64_t key, unsigned len) {
+  if (!t->cap) return NULL;
+  for (size_t j = akey_slot(t, key, len);; j = (j + 1) & (t->cap - 1)) {
+    akey *e = &t->v[j];
+    if (!e->len) return NULL;
+    if (e->key == key && e->len == len) return &e->head;
+  }
+}
+
+static int atab_grow(atab *t) {
+  size_t cap = t->cap ? t->cap * 2 : 64;
+  akey *v = calloc(cap, sizeof *v);
+  if (!v) return -1;
+  atab old = *t;
+  t->v = v;
+  t->cap = cap;
+  t->bits = 0;
+  while (((size_t)1 << t->bits) < cap) t->bits++;
+  for (size_t i = 0; i < old.cap; i++) {
+    if (!old.v[i].len) continue;
+    size_t j = akey_slot(t, old.v[i].key, old.v[i].len);
+    while (v[j].len) j = (j + 1) & (cap - 1);
+    v[j] = old.v[i];
+  }
+  free(old.v);
+  return 0;
+}
+
+/* The chain head for a key, created empty if new; NULL without memory. */
+static int32_t *atab_head(atab *t, uint64_t key, unsigned len) {
+  int32_t *h = atab_find(t, key, len);
+  if (h) return h;
+  if ((t->n + 1) * 2 > t->cap && atab_grow(t) < 0) return NULL;
+  size_t j = akey_slot(t, key, len);
+  while (t->v[j].len) j = (j + 1) & (t->cap - 1);
+  t->v[j] = (akey){key, -1, len};
+  t->n++;
+  t->lens |= 1u << (len - 1);
+  return &t->v[j].head;
+}
+
 /* ---- rule set --------------------------------------------------------- */
 
 pith_rules *pith_rules_new(void) {
   pith_rules *r = calloc(1, sizeof *r);
   if (!r) return NULL;
-  for (size_t i = 0; i < NBUCKET; i++) r->pre[i] = r->suf[i] = r->con[i] = -1;
+  for (size_t i = 0; i < NBUCKET; i++) r->con[i] = -1;
   r->con1 = r->none = -1;
   return r;
 }
@@ -154,6 +251,9 @@ void pith_rules_free(pith_rules *r) {
   }
   free(r->v);
   free(r->ex);
+  free(r->pre.v);
+  free(r->suf.v);
+  free(r->con4.v);
   free(r);
 }
 
@@ -184,15 +284,21 @@ static unsigned rarity(unsigned char c) {
   return c >= 0x80 ? 15 : 20; /* digits, punctuation, UTF-8 bytes */
 }
 
-/* Offset of the rarest byte pair of an anchor literal. */
-static uint32_t rare_pair(const unsigned char *a, size_t n) {
+/* Offset of the rarest run of k bytes of an anchor literal. */
+static uint32_t rare_run(const unsigned char *a, size_t n, size_t k) {
   uint32_t best = 0;
   unsigned score = 0;
-  for (size_t i = 0; i + 1 < n; i++) {
-    unsigned v = rarity(a[i]) + rarity(a[i + 1]);
+  for (size_t i = 0; i + k <= n; i++) {
+    unsigned v = 0;
+    for (size_t j = 0; j < k; j++) v += rarity(a[i + j]);
     if (v > score) score = v, best = (uint32_t)i;
   }
   return best;
+}
+
+/* Bit of a 4-byte key in the quads bitmap. */
+static inline uint32_t quad_bit(uint64_t key) {
+  return (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 48);
 }
 
 /* Link rule `i` into the index. */
@@ -214,17 +320,27 @@ static int index_rule(pith_rules *r, size_t i) {
   const unsigned char *a = (const unsigned char *)u->pat + u->aoff;
   int32_t *head;
   switch (u->anchor) {
-  case A_PREFIX:
-    head = &r->pre[u->alen >= 2 ? bucket_of(a[0], a[1]) : bucket_of(a[0], 0x100)];
+  case A_PREFIX: {
+    unsigned k = u->alen < 8 ? u->alen : 8;
+    head = k ? atab_head(&r->pre, key_of((const char *)a, k), k) : &r->none;
     break;
+  }
   case A_SUFFIX: {
-    const unsigned char *e = a + u->alen;
-    head = &r->suf[u->alen >= 2 ? bucket_of(e[-2], e[-1]) : bucket_of(e[-1], 0x100)];
+    unsigned k = u->alen < 8 ? u->alen : 8;
+    head = k ? atab_head(&r->suf, key_of((const char *)a + u->alen - k, k), k)
+             : &r->none;
     break;
   }
   case A_CONTAINS:
-    if (u->alen >= 2) {
-      u->koff = rare_pair(a, u->alen);
+    if (u->alen >= 4) {
+      u->koff = rare_run(a, u->alen, 4);
+      uint64_t key = key_of((const char *)a + u->koff, 4);
+      uint32_t b = quad_bit(key);
+      r->quads[b >> 3] |= (uint8_t)(1u << (b & 7));
+      head = atab_head(&r->con4, key, 4);
+    } else if (u->alen >= 2) {
+      u->koff = rare_run(a, u->alen, 2);
+      r->ncon2++;
       unsigned key = (unsigned)a[u->koff] << 8 | a[u->koff + 1];
       r->pairs[key >> 3] |= (uint8_t)(1u << (key & 7));
       head = &r->con[bucket_of(key >> 8, key & 0xFF)];
@@ -235,6 +351,7 @@ static int index_rule(pith_rules *r, size_t i) {
   default:
     head = &r->none;
   }
+  if (!head) return -1;
   u->next = *head;
   *head = (int32_t)i;
   return 0;
@@ -732,50 +849,109 @@ static void match_exact(const pith_rules *r, const char *t, size_t n,
   }
 }
 
+/* Rules of one prefix chain: their first min(alen, 8) bytes matched. */
 static void walk_prefix(const pith_rules *r, int32_t i, const char *t,
                         size_t n, size_t chars, const rule **best) {
   for (; i >= 0; i = r->v[i].next) {
     const rule *u = &r->v[i];
     if (u->maxlen < chars || u->alen > n) continue;
-    if (memcmp(t, u->pat + u->aoff, u->alen) == 0 && verify(u, t, n, 0))
+    if ((u->alen <= 8 || memcmp(t + 8, u->pat + u->aoff + 8, u->alen - 8) == 0) &&
+        verify(u, t, n, 0))
       consider(r, best, (size_t)i);
   }
 }
 
+/* Rules of one suffix chain: their last min(alen, 8) bytes matched. */
 static void walk_suffix(const pith_rules *r, int32_t i, const char *t,
                         size_t n, size_t chars, const rule **best) {
   for (; i >= 0; i = r->v[i].next) {
     const rule *u = &r->v[i];
     if (u->maxlen < chars || u->alen > n) continue;
     size_t at = n - u->alen;
-    if (memcmp(t + at, u->pat + u->aoff, u->alen) == 0 && verify(u, t, n, at))
+    if ((u->alen <= 8 || memcmp(t + at, u->pat + u->aoff, u->alen - 8) == 0) &&
+        verify(u, t, n, at))
       consider(r, best, (size_t)i);
   }
 }
 
-/* Contains-anchors: one pass over the block's byte pairs. A glob found
- * through its anchor is verified once per block (`done`, best effort). */
+/* Prefix rules: one probe per anchor length in use, with the block's own
+ * first bytes. `t` is padded with zero bytes up to t+n+8. */
+static void match_prefix(const pith_rules *r, const char *t, size_t n,
+                         size_t chars, const rule **best) {
+  uint64_t x;
+  memcpy(&x, t, 8);
+  for (unsigned len = 1; len <= 8 && len <= n; len++) {
+    if (!(r->pre.lens >> (len - 1) & 1)) continue;
+    const int32_t *h = atab_find(&r->pre, first_bytes(x, len), len);
+    if (h) walk_prefix(r, *h, t, n, chars, best);
+  }
+}
+
+static void match_suffix(const pith_rules *r, const char *t, size_t n,
+                         size_t chars, const rule **best) {
+  uint64_t x = 0;
+  if (n >= 8) {
+    memcpy(&x, t + n - 8, 8);
+  } else { /* right-align the block in 8 bytes */
+    char tmp[8] = {0};
+    memcpy(tmp + 8 - n, t, n);
+    memcpy(&x, tmp, 8);
+  }
+  for (unsigned len = 1; len <= 8 && len <= n; len++) {
+    if (!(r->suf.lens >> (len - 1) & 1)) continue;
+    const int32_t *h = atab_find(&r->suf, last_bytes(x, len), len);
+    if (h) walk_suffix(r, *h, t, n, chars, best);
+  }
+}
+
+/* Globs found through their anchor are verified once per block (best
+ * effort: the first 32). */
+typedef struct done_set {
+  int32_t v[32];
+  size_t n;
+} done_set;
+
+/* Rules of one contains chain whose key bytes occur at t+i. */
+static void walk_contains(const pith_rules *r, int32_t k, const char *t,
+                          size_t n, size_t chars, size_t i, done_set *done,
+                          const rule **best) {
+  for (; k >= 0; k = r->v[k].next) {
+    const rule *u = &r->v[k];
+    if (u->maxlen < chars || i < u->koff) continue;
+    size_t at = i - u->koff;
+    if (u->alen > n - at || memcmp(t + at, u->pat + u->aoff, u->alen) != 0)
+      continue;
+    if (u->kind == K_GLOB) {
+      size_t d = 0;
+      while (d < done->n && done->v[d] != k) d++;
+      if (d < done->n) continue;
+      if (done->n < 32) done->v[done->n++] = k;
+    }
+    if (verify(u, t, n, at)) consider(r, best, (size_t)k);
+  }
+}
+
+/* Contains-anchors: one pass over the block's 4-byte windows (`t` is
+ * zero-padded to t+n+8), one over its byte pairs for short anchors. */
 static void match_contains(const pith_rules *r, const char *t, size_t n,
                            size_t chars, const rule **best) {
-  int32_t done[32];
-  size_t nd = 0;
-  for (size_t i = 0; i + 1 < n; i++) {
+  done_set done;
+  done.n = 0;
+  if (r->con4.n)
+    for (size_t i = 0; i + 4 <= n; i++) {
+      uint64_t x;
+      memcpy(&x, t + i, 8);
+      uint64_t key = first_bytes(x, 4);
+      uint32_t b = quad_bit(key);
+      if (!(r->quads[b >> 3] & (1u << (b & 7)))) continue;
+      const int32_t *h = atab_find(&r->con4, key, 4);
+      if (h) walk_contains(r, *h, t, n, chars, i, &done, best);
+    }
+  for (size_t i = 0; r->ncon2 && i + 1 < n; i++) {
     unsigned key = (unsigned)(unsigned char)t[i] << 8 | (unsigned char)t[i + 1];
     if (!(r->pairs[key >> 3] & (1u << (key & 7)))) continue;
-    for (int32_t k = r->con[bucket_of(key >> 8, key & 0xFF)]; k >= 0; k = r->v[k].next) {
-      const rule *u = &r->v[k];
-      if (u->maxlen < chars || i < u->koff) continue;
-      size_t at = i - u->koff;
-      if (u->alen > n - at || memcmp(t + at, u->pat + u->aoff, u->alen) != 0)
-        continue;
-      if (u->kind == K_GLOB) {
-        size_t d = 0;
-        while (d < nd && done[d] != k) d++;
-        if (d < nd) continue;
-        if (nd < 32) done[nd++] = k;
-      }
-      if (verify(u, t, n, at)) consider(r, best, (size_t)k);
-    }
+    walk_contains(r, r->con[bucket_of(key >> 8, key & 0xFF)], t, n, chars, i,
+                  &done, best);
   }
   for (int32_t k = r->con1; k >= 0; k = r->v[k].next) {
     const rule *u = &r->v[k];
@@ -832,16 +1008,8 @@ int pith_rules_match(const pith_rules *r, const char *text, size_t len,
   size_t n = scratch->len;
   const rule *best = NULL;
   if (chars <= r->exact_chars) match_exact(r, t, n, chars, &best);
-  if (chars <= r->maxcap[A_PREFIX]) {
-    const unsigned char *u = (const unsigned char *)t;
-    if (n >= 2) walk_prefix(r, r->pre[bucket_of(u[0], u[1])], t, n, chars, &best);
-    walk_prefix(r, r->pre[bucket_of(u[0], 0x100)], t, n, chars, &best);
-  }
-  if (chars <= r->maxcap[A_SUFFIX]) {
-    const unsigned char *e = (const unsigned char *)t + n;
-    if (n >= 2) walk_suffix(r, r->suf[bucket_of(e[-2], e[-1])], t, n, chars, &best);
-    walk_suffix(r, r->suf[bucket_of(e[-1], 0x100)], t, n, chars, &best);
-  }
+  if (chars <= r->maxcap[A_PREFIX]) match_prefix(r, t, n, chars, &best);
+  if (chars <= r->maxcap[A_SUFFIX]) match_suffix(r, t, n, chars, &best);
   if (chars <= r->maxcap[A_CONTAINS]) match_contains(r, t, n, chars, &best);
   if (chars <= r->maxcap[A_NONE]) {
     for (int32_t k = r->none; k >= 0; k = r->v[k].next)
