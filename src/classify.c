@@ -40,6 +40,8 @@
 #define NEARGOOD_RUN_CHARS 300
 /* Longest run of low-scoring lines taken in between article content. */
 #define GAP_MAX_BLOCKS 3
+/* When nothing else is kept, lines of this many words still count. */
+#define SHORT_DOC_MIN_WORDS 3
 /* With this much content after the repeated headline, what comes before
  * it is page furniture. */
 #define TITLE_ANCHOR_MIN_CHARS 400
@@ -164,36 +166,49 @@ static uint8_t context_free(const pith_doc *d, const pith_block *b,
   return *why = "few stop words", PITH_CLS_BAD;
 }
 
-/* Nearest block before/after i whose class is good or bad (skipping short
- * and, unless with_near, neargood). Edges count as bad. A tail marker is
+/* Neighbour searches (jusText): the nearest block before/after one whose
+ * class is good or bad, skipping short and (NB_PLAIN) neargood blocks.
+ * Edges count as bad. A tail marker is
  * an edge that says nothing (PITH_CLS_SHORT): the article ended there, so
  * a short last paragraph takes its class from the text before it. Asides
  * ("Advertisement", "Related: ...") are neutral edges too: they interrupt
  * articles. (Looking through every rule-dropped line instead costs 2
- * points of precision on the benchmark: menus are full of them.) */
-static uint8_t neighbour(const pith_doc *d, size_t i, int dir, int with_near) {
-  for (long j = (long)i + dir; j >= 0 && (size_t)j < d->n; j += dir) {
-    const pith_block *b = &d->blocks[j];
-    if (b->action == PITH_ACT_CUT || b->action == PITH_ACT_ASIDE)
-      return PITH_CLS_SHORT;
-    uint8_t c = b->cls;
-    if (c == PITH_CLS_GOOD || c == PITH_CLS_BAD) return c;
-    if (with_near && c == PITH_CLS_NEARGOOD) return c;
+ * points of precision on the benchmark: menus are full of them.)
+ * NB_ASIDES looks past asides and short lines: between two neutral edges a
+ * short line that is not a headline (teaser lists are headlines) belongs
+ * to the article when prose is the next thing past them. */
+enum { NB_PLAIN, NB_NEAR, NB_ASIDES };
+
+/* Does a neighbour search in `mode` stop at b, and with what class? */
+static int nb_stop(const pith_block *b, int mode, uint8_t *cls) {
+  int aside = b->action == PITH_ACT_ASIDE, cut = b->action == PITH_ACT_CUT;
+  if (mode == NB_ASIDES) {
+    if (aside || b->cls == PITH_CLS_SHORT) return 0;
+    *cls = cut ? (uint8_t)PITH_CLS_BAD : b->cls;
+    return 1;
   }
-  return PITH_CLS_BAD;
+  if (cut || aside) return *cls = PITH_CLS_SHORT, 1;
+  if (b->cls == PITH_CLS_GOOD || b->cls == PITH_CLS_BAD ||
+      (mode == NB_NEAR && b->cls == PITH_CLS_NEARGOOD))
+    return *cls = b->cls, 1;
+  return 0;
 }
 
-/* Between two neutral edges (asides, tail markers) a short line that is
- * not a headline (teaser lists are headlines) belongs to the article when
- * prose is the next thing past them. */
-static uint8_t through_asides(const pith_doc *d, size_t i, int dir) {
-  for (long j = (long)i + dir; j >= 0 && (size_t)j < d->n; j += dir) {
-    const pith_block *b = &d->blocks[j];
-    if (b->action == PITH_ACT_ASIDE || b->cls == PITH_CLS_SHORT) continue;
-    if (b->action == PITH_ACT_CUT) return PITH_CLS_BAD;
-    return b->cls;
+/* For every block, the class of the nearest block before and after it where
+ * a search in `mode` stops; edges count as bad. One pass each way, so long
+ * runs of short lines cost linear time. */
+static void scan_neighbours(const pith_doc *d, int mode, uint8_t *before,
+                            uint8_t *after) {
+  uint8_t c = PITH_CLS_BAD, v;
+  for (size_t i = 0; i < d->n; i++) {
+    before[i] = c;
+    if (nb_stop(&d->blocks[i], mode, &v)) c = v;
   }
-  return PITH_CLS_BAD;
+  c = PITH_CLS_BAD;
+  for (size_t i = d->n; i-- > 0;) {
+    after[i] = c;
+    if (nb_stop(&d->blocks[i], mode, &v)) c = v;
+  }
 }
 
 /* A text line is only a heading candidate when it does not sit in a run of
@@ -233,12 +248,11 @@ static int good_follows(const pith_doc *d, size_t i) {
 
 static int smooth(pith_doc *d) {
   size_t n = d->n;
-  uint8_t *next = malloc(n ? n : 1), *lone = malloc(n ? n : 1);
-  if (!next || !lone) {
-    free(next);
-    free(lone);
-    return PITH_ENOMEM;
-  }
+  uint8_t *buf = malloc(8 * (n ? n : 1));
+  if (!buf) return PITH_ENOMEM;
+  uint8_t *next = buf, *lone = buf + n, *pb = buf + 2 * n, *pa = buf + 3 * n,
+          *nb = buf + 4 * n, *na = buf + 5 * n, *ab = buf + 6 * n,
+          *aa = buf + 7 * n;
   mark_lone_shorts(d, lone);
   /* Heading pre-pass. */
   for (size_t i = 0; i < n; i++) {
@@ -249,15 +263,18 @@ static int smooth(pith_doc *d) {
       b->why = "heading before content";
     }
   }
-  /* Shorts. */
+  /* Shorts, against a snapshot of the classes. */
+  scan_neighbours(d, NB_PLAIN, pb, pa);
+  scan_neighbours(d, NB_NEAR, nb, na);
+  scan_neighbours(d, NB_ASIDES, ab, aa);
   for (size_t i = 0; i < n; i++) {
     pith_block *b = &d->blocks[i];
     next[i] = b->cls;
     if (b->cls != PITH_CLS_SHORT) continue;
-    uint8_t p = neighbour(d, i, -1, 0), q = neighbour(d, i, +1, 0);
+    uint8_t p = pb[i], q = pa[i];
     if (p == PITH_CLS_SHORT && q == PITH_CLS_SHORT && !heading_shaped(b)) {
-      p = through_asides(d, i, -1);
-      q = through_asides(d, i, +1);
+      p = ab[i];
+      q = aa[i];
       p = q = (p == PITH_CLS_GOOD || p == PITH_CLS_NEARGOOD ||
                q == PITH_CLS_GOOD || q == PITH_CLS_NEARGOOD)
                   ? PITH_CLS_GOOD
@@ -268,8 +285,7 @@ static int smooth(pith_doc *d) {
     if (p == PITH_CLS_GOOD && q == PITH_CLS_GOOD) next[i] = PITH_CLS_GOOD;
     else if (p == PITH_CLS_BAD && q == PITH_CLS_BAD) next[i] = PITH_CLS_BAD;
     else {
-      uint8_t bad_side = p == PITH_CLS_BAD ? neighbour(d, i, -1, 1)
-                                           : neighbour(d, i, +1, 1);
+      uint8_t bad_side = p == PITH_CLS_BAD ? nb[i] : na[i];
       next[i] = bad_side == PITH_CLS_NEARGOOD ? PITH_CLS_GOOD : PITH_CLS_BAD;
     }
     b->why = next[i] == PITH_CLS_GOOD ? "short between content"
@@ -277,10 +293,11 @@ static int smooth(pith_doc *d) {
   }
   for (size_t i = 0; i < n; i++) d->blocks[i].cls = next[i];
   /* Neargood. */
+  scan_neighbours(d, NB_PLAIN, pb, pa);
   for (size_t i = 0; i < n; i++) {
     pith_block *b = &d->blocks[i];
     if (b->cls != PITH_CLS_NEARGOOD) continue;
-    uint8_t p = neighbour(d, i, -1, 0), q = neighbour(d, i, +1, 0);
+    uint8_t p = pb[i], q = pa[i];
     if (p == PITH_CLS_SHORT) p = q;
     if (q == PITH_CLS_SHORT) q = p;
     int bad = p == PITH_CLS_BAD && q == PITH_CLS_BAD;
@@ -302,8 +319,7 @@ static int smooth(pith_doc *d) {
       b->why = "heading before content";
     }
   }
-  free(next);
-  free(lone);
+  free(buf);
   return PITH_OK;
 }
 
@@ -470,6 +486,20 @@ static void fill_gaps(pith_doc *d) {
   }
 }
 
+/* A document too short for context (one paragraph, a note) would come out
+ * empty: keep its prose lines that no rule or repetition removed. */
+static void keep_short_document(pith_doc *d) {
+  for (size_t i = 0; i < d->n; i++) {
+    pith_block *b = &d->blocks[i];
+    if (b->action != PITH_ACT_NONE && b->action != PITH_ACT_KEEP) continue;
+    if (b->dup || b->words < SHORT_DOC_MIN_WORDS || navigation_line(b) ||
+        link_density(b) > MAX_LINK_DENSITY)
+      continue;
+    b->keep = 1;
+    b->why = "short document";
+  }
+}
+
 int pith_classify(pith_doc *d, const pith_classify_ctx *ctx) {
   if (d->n == 0) return PITH_OK;
   apply_rules(d, ctx);
@@ -491,7 +521,10 @@ int pith_classify(pith_doc *d, const pith_classify_ctx *ctx) {
   article_core(d);
   fill_gaps(d);
   pith_meta_dedup(d);
+  size_t kept = 0;
   for (size_t i = 0; i < d->n; i++)
-    d->blocks[i].keep = d->blocks[i].cls == PITH_CLS_GOOD && !d->blocks[i].dup;
+    kept += d->blocks[i].keep =
+        d->blocks[i].cls == PITH_CLS_GOOD && !d->blocks[i].dup;
+  if (kept == 0) keep_short_document(d);
   return d->failed ? PITH_ENOMEM : PITH_OK;
 }

@@ -1,6 +1,8 @@
 /* The shared classifier on hand-built documents (jusText cases, tail cut,
  * headings, rules). Uses the built-in filters through pith_options. */
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "classify.h"
 #include "doc.h"
@@ -108,6 +110,36 @@ static void test_empty(pith_options *o) {
   pith_doc_free(&f.d);
 }
 
+static void test_short_document(pith_options *o) {
+  fixture f = {o, {0}};
+  const char *lines[] = {"Loading...", "The ferry leaves at nine tomorrow."};
+  run(&f, lines, 2);
+  INT_EQ(kept(&f, "The ferry leaves at nine tomorrow."), 1,
+         "a one-sentence document is not emptied");
+  INT_EQ(kept(&f, "Loading..."), 0, "its junk still goes");
+  pith_doc_free(&f.d);
+}
+
+static void test_long_run_of_shorts(pith_options *o) {
+  /* 100k short lines: smoothing must stay linear (this took minutes when
+   * each neighbour search walked the run) */
+  fixture f = {o, {0}};
+  pith_doc_init(&f.d, o);
+  char line[32];
+  for (int i = 0; i < 100000; i++) {
+    int n = snprintf(line, sizeof line, "Item %d here", i);
+    pith_doc_add(&f.d, line, (size_t)n, PITH_BLK_P);
+  }
+  pith_classify_language(&f.d, o->stops);
+  const pith_rules *sets[1] = {o->builtin_rules};
+  pith_classify_ctx ctx = {sets, 1, o->stops, NULL};
+  clock_t t0 = clock();
+  OK(pith_classify(&f.d, &ctx) == PITH_OK, "classify 100k short lines");
+  double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+  OK(secs < 20.0, "in linear time (%.2f s; quadratic takes minutes)", secs);
+  pith_doc_free(&f.d);
+}
+
 int main(void) {
   pith_options *o = pith_options_new();
   OK(o != NULL, "options with built-in filters");
@@ -115,6 +147,8 @@ int main(void) {
   test_marker_before_content(o);
   test_menu_run_not_headings(o);
   test_empty(o);
+  test_short_document(o);
+  test_long_run_of_shorts(o);
   test_user_keep_rule(o);
   pith_options_free(o);
   return test_done();
