@@ -206,6 +206,14 @@ static void word_done(const hx_tokens *t, const char *w, size_t n, uint32_t h,
   if (k->weight < sc->neg) sc->neg = k->weight;
 }
 
+/* "has-image", "with-sidebar", "no-comments": the word after these says
+ * what an element holds or lacks, not what it is. */
+static int modifier(const char *w, size_t n) {
+  return (n == 3 && !memcmp(w, "has", 3)) ||
+         (n == 4 && !memcmp(w, "with", 4)) || (n == 2 && !memcmp(w, "no", 2)) ||
+         (n == 7 && !memcmp(w, "without", 7));
+}
+
 /* Split a class/id value into lowercase words (at non-letters and at
  * lower->UPPER changes) and look each up, exact or by its longest
  * listed prefix. */
@@ -214,14 +222,15 @@ static void tok_scan(const hx_tokens *t, const char *s, hx_attr_score *sc) {
   size_t n = 0;
   uint32_t h = FNV_INIT;
   const hx_tok *best = NULL;
-  int too_long = 0;
+  int too_long = 0, modified = 0;
   unsigned char prev = 0;
   for (;; s++) {
     unsigned char c = (unsigned char)*s;
     int upper = c >= 'A' && c <= 'Z';
     int alpha = upper || (c >= 'a' && c <= 'z');
     if (!alpha || (upper && prev >= 'a' && prev <= 'z')) {
-      if (n && !too_long) word_done(t, w, n, h, best, sc);
+      if (n && !too_long && !modified) word_done(t, w, n, h, best, sc);
+      if (n) modified = modifier(w, n);
       n = 0, h = FNV_INIT, best = NULL, too_long = 0;
       if (!c) break;
       if (!alpha) {
@@ -1112,6 +1121,60 @@ static const char *junk_why(uint32_t hints) {
   return NULL;
 }
 
+/* FNV key of a headline for comparison: ASCII letters and digits
+ * lowercased, other ASCII and Unicode punctuation (curly quotes, dashes,
+ * no-break spaces, CJK and fullwidth punctuation) skipped, other
+ * characters kept. The title field keeps the page's quotes while blocks
+ * were normalized, and og:title may carry the site name. */
+static uint64_t headline_key(const char *s, size_t n) {
+  uint64_t h = 1469598103934665603ull;
+  size_t i = 0;
+  while (i < n) {
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x80) {
+      i++;
+      if (c >= 'A' && c <= 'Z') c |= 0x20;
+      if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+        h = (h ^ c) * 1099511628211ull;
+      continue;
+    }
+    size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    if (len > n - i) len = n - i;
+    uint32_t cp = 0;
+    if (len == 2) cp = (uint32_t)(c & 0x1F) << 6 | ((unsigned char)s[i + 1] & 0x3F);
+    else if (len == 3)
+      cp = (uint32_t)(c & 0x0F) << 12 | (uint32_t)((unsigned char)s[i + 1] & 0x3F) << 6 |
+           ((unsigned char)s[i + 2] & 0x3F);
+    int punct = (cp >= 0xA0 && cp <= 0xBF) || (cp >= 0x2000 && cp <= 0x206F) ||
+                (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF01 && cp <= 0xFF0F) ||
+                (cp >= 0xFF1A && cp <= 0xFF20);
+    if (!punct)
+      for (size_t k = 0; k < len; k++)
+        h = (h ^ (unsigned char)s[i + k]) * 1099511628211ull;
+    i += len;
+  }
+  return h;
+}
+
+/* Mostly link text: a teaser or a link list. A sentence of prose whose
+ * names and phrases are linked ("The suspect, <a>Michael Webb</a>, was
+ * <a>convicted</a> ...") still has a quarter of plain text and ends like
+ * a sentence. */
+static int link_heavy(const pith_block *b) {
+  if (b->link_chars * 2 <= b->chars) return 0;
+  return !(b->terminal && b->words >= 10 && b->link_chars * 4 < b->chars * 3);
+}
+
+/* Does the block repeat the page title (whole, or without the site)? */
+static int repeats_title(const pith_block *b, const char *title) {
+  size_t tn = strlen(title);
+  if (b->len > tn + 16 || b->len * 2 < tn / 2) return 0;
+  uint64_t k = headline_key(b->text, b->len);
+  if (k == headline_key(title, tn)) return 1;
+  size_t start, cn = pith_htmlmeta_title_core(title, tn, &start);
+  return cn < tn && k == headline_key(title + start, cn);
+}
+
 /* The DOM knows where the article is: inside the container, keep what the
  * rules and hints do not condemn; outside it, drop. Rule actions (drop,
  * cut, capture) and duplicates always win. Pages without a container keep
@@ -1123,6 +1186,7 @@ void pith_html_refine(pith_doc *d) {
   if (i == n) return;
   size_t words = 0;
   int cut = 0;
+  const char *title = d->fields[PITH_FIELD_TITLE];
   for (i = 0; i < n; i++) {
     pith_block *b = &d->blocks[i];
     const char *why = NULL;
@@ -1136,8 +1200,10 @@ void pith_html_refine(pith_doc *d) {
       why = b->why;
     } else if (!(b->hints & PITH_HINT_ARTICLE)) {
       why = "html:outside article";
+    } else if (title && (b->heading || b->chars <= 300) && repeats_title(b, title)) {
+      why = "repeats the title";
     } else if (b->action != PITH_ACT_KEEP && (why = junk_why(b->hints))) {
-    } else if (b->action != PITH_ACT_KEEP && b->link_chars * 2 > b->chars) {
+    } else if (b->action != PITH_ACT_KEEP && link_heavy(b)) {
       why = "html:links";
     }
     b->keep = !why;

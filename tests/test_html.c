@@ -4,6 +4,7 @@
 
 #include "doc.h"
 #include "filters_builtin.h"
+#include "classify.h"
 #include "harness.h"
 #include "html.h"
 #include "pith.h"
@@ -181,6 +182,36 @@ static void test_inline_hints(void) {
   pith_doc_free(&d);
 }
 
+/* Refinements inside the container: the headline repeating the title
+ * (curly quotes, site suffix) goes; a sentence with linked names stays,
+ * a teaser link goes; "has-image" does not make a recipe card a caption. */
+static void test_refine(void) {
+  pith_doc d;
+  parse(&d,
+        "<html><head><title>\xE2\x80\x98We won\xE2\x80\x99: the vote | The Ledger"
+        "</title></head><body><article class=post>"
+        "<h1>'We won': the vote</h1>"
+        "<p>The council met on Tuesday, and after a long debate, it voted to "
+        "approve the budget for the coming year, which includes new money.</p>"
+        "<p>The mayor, <a href=/p/1>Ann Lee</a>, said <a href=/n/2>the vote "
+        "showed that the town</a> could agree.</p>"
+        "<p><a href=/n/3>Another story about the council budget vote</a></p>"
+        "<section class='card has-image'><p>Mix the flour and the water, then "
+        "rest the dough, covered, for an hour before baking it.</p></section>"
+        "</article></body></html>");
+  pith_classify_language(&d, NULL); /* word counts */
+  pith_html_refine(&d);
+  const pith_block *b = find(&d, "'We won'");
+  OK(b && !b->keep, "headline repeating the title dropped");
+  b = find(&d, "The mayor");
+  OK(b && b->keep, "sentence with linked names kept");
+  b = find(&d, "Another story");
+  OK(b && !b->keep, "teaser link dropped");
+  b = find(&d, "Mix the flour");
+  OK(b && b->keep && !(b->hints & PITH_HINT_CAPTION), "has-image is no caption");
+  pith_doc_free(&d);
+}
+
 static void test_robust(void) {
   /* deep nesting: no recursion proportional to depth, here or in gumbo */
   size_t depth = 50000;
@@ -264,6 +295,7 @@ int main(void) {
   test_bare_text();
   test_junk_sections();
   test_inline_hints();
+  test_refine();
   test_robust();
   test_sniff();
   test_tokens_file();
