@@ -234,7 +234,8 @@ static unsigned summary(const char *s, size_t len) {
   return acc;
 }
 
-static void slow_line(norm *n, const char *s, size_t len) {
+/* The stages one by one (each over the whole line). */
+static void staged_line(norm *n, const char *s, size_t len) {
   unsigned f = n->flags, sum = summary(s, len);
   pith_buf *t;
   if ((f & PITH_OPT_MOJIBAKE) && (sum & NB_MOJI) && pith_mojibake_suspect(s, len)) {
@@ -285,6 +286,136 @@ static uint64_t word_special(uint64_t w) {
 static uint64_t space_mask(uint64_t w) {
   uint64_t x = w ^ (ONES * ' ');
   return ~(((x & ~HI_BITS) + ~HI_BITS) | x | ~HI_BITS);
+}
+
+/* Printable ASCII other than space and '&': copied as is by every stage. */
+static int plain(unsigned char c) { return NB_CLASS[c] == 0 && c != ' ' && c != '\t'; }
+
+/* End of the run from i (s[i] plain) of plain bytes and single spaces,
+ * not ending with a space: the emitter would copy it unchanged. */
+static size_t plain_run(const char *s, size_t i, size_t len) {
+  size_t j = i;
+  uint64_t carry = 0; /* 0x80: the byte before j is a space */
+  while (j + 8 <= len) {
+    uint64_t w;
+    memcpy(&w, s + j, 8);
+    if (word_special(w)) break;
+    uint64_t sp = space_mask(w);
+    if (sp & ((sp << 8) | carry)) break;
+    carry = sp >> 56;
+    j += 8;
+  }
+  while (j < len) {
+    unsigned char c = (unsigned char)s[j];
+    if (plain(c) || (c == ' ' && s[j - 1] != ' ')) j++;
+    else break;
+  }
+  return s[j - 1] == ' ' ? j - 1 : j;
+}
+
+/* ' for ‘ ’ ‚ ‛ ′ ʼ, " for “ ” „ ‟ ″, else 0 (as stage_quotes). */
+static char ascii_quote(uint32_t cp) {
+  if ((cp >= 0x2018 && cp <= 0x201B) || cp == 0x2032 || cp == 0x2BC) return '\'';
+  if ((cp >= 0x201C && cp <= 0x201F) || cp == 0x2033) return '"';
+  return 0;
+}
+
+/* What a fused pass found that only the staged path handles. */
+enum { SAW_MOJI = 1, SAW_AMP = 2 };
+
+/* One pass doing controls, quotes and the emitter's space handling per
+ * code point: each of those stages maps code points independently, so
+ * fusing them gives the staged result. Returns -1 (nothing kept) when a
+ * code point needs NFC, else the SAW_* bits: the caller checks whether
+ * mojibake repair or entity decoding would change the line, which the
+ * fused pass cannot do. */
+static int fused_line(norm *n, const char *s, size_t len) {
+  unsigned f = n->flags;
+  pith_buf *o = n->out;
+  if (pith_buf_reserve(o, len + 1) != 0) return 0;
+  int spaces = (f & PITH_OPT_SPACES) != 0, quotes = (f & PITH_OPT_ASCII_QUOTES) != 0;
+  int join = n->join_lines, pending = n->pending, line_start = n->line_start;
+  int saw = 0;
+  char *d = o->data + o->len;
+  for (size_t i = 0; i < len;) {
+    unsigned char c = (unsigned char)s[i];
+    const char *src = s + i;
+    size_t k = 1;
+    char ch; /* ASCII output for this code point, 0: copy src[0..k) */
+    if (spaces && plain(c)) { /* most bytes: a run copied at once */
+      size_t j = plain_run(s, i, len);
+      if (pending) *d++ = ' ';
+      memcpy(d, src, j - i);
+      d += j - i;
+      i = j;
+      pending = line_start = 0;
+      continue;
+    }
+    if (c < 0x80) {
+      i++;
+      ch = (char)c;
+      if (c == '&') saw |= SAW_AMP;
+      if (c == 0) continue;
+      if (c == '\r') {
+        if (i < len && s[i] == '\n') continue;
+        ch = '\n';
+      } else if (spaces && ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F)) {
+        continue;
+      }
+    } else {
+      if (c == 0xC2 || c == 0xC3) saw |= SAW_MOJI;
+      uint32_t cp = next_cp(s, len, &i);
+      k = (size_t)(s + i - src);
+      ch = 0;
+      if ((f & PITH_OPT_NFC) && cp >= 0x300 && nfc_flagged(cp)) return -1;
+      if (cp == 0x85 || cp == 0x2028 || cp == 0x2029) ch = '\n';
+      else if (spaces && is_unicode_space(cp)) ch = ' ';
+      else if (spaces && is_invisible(cp)) continue;
+      else if (quotes) ch = ascii_quote(cp);
+    }
+    if (!spaces) { /* as emit() without SPACES: no state kept */
+      if (ch) *d++ = ch == '\n' && join ? ' ' : ch;
+      else memcpy(d, src, k), d += k;
+    } else if (ch == ' ' || ch == '\t' || (ch == '\n' && join)) {
+      pending |= !line_start;
+    } else if (ch == '\n') {
+      *d++ = '\n';
+      pending = 0;
+      line_start = 1;
+    } else {
+      if (pending) *d++ = ' ';
+      if (ch) *d++ = ch;
+      else memcpy(d, src, k), d += k;
+      pending = line_start = 0;
+    }
+  }
+  o->len = (size_t)(d - o->data);
+  o->data[o->len] = '\0';
+  n->pending = pending;
+  n->line_start = line_start;
+  return saw;
+}
+
+/* A line with non-ASCII, control or '&' bytes: the fused pass, unless
+ * mojibake repair, entity decoding or NFC would change it. */
+static void slow_line(norm *n, const char *s, size_t len) {
+  unsigned f = n->flags;
+  size_t at = n->out->len;
+  int pending = n->pending, line_start = n->line_start;
+  int saw = fused_line(n, s, len);
+  pith_buf *t = &n->a;
+  if (saw >= 0 && (saw & SAW_MOJI) && (f & PITH_OPT_MOJIBAKE))
+    saw = pith_mojibake_suspect(s, len) ? -1 : saw;
+  if (saw >= 0 && (saw & SAW_AMP) && (f & PITH_OPT_ENTITIES)) {
+    pith_buf_clear(t);
+    saw = pith_entities_decode(s, len, t) ? -1 : saw;
+  }
+  if (saw >= 0) return;
+  n->out->len = at; /* undo, take the stages one by one */
+  if (n->out->data) n->out->data[at] = '\0';
+  n->pending = pending;
+  n->line_start = line_start;
+  staged_line(n, s, len);
 }
 
 enum { LINE_SLOW = 1, LINE_INNER = 2 };
