@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "filters_builtin.h"
 #include "htmlmeta.h"
@@ -1165,6 +1166,24 @@ static int link_heavy(const pith_block *b) {
   return !(b->terminal && b->words >= 10 && b->link_chars * 4 < b->chars * 3);
 }
 
+/* The address without scheme, "www." and trailing slashes. */
+static const char *url_core(const char *s, size_t *n) {
+  if (*n >= 8 && !strncasecmp(s, "https://", 8)) s += 8, *n -= 8;
+  else if (*n >= 7 && !strncasecmp(s, "http://", 7)) s += 7, *n -= 7;
+  if (*n >= 4 && !strncasecmp(s, "www.", 4)) s += 4, *n -= 4;
+  while (*n && s[*n - 1] == '/') (*n)--;
+  return s;
+}
+
+/* The page's own address printed in the body (print layouts, "URL:"
+ * footers) is furniture. */
+static int repeats_url(const pith_block *b, const char *url) {
+  if (b->len < 12 || b->len > 400 || memchr(b->text, ' ', b->len)) return 0;
+  size_t un = strlen(url), bn = b->len;
+  const char *u = url_core(url, &un), *t = url_core(b->text, &bn);
+  return un == bn && !strncasecmp(u, t, un);
+}
+
 /* Does the block repeat the page title (whole, or without the site)? */
 static int repeats_title(const pith_block *b, const char *title) {
   size_t tn = strlen(title);
@@ -1187,6 +1206,8 @@ void pith_html_refine(pith_doc *d) {
   size_t words = 0;
   int cut = 0;
   const char *title = d->fields[PITH_FIELD_TITLE];
+  const char *url = d->fields[PITH_FIELD_URL];
+  int in_list = 0;
   for (i = 0; i < n; i++) {
     pith_block *b = &d->blocks[i];
     const char *why = NULL;
@@ -1194,18 +1215,29 @@ void pith_html_refine(pith_doc *d) {
       why = "html:after tail marker";
     } else if (b->action == PITH_ACT_CUT && words >= REFINE_TAIL_WORDS) {
       cut = 1;
-      why = b->why;
+      why = b->why ? b->why : "rule";
     } else if (b->action == PITH_ACT_DROP || b->action == PITH_ACT_CUT ||
-               b->action == PITH_ACT_CAPTURE || b->dup) {
-      why = b->why;
+               b->action == PITH_ACT_CAPTURE || b->action == PITH_ACT_ASIDE ||
+               b->dup) {
+      why = b->why ? b->why : "rule";
     } else if (!(b->hints & PITH_HINT_ARTICLE)) {
       why = "html:outside article";
     } else if (title && (b->heading || b->chars <= 300) && repeats_title(b, title)) {
       why = "repeats the title";
+    } else if (url && repeats_url(b, url)) {
+      why = "repeats the url";
     } else if (b->action != PITH_ACT_KEEP && (why = junk_why(b->hints))) {
     } else if (b->action != PITH_ACT_KEEP && link_heavy(b)) {
       why = "html:links";
+    } else if (in_list && b->kind == PITH_BLK_LI && b->link_chars) {
+      why = "html:related list";
     }
+    /* a related label ("More stories", class=related-title) heads the
+     * list of linked items after it */
+    if (b->kind != PITH_BLK_LI)
+      in_list = why && b->words <= 8 && !b->terminal &&
+                (b->action == PITH_ACT_ASIDE || b->action == PITH_ACT_CUT ||
+                 (b->hints & PITH_HINT_RELATED));
     b->keep = !why;
     b->why = why ? why : "html:article";
     if (b->keep) words += b->words;

@@ -212,6 +212,37 @@ static void test_refine(void) {
   pith_doc_free(&d);
 }
 
+/* Rule asides are dropped inside the container too, and the linked list
+ * after a related label goes with it; the page's own URL printed in the
+ * body goes. Rule actions are set by hand: this test has no classifier. */
+static void test_refine_lists(void) {
+  pith_doc d;
+  parse(&d,
+        "<html><head><link rel=canonical href='https://www.example.com/a/1'>"
+        "</head><body><article class=post>"
+        "<p>The council met on Tuesday, and after a long debate, it voted to "
+        "approve the budget for the coming year, which includes new money.</p>"
+        "<p>Members said the plan, drafted over six months, balances needs.</p>"
+        "<p>More Great Ledger Stories</p><ul>"
+        "<li>Why the bridge <a href=/b>closed again</a></li>"
+        "<li>A <a href=/c>new school</a> opens</li></ul>"
+        "<p>http://example.com/a/1/</p></article></body></html>");
+  pith_block *label = (pith_block *)find(&d, "More Great");
+  if (label) label->action = PITH_ACT_ASIDE;
+  pith_classify_language(&d, NULL);
+  pith_html_refine(&d);
+  OK(label && !label->keep, "aside label dropped");
+  const pith_block *b = find(&d, "Why the bridge");
+  OK(b && !b->keep, "linked item after the label dropped");
+  b = find(&d, "A new school");
+  OK(b && !b->keep, "second linked item dropped");
+  b = find(&d, "http://example.com");
+  OK(b && !b->keep, "the page's own URL dropped");
+  b = find(&d, "Members said");
+  OK(b && b->keep, "article kept");
+  pith_doc_free(&d);
+}
+
 static void test_robust(void) {
   /* deep nesting: no recursion proportional to depth, here or in gumbo */
   size_t depth = 50000;
@@ -296,6 +327,7 @@ int main(void) {
   test_junk_sections();
   test_inline_hints();
   test_refine();
+  test_refine_lists();
   test_robust();
   test_sniff();
   test_tokens_file();
