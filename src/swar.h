@@ -1,0 +1,55 @@
+/* Eight bytes at a time ("SIMD within a register") for the per-byte loops
+ * of the text path: counting characters, words and separators. A result
+ * mask has 0x80 in every byte that satisfies the test, nothing else, so
+ * masks combine with | & ~ and count with pith_swar_count(). */
+#ifndef PITH_SWAR_H
+#define PITH_SWAR_H
+
+#include <stdint.h>
+#include <string.h>
+
+#define PITH_SWAR_ONES 0x0101010101010101ull
+#define PITH_SWAR_HIGH 0x8080808080808080ull
+
+static inline uint64_t pith_swar_load(const void *p) {
+  uint64_t x;
+  memcpy(&x, p, 8);
+  return x;
+}
+
+/* Bytes equal to v (exact: no false positives). */
+static inline uint64_t pith_swar_eq(uint64_t x, unsigned char v) {
+  uint64_t y = x ^ (PITH_SWAR_ONES * v), low = ~PITH_SWAR_HIGH;
+  return ~(((y & low) + low) | y | low);
+}
+
+/* UTF-8 continuation bytes (10xxxxxx). */
+static inline uint64_t pith_swar_cont(uint64_t x) {
+  return x & ~(x << 1) & PITH_SWAR_HIGH;
+}
+
+/* Number of flagged bytes in a mask. */
+static inline unsigned pith_swar_count(uint64_t m) {
+  return (unsigned)__builtin_popcountll(m);
+}
+
+/* Move each byte's flag to the byte that follows it in memory; `carry`
+ * (0 or 0x80) is the flag of the byte before the word. */
+static inline uint64_t pith_swar_after(uint64_t m, uint64_t carry) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  return (m >> 8) | (carry << 56);
+#else
+  return (m << 8) | carry;
+#endif
+}
+
+/* Flag (0 or 0x80) of the last byte of the word in memory. */
+static inline uint64_t pith_swar_last(uint64_t m) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  return m & 0x80;
+#else
+  return m >> 56;
+#endif
+}
+
+#endif
