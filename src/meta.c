@@ -415,7 +415,8 @@ static void find_datelines(pith_doc *d, const char *ref_date) {
     char iso[40];
     size_t span = 0;
     if (!pith_meta_parse_date(b->text, b->len, ref_date, iso, &span)) continue;
-    if (span * 2 < b->len && b->words > 6) continue;
+    /* mostly a date, and not a sentence that happens to hold one */
+    if (b->terminal || (span * 3 < b->len && b->words > 6)) continue;
     pith_doc_set_field(d, PITH_FIELD_DATE, iso, strlen(iso));
     b->action = PITH_ACT_DROP;
     b->why = "dateline";
@@ -457,6 +458,17 @@ static uint64_t line_key(const char *s, size_t n) {
     if (c >= 'A' && c <= 'Z') c |= 0x20;
     else if (c < 0x80 && !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
       continue;
+    /* General Punctuation (U+2000-U+206F: curly quotes, dashes) and « »:
+     * titles keep them where block text was normalized */
+    if (c == 0xE2 && i + 2 < n && ((unsigned char)s[i + 1] & 0xFE) == 0x80) {
+      i += 2;
+      continue;
+    }
+    if (c == 0xC2 && i + 1 < n &&
+        ((unsigned char)s[i + 1] == 0xAB || (unsigned char)s[i + 1] == 0xBB)) {
+      i += 1;
+      continue;
+    }
     h = (h ^ c) * 1099511628211ull;
   }
   return h;
