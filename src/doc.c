@@ -108,7 +108,7 @@ pith_block *pith_doc_add(pith_doc *d, const char *text, size_t len,
   while (len > 0 && is_space((unsigned char)text[len - 1])) len--;
   if (len == 0 || len > UINT32_MAX) return NULL;
   if (d->n == d->cap) {
-    size_t cap = d->cap ? d->cap * 2 : 64;
+    size_t cap = d->cap ? d->cap * 2 : 256; /* a typical page in one go */
     pith_block *nb = realloc(d->blocks, cap * sizeof *nb);
     if (!nb) {
       d->failed = 1;

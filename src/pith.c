@@ -224,14 +224,17 @@ static void build_explain(const pith_doc *d, pith_buf *ex) {
 
 static int collect(pith_result *r, const pith_doc *d, unsigned flags) {
   pith_buf t = PITH_BUF_INIT;
-  size_t kept = 0;
-  for (size_t i = 0; i < d->n; i++) kept += d->blocks[i].keep;
+  size_t kept = 0, bytes = 0;
+  for (size_t i = 0; i < d->n; i++)
+    if (d->blocks[i].keep) kept++, bytes += d->blocks[i].len + 2;
   r->blocks = calloc(kept ? kept : 1, sizeof *r->blocks);
   if (!r->blocks) return PITH_ENOMEM;
+  pith_buf_reserve(&t, bytes); /* the text exactly: no regrowth */
+  pith_buf_clear(&t);
   for (size_t i = 0; i < d->n; i++) {
     const pith_block *b = &d->blocks[i];
     if (!b->keep) continue;
-    if (t.len) pith_buf_puts(&t, "\n\n");
+    if (t.len) pith_buf_put(&t, "\n\n", 2);
     pith_out_block *o = &r->blocks[r->nblocks++];
     o->off = t.len;
     o->len = b->len;
@@ -240,6 +243,10 @@ static int collect(pith_result *r, const pith_doc *d, unsigned flags) {
     pith_buf_put(&t, b->text, b->len);
   }
   if (t.len) pith_buf_putc(&t, '\n');
+  if (t.failed) {
+    pith_buf_free(&t);
+    return PITH_ENOMEM;
+  }
   r->text = pith_buf_detach(&t, &r->text_len);
   if (!r->text) return PITH_ENOMEM;
   r->words = count_words(r->text, r->text_len);
@@ -262,6 +269,9 @@ static int run_front_end(pith_doc *d, const pith_options *o, pith_kind kind,
     return pith_html_blocks(d, utf8, len);
   }
   pith_buf norm = PITH_BUF_INIT;
+  /* Normalized text is rarely longer than its input: one allocation. */
+  pith_buf_reserve(&norm, len + len / 16 + 64);
+  pith_buf_clear(&norm);
   int rc = pith_normalize(utf8, len, o->flags, &norm);
   if (rc == PITH_OK)
     rc = pith_text_blocks(d, norm.data ? norm.data : "", norm.len);
