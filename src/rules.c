@@ -77,6 +77,10 @@ typedef struct atab {
   size_t cap, n; /* cap: power of two (or 0) */
   unsigned bits; /* log2(cap) */
   unsigned lens; /* bit L-1 set: some key has L bytes */
+  /* Prefix/suffix tables: the outer two bytes of keys of 2+ bytes (the
+   * first two of a prefix, the last two of a suffix). A block whose own
+   * outer bytes are not here needs no probe beyond length 1. */
+  uint8_t outer[65536 / 8];
 } atab;
 
 struct pith_rules {
@@ -216,8 +220,16 @@ static int atab_grow(atab *t) {
   return 0;
 }
 
-/* The chain head for a key, created empty if new; NULL without memory. */
-static int32_t *atab_head(atab *t, uint64_t key, unsigned len) {
+static inline int has_outer(const atab *t, unsigned a, unsigned b) {
+  unsigned k = a << 8 | b;
+  return t->outer[k >> 3] >> (k & 7) & 1;
+}
+
+/* The chain head for a key, created empty if new; NULL without memory.
+ * a, b: the key's outer two bytes (used when len >= 2). */
+static int32_t *atab_head(atab *t, uint64_t key, unsigned len, unsigned a,
+                          unsigned b) {
+  if (len >= 2) t->outer[(a << 8 | b) >> 3] |= (uint8_t)(1u << (b & 7));
   int32_t *h = atab_find(t, key, len);
   if (h) return h;
   if ((t->n + 1) * 2 > t->cap && atab_grow(t) < 0) return NULL;
@@ -322,12 +334,14 @@ static int index_rule(pith_rules *r, size_t i) {
   switch (u->anchor) {
   case A_PREFIX: {
     unsigned k = u->alen < 8 ? u->alen : 8;
-    head = k ? atab_head(&r->pre, key_of((const char *)a, k), k) : &r->none;
+    head = k ? atab_head(&r->pre, key_of((const char *)a, k), k, a[0], a[k > 1])
+             : &r->none;
     break;
   }
   case A_SUFFIX: {
     unsigned k = u->alen < 8 ? u->alen : 8;
-    head = k ? atab_head(&r->suf, key_of((const char *)a + u->alen - k, k), k)
+    head = k ? atab_head(&r->suf, key_of((const char *)a + u->alen - k, k), k,
+                         a[u->alen - 2 + (k < 2)], a[u->alen - 1])
              : &r->none;
     break;
   }
@@ -337,7 +351,7 @@ static int index_rule(pith_rules *r, size_t i) {
       uint64_t key = key_of((const char *)a + u->koff, 4);
       uint32_t b = quad_bit(key);
       r->quads[b >> 3] |= (uint8_t)(1u << (b & 7));
-      head = atab_head(&r->con4, key, 4);
+      head = atab_head(&r->con4, key, 4, 0, 0);
     } else if (u->alen >= 2) {
       u->koff = rare_run(a, u->alen, 2);
       r->ncon2++;
@@ -880,7 +894,9 @@ static void match_prefix(const pith_rules *r, const char *t, size_t n,
                          size_t chars, const rule **best) {
   uint64_t x;
   memcpy(&x, t, 8);
-  for (unsigned len = 1; len <= 8 && len <= n; len++) {
+  const unsigned char *u = (const unsigned char *)t;
+  unsigned top = n < 2 || has_outer(&r->pre, u[0], u[1]) ? 8 : 1;
+  for (unsigned len = 1; len <= top && len <= n; len++) {
     if (!(r->pre.lens >> (len - 1) & 1)) continue;
     const int32_t *h = atab_find(&r->pre, first_bytes(x, len), len);
     if (h) walk_prefix(r, *h, t, n, chars, best);
@@ -897,7 +913,9 @@ static void match_suffix(const pith_rules *r, const char *t, size_t n,
     memcpy(tmp + 8 - n, t, n);
     memcpy(&x, tmp, 8);
   }
-  for (unsigned len = 1; len <= 8 && len <= n; len++) {
+  const unsigned char *u = (const unsigned char *)t + n;
+  unsigned top = n < 2 || has_outer(&r->suf, u[-2], u[-1]) ? 8 : 1;
+  for (unsigned len = 1; len <= top && len <= n; len++) {
     if (!(r->suf.lens >> (len - 1) & 1)) continue;
     const int32_t *h = atab_find(&r->suf, last_bytes(x, len), len);
     if (h) walk_suffix(r, *h, t, n, chars, best);
