@@ -23,6 +23,15 @@
 #include "options.h"
 
 #define HX_MAX_DEPTH 400    /* deeper subtrees are skipped, not recursed */
+/* gumbo's work per tag grows with the open-element stack (scope checks) and
+ * per attribute with the attributes before it (duplicate check), so 100,000
+ * nested elements or a million attributes take minutes. The pre-strip keeps
+ * both bounded: start tags nested deeper than HX_MAX_NEST are dropped (the
+ * walker skips everything below HX_MAX_DEPTH anyway), and a start tag longer
+ * than HX_LONG_TAG bytes keeps its first HX_MAX_ATTRS attributes. */
+#define HX_MAX_NEST 1024
+#define HX_LONG_TAG 8192
+#define HX_MAX_ATTRS 256
 #define HX_NONE UINT32_MAX
 
 /* ---------- tags ---------- */
@@ -971,6 +980,65 @@ static int has_ci(const char *p, const char *end, const char *lit) {
   return 0;
 }
 
+/* Lowercase tag name at p into name (at most cap-1 bytes, NUL-terminated);
+ * returns the name's full length. */
+static size_t tag_name(const char *p, const char *end, char *name, size_t cap) {
+  size_t n = 0;
+  while (p + n < end && !is_ws((unsigned char)p[n]) && p[n] != '>' && p[n] != '/') {
+    if (n + 1 < cap) name[n] = (char)(p[n] | 0x20);
+    n++;
+  }
+  name[n < cap ? n : cap - 1] = '\0';
+  return n;
+}
+
+/* Elements that do not deepen the tree: void elements, and those whose end
+ * tag is optional (the parser closes them at the next sibling). */
+static int never_nests(const char *name, size_t n) {
+  static const char *const by_len[][11] = {
+      {NULL},
+      {"p", NULL},
+      {"br", "hr", "li", "dt", "dd", "tr", "td", "th", "rb", "rt", "rp"},
+      {"col", "img", "wbr", "rtc", NULL},
+      {"area", "base", "link", "meta", "html", "head", "body", NULL},
+      {"embed", "input", "param", "track", "thead", "tbody", "tfoot", "frame", NULL},
+      {"source", "option", "keygen", NULL},
+      {"caption", "bgsound", NULL},
+      {"optgroup", "colgroup", "basefont", NULL}};
+  if (n == 0 || n >= sizeof by_len / sizeof by_len[0]) return 0;
+  for (size_t i = 0; i < 11 && by_len[n][i]; i++)
+    if (!memcmp(by_len[n][i], name, n)) return 1;
+  return 0;
+}
+
+/* Copies a long start tag at lt with its first HX_MAX_ATTRS attributes
+ * only; returns where copying resumes (after the tag), or NULL when the tag
+ * is not over the limit. */
+static const char *cap_attrs(const char *lt, const char *end, const char *copy,
+                             pith_buf *out) {
+  size_t attrs = 0;
+  char q = 0;
+  const char *p = lt + 1;
+  while (p < end && !is_ws((unsigned char)*p) && *p != '>') p++;
+  for (; p < end; p++) {
+    if (q) {
+      if (*p == q) q = 0;
+    } else if (*p == '"' || *p == '\'') {
+      q = *p;
+    } else if (*p == '>') {
+      return NULL;
+    } else if (is_ws((unsigned char)*p) && p + 1 < end &&
+               !is_ws((unsigned char)p[1]) && ++attrs > HX_MAX_ATTRS) {
+      break;
+    }
+  }
+  if (p >= end) return NULL;
+  pith_buf_put(out, copy, (size_t)(p - copy));
+  pith_buf_putc(out, '>');
+  const char *after = tag_end(p, end);
+  return after ? after : end;
+}
+
 /* Drop what the walker would skip anyway before gumbo tokenizes it char by
  * char: comments and the bodies of script (but JSON-LD), style, svg and
  * noscript, often more than half of a page's bytes. Raw-text elements whose
@@ -980,10 +1048,26 @@ static int has_ci(const char *p, const char *end, const char *lit) {
 static void prestrip(const char *s, size_t n, pith_buf *out) {
   static const char *const drop[] = {"script", "style", "svg", "noscript", NULL};
   const char *p = s, *end = s + n, *copy = s;
+  size_t nest = 0; /* open elements that deepen the tree, approximately */
+  char name[12];
   while (p < end) {
     const char *lt = memchr(p, '<', (size_t)(end - p));
     if (!lt) break;
     p = lt + 1;
+    int start = p < end && ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z');
+    if (start && (size_t)(end - lt) > HX_LONG_TAG &&
+        !memchr(lt, '>', HX_LONG_TAG)) {
+      const char *after = cap_attrs(lt, end, copy, out);
+      if (after) {
+        p = copy = after;
+        continue;
+      }
+    }
+    if (p < end && *p == '/' && nest) {
+      size_t k = tag_name(p + 1, end, name, sizeof name);
+      if (!never_nests(name, k)) nest--;
+      continue;
+    }
     if (end - lt >= 4 && !memcmp(lt, "<!--", 4)) {
       const char *c = lt + 4;
       while (c && (c = memchr(c, '-', (size_t)(end - c))) && !(end - c >= 3 && !memcmp(c, "-->", 3)))
@@ -999,8 +1083,10 @@ static void prestrip(const char *s, size_t n, pith_buf *out) {
       p = c + 2;
       continue;
     }
+    int dropped = 0;
     for (int k = 0; drop[k]; k++) {
       if (!tag_at(lt + 1, end, drop[k])) continue;
+      dropped = 1;
       const char *body = tag_end(lt + 1, end);
       if (!body) {
         p = end;
@@ -1015,6 +1101,13 @@ static void prestrip(const char *s, size_t n, pith_buf *out) {
       p = copy = c ? c : end;
       break;
     }
+    if (dropped || !start) continue;
+    size_t k = tag_name(p, end, name, sizeof name);
+    if (never_nests(name, k) || ++nest <= HX_MAX_NEST) continue;
+    nest--;
+    const char *after = tag_end(p, end);
+    pith_buf_put(out, copy, (size_t)(lt - copy));
+    p = copy = after ? after : end;
   }
   pith_buf_put(out, copy, (size_t)(end - copy));
 }

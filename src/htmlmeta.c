@@ -67,6 +67,17 @@ static void offer_s(pith_htmlmeta *m, pith_doc *d, pith_field f, int rank,
   if (s) offer(m, d, f, rank, s, strlen(s));
 }
 
+/* Length of s without a code point that a byte cap cut in two (s is valid
+ * UTF-8 up to the cut). */
+static size_t utf8_whole(const char *s, size_t n) {
+  size_t i = n, k = 0;
+  while (i > 0 && k < 3 && ((unsigned char)s[i - 1] & 0xC0) == 0x80) i--, k++;
+  if (i == 0) return n;
+  unsigned char c = (unsigned char)s[i - 1];
+  size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+  return k + 1 < need ? i - 1 : n;
+}
+
 /* Collapsed text of a small subtree (iterative; stops at TEXT_MAX). */
 static size_t subtree_text(const GumboNode *root, char *out, size_t cap) {
   const GumboNode *stack[64];
@@ -95,6 +106,7 @@ static size_t subtree_text(const GumboNode *root, char *out, size_t cap) {
       stack[sp] = c, idx[sp] = 0;
     }
   }
+  n = utf8_whole(out, n);
   while (n && out[n - 1] == ' ') n--;
   out[n] = '\0';
   return n;

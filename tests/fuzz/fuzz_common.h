@@ -64,6 +64,8 @@ static inline void fuzz_check_result(const pith_result *r) {
   FUZZ_CHECK(pith_utf8_valid(t, n));
   for (int f = 0; f < PITH_FIELD_COUNT_; f++) {
     const char *v = pith_result_field(r, (pith_field)f);
+    if (v && !pith_utf8_valid(v, strlen(v)))
+      fprintf(stderr, "field %s is not UTF-8: %.200s\n", pith_field_name((pith_field)f), v);
     if (v) FUZZ_CHECK(pith_utf8_valid(v, strlen(v)));
   }
   static const pith_format fmts[] = {PITH_FORMAT_TEXT, PITH_FORMAT_JSON,
