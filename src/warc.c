@@ -304,8 +304,13 @@ static int http_document(pith_reader *r, pith_record *rec, const warc_head *wh) 
     int rc = pith_gz_inflate_mem(blk + h.body, blen, h.encoding == 1, r->limit, &out);
     if (rc != PITH_OK) {
       pith_buf_free(&out);
-      pith_record_fail(rec, rc, "WARC record %llu: cannot decode the %s body",
-                       rec->number, h.encoding == 1 ? "gzip" : "deflate");
+      if (rc == PITH_ELIMIT) /* a compression bomb stops at the record limit */
+        pith_record_fail(rec, rc, "WARC record %llu: %s body inflates beyond "
+                         "the %zu MB record limit; skipped", rec->number,
+                         h.encoding == 1 ? "gzip" : "deflate", r->limit >> 20);
+      else
+        pith_record_fail(rec, rc, "WARC record %llu: cannot decode the %s body",
+                         rec->number, h.encoding == 1 ? "gzip" : "deflate");
       return 1;
     }
     free(rec->data);
