@@ -93,12 +93,12 @@ static int heading_shaped(const pith_block *b) {
   if (last == '.' || last == ',' || last == ';' || last == ':' ) return 0;
   unsigned char c = (unsigned char)b->text[0];
   if (c >= 'a' && c <= 'z') return 0;
-  int digits = 1;
+  /* not a bare number or time ("2,500", "10:30") */
   for (size_t i = 0; i < b->len; i++)
     if (!((b->text[i] >= '0' && b->text[i] <= '9') || b->text[i] == ' ' ||
           b->text[i] == ',' || b->text[i] == '.' || b->text[i] == ':'))
-      digits = 0;
-  return !digits;
+      return 1;
+  return 0;
 }
 
 /* Menus flattened to one line: "Home | News | Sport | Weather". */

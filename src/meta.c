@@ -202,6 +202,10 @@ static int parse_relative(const char *s, size_t n, size_t i, const char *ref,
 
 int pith_meta_parse_date(const char *s, size_t n, const char *ref_date,
                          char out[40], size_t *span) {
+  /* every date form holds a digit: most lines are turned away here */
+  size_t first = 0;
+  while (first < n && (unsigned char)(s[first] - '0') > 9) first++;
+  if (first == n) return 0;
   for (size_t i = 0; i < n; i++) {
     if (i > 0 && (isalnum((unsigned char)s[i - 1]) || (unsigned char)s[i - 1] >= 0x80))
       continue; /* dates start at a word boundary */
