@@ -28,6 +28,9 @@ void pith_buf_printf(pith_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Append code point cp as UTF-8 (invalid code points become U+FFFD). */
 void pith_buf_put_utf8(pith_buf *b, uint32_t cp);
+/* Length of the valid UTF-8 sequence at s (1..4; no overlongs, surrogates
+ * or code points past U+10FFFF), 0 when s does not start one. */
+size_t pith_utf8_seq(const unsigned char *s, size_t n);
 /* NUL-terminated view of the content (never NULL). */
 const char *pith_buf_cstr(pith_buf *b);
 /* Hand the bytes over to the caller (who frees with free()); b is reset. */

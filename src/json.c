@@ -207,28 +207,6 @@ static int parse_literal(parser *ps, pith_json *out) {
   return fail(ps, ps->p, "unexpected character");
 }
 
-/* Length of a valid UTF-8 sequence at s (1..4), 0 if invalid. */
-static size_t utf8_valid(const unsigned char *s, size_t n) {
-  unsigned c = s[0];
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) return (n >= 2 && (s[1] & 0xC0) == 0x80) ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80) return 0;
-    if (c == 0xE0 && s[1] < 0xA0) return 0;
-    if (c == 0xED && s[1] >= 0xA0) return 0;
-    return 3;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
-        (s[3] & 0xC0) != 0x80)
-      return 0;
-    if (c == 0xF0 && s[1] < 0x90) return 0;
-    if (c == 0xF4 && s[1] >= 0x90) return 0;
-    return 4;
-  }
-  return 0;
-}
-
 static int hex4(const char *p, const char *e, uint32_t *out) {
   if (e - p < 4) return -1;
   uint32_t v = 0;
@@ -344,7 +322,7 @@ static int parse_string(parser *ps, const char **s, size_t *len) {
       p++;
       continue;
     }
-    size_t k = c >= 0x80 ? utf8_valid((const unsigned char *)p, (size_t)(e - p)) : 0;
+    size_t k = c >= 0x80 ? pith_utf8_seq((const unsigned char *)p, (size_t)(e - p)) : 0;
     if (k) {
       p += k;
       continue;

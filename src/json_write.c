@@ -4,28 +4,6 @@
 
 static const char hexd[] = "0123456789abcdef";
 
-/* Length of a valid UTF-8 sequence at s (1..4), 0 if invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n) {
-  unsigned c = s[0];
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) return (n >= 2 && (s[1] & 0xC0) == 0x80) ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80) return 0;
-    if (c == 0xE0 && s[1] < 0xA0) return 0;
-    if (c == 0xED && s[1] >= 0xA0) return 0;
-    return 3;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
-        (s[3] & 0xC0) != 0x80)
-      return 0;
-    if (c == 0xF0 && s[1] < 0x90) return 0;
-    if (c == 0xF4 && s[1] >= 0x90) return 0;
-    return 4;
-  }
-  return 0;
-}
-
 void pith_json_escape(pith_buf *out, const char *str, size_t len) {
   const unsigned char *s = (const unsigned char *)str;
   pith_buf_putc(out, '"');
@@ -38,7 +16,7 @@ void pith_json_escape(pith_buf *out, const char *str, size_t len) {
     }
     if (i > run) pith_buf_put(out, s + run, i - run);
     if (c >= 0x80) {
-      size_t k = utf8_seq(s + i, len - i);
+      size_t k = pith_utf8_seq(s + i, len - i);
       if (k == 0) {
         pith_buf_puts(out, "\xEF\xBF\xBD");
         i++;
