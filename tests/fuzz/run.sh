@@ -21,7 +21,7 @@ run_one() {
     -rss_limit_mb=2560 -max_len=65536 -fork=1 -ignore_crashes=1 \
     -ignore_timeouts=1 -ignore_ooms=1 -print_final_stats=1 \
     -artifact_prefix="$WORK/artifacts/$1-" >"$WORK/$1.log" 2>&1
-  echo "$1: done ($(grep -c 'crash-\|timeout-\|oom-' "$WORK/$1.log") findings), log $WORK/$1.log"
+  echo "$1: done ($(ls "$WORK/artifacts" | grep -c "^$1-") artifacts), log $WORK/$1.log"
 }
 running=0
 for h in "$@"; do
