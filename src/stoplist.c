@@ -452,18 +452,11 @@ void pith_stoplist_count(const pith_stoplist *l, const char *text, size_t len,
 }
 
 /* Kana in more than 1 of 10 CJK characters: Japanese (Chinese has none). */
-const pith_stoplist *pith_stopsets_detect(const pith_stopsets *s,
-                                          const char *const *texts,
-                                          const size_t *lens, size_t n,
-                                          double min_density) {
-  if (!s || !s->n || !texts) return NULL;
-  tally t;
-  memset(&t, 0, sizeof t);
-  for (size_t i = 0; i < n; i++)
-    if (texts[i]) scan(s, texts[i], lens ? lens[i] : strlen(texts[i]), 0, &t);
+static const pith_stoplist *choose(const pith_stopsets *s, const tally *t,
+                                   double min_density) {
   /* Script first: densities of character lists and word lists are not
    * comparable, so CJK text only competes among CJK lists. */
-  int cjk = t.cjk > 0 && (double)t.cjk / ((double)t.cjk + t.letters) > 0.30;
+  int cjk = t->cjk > 0 && (double)t->cjk / ((double)t->cjk + t->letters) > 0.30;
   uint32_t pool = cjk ? s->cjk_mask : ~s->cjk_mask;
   const pith_stoplist *best = NULL;
   uint32_t best_hits = 0;
@@ -472,11 +465,54 @@ const pith_stoplist *pith_stopsets_detect(const pith_stopsets *s,
     if (!(l->bit & pool)) continue;
     if (cjk) { /* kana decides between ja and zh */
       int ja = strcmp(l->lang, "ja") == 0;
-      if (ja != (t.kana * 10 > t.cjk)) continue;
+      if (ja != (t->kana * 10 > t->cjk)) continue;
     }
-    if (t.hits[k] > best_hits) best = l, best_hits = t.hits[k];
+    if (t->hits[k] > best_hits) best = l, best_hits = t->hits[k];
   }
-  uint32_t base = cjk ? t.cjk : t.words - t.cjk;
+  uint32_t base = cjk ? t->cjk : t->words - t->cjk;
   if (!best || !base || (double)best_hits / base < min_density) return NULL;
+  return best;
+}
+
+const pith_stoplist *pith_stopsets_detect(const pith_stopsets *s,
+                                          const char *const *texts,
+                                          const size_t *lens, size_t n,
+                                          double min_density) {
+  return pith_stopsets_detect_each(s, texts, lens, n, min_density, NULL, NULL);
+}
+
+/* The language choice tallies every language at once, so each text's
+ * count for the chosen list falls out of the same pass: per text, the
+ * growth of each language's hits is kept until the choice is made. Counting
+ * with one list (pith_stoplist_count) gives the same numbers for lists of
+ * space-separated languages: a word hits list k there exactly when bit k is
+ * in its mask here. CJK lists differ (they also match ASCII words there),
+ * so their counts are not reported. Without a list the stop words are 0. */
+const pith_stoplist *pith_stopsets_detect_each(const pith_stopsets *s,
+                                               const char *const *texts,
+                                               const size_t *lens, size_t n,
+                                               double min_density,
+                                               uint32_t *words, uint32_t *stops) {
+  if (stops && n) stops[0] = UINT32_MAX;
+  if (!s || !s->n || !texts) return NULL;
+  tally t;
+  memset(&t, 0, sizeof t);
+  uint32_t *each = stops && n ? malloc(n * s->n * sizeof *each) : NULL;
+  for (size_t i = 0; i < n; i++) {
+    uint32_t w0 = t.words, h0[MAX_LANGS];
+    if (each) memcpy(h0, t.hits, s->n * sizeof *h0);
+    if (texts[i]) scan(s, texts[i], lens ? lens[i] : strlen(texts[i]), 0, &t);
+    if (words) words[i] = t.words - w0;
+    if (each)
+      for (size_t k = 0; k < s->n; k++) each[i * s->n + k] = t.hits[k] - h0[k];
+  }
+  const pith_stoplist *best = choose(s, &t, min_density);
+  if (stops && n && !best) { /* no list: no stop words */
+    memset(stops, 0, n * sizeof *stops);
+  } else if (each && !best->cjk) {
+    size_t k = (size_t)__builtin_ctz(best->bit);
+    for (size_t i = 0; i < n; i++) stops[i] = each[i * s->n + k];
+  }
+  free(each);
   return best;
 }

@@ -34,5 +34,15 @@ const pith_stoplist *pith_stopsets_detect(const pith_stopsets *s,
                                           const char *const *texts,
                                           const size_t *lens, size_t n,
                                           double min_density);
+/* pith_stopsets_detect that also reports, per text, the words and stop
+ * words of the chosen list (0 stop words when none is chosen) as
+ * pith_stoplist_count would give them: words[n], stops[n] (both or none
+ * NULL). stops[0] == UINT32_MAX on return means no counts were given (no
+ * sets, a CJK list, no memory): count with pith_stoplist_count then. */
+const pith_stoplist *pith_stopsets_detect_each(const pith_stopsets *s,
+                                               const char *const *texts,
+                                               const size_t *lens, size_t n,
+                                               double min_density,
+                                               uint32_t *words, uint32_t *stops);
 
 #endif
