@@ -604,6 +604,79 @@ static void rewrite_regex(const char *s, size_t n, pith_buf *out) {
   }
 }
 
+/* glibc's regcomp copies a repeated subexpression once per repetition ("x+"
+ * is "xx*", "x{3}" is "xxx"), so stacked or nested repetitions ("a++++...",
+ * "((a{99}){99}){99}") grow its automaton exponentially and a one-line rule
+ * could exhaust memory. This estimates the copies made and refuses patterns
+ * over REGEX_MAX_SIZE. */
+#define REGEX_MAX_SIZE 20000
+#define REGEX_MAX_GROUPS 32
+
+/* End of the bracket expression opening at s[i] (index of its ']'), n if
+ * it is unterminated. */
+static size_t bracket_end(const char *s, size_t n, size_t i) {
+  size_t j = i + 1;
+  if (j < n && s[j] == '^') j++;
+  if (j < n && s[j] == ']') j++;
+  for (; j < n && s[j] != ']'; j++) {
+    if (s[j] == '[' && j + 1 < n && (s[j + 1] == ':' || s[j + 1] == '.' || s[j + 1] == '=')) {
+      char d = s[j + 1];
+      for (j += 2; j + 1 < n && !(s[j] == d && s[j + 1] == ']'); j++) {
+      }
+      j++;
+    }
+  }
+  return j;
+}
+
+/* Bound "{m}" / "{m,}" / "{m,n}" at s[i]: copies made, 0 if not a bound. */
+static size_t repeat_count(const char *s, size_t n, size_t *i) {
+  size_t j = *i + 1, m = 0, k = 0, digits = 0;
+  while (j < n && s[j] >= '0' && s[j] <= '9' && digits < 6) m = m * 10 + (size_t)(s[j++] - '0'), digits++;
+  if (!digits) return 0;
+  k = m + 1;
+  if (j < n && s[j] == ',') {
+    j++;
+    size_t x = 0, d2 = 0;
+    while (j < n && s[j] >= '0' && s[j] <= '9' && d2 < 6) x = x * 10 + (size_t)(s[j++] - '0'), d2++;
+    if (d2) k = x > m ? x : m;
+  } else {
+    k = m;
+  }
+  if (j >= n || s[j] != '}') return 0;
+  *i = j;
+  return k ? k : 1;
+}
+
+static int regex_size_ok(const char *s, size_t n) {
+  size_t outer[REGEX_MAX_GROUPS], depth = 0, cur = 0, last = 0;
+  for (size_t i = 0; i < n; i++) {
+    size_t k;
+    switch (s[i]) {
+    case '\\': i++, last = 1, cur++; break;
+    case '[': i = bracket_end(s, n, i), last = 1, cur++; break;
+    case '(':
+      if (depth == REGEX_MAX_GROUPS) return 0;
+      outer[depth++] = cur, cur = 0, last = 0;
+      break;
+    case ')':
+      if (depth) last = cur + 1, cur = outer[--depth] + last;
+      else last = 1, cur++;
+      break;
+    case '*': case '?': cur++; break;
+    case '+': cur += last, last *= 2; break;
+    case '{':
+      if ((k = repeat_count(s, n, &i)) != 0) cur += last * (k - 1), last *= k;
+      else last = 1, cur++;
+      break;
+    case '|': last = 0, cur++; break;
+    default: last = 1, cur++; break;
+    }
+    if (cur > REGEX_MAX_SIZE || last > REGEX_MAX_SIZE) return 0;
+  }
+  return 1;
+}
+
 static int push_rule(pith_rules *r, const rule *u) {
   if (r->n == r->cap) {
     size_t cap = r->cap ? r->cap * 2 : 64;
@@ -636,6 +709,10 @@ static const char *add_parsed(pith_rules *r, const parsed *p, const char *where,
   if (p->kind == K_REGEX) {
     pith_buf re = PITH_BUF_INIT;
     rewrite_regex(tmp->data, tmp->len, &re);
+    if (!re.failed && !regex_size_ok(re.data ? re.data : "", re.len)) {
+      pith_buf_free(&re);
+      return "regex too complex (stacked or nested repetitions)";
+    }
     base.re = calloc(1, sizeof *base.re);
     int rc = base.re && !re.failed
                  ? regcomp(base.re, pith_buf_cstr(&re),
