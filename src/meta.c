@@ -11,29 +11,33 @@
 /* ---- dates ------------------------------------------------------------ */
 
 /* Month number of a (lowercase ASCII or UTF-8) word from filters/months.txt,
- * 0 when it is not a month name. The table is tiny; a scan is cheaper than
+ * 0 when it is not a month name. The table is tiny; a search is cheaper than
  * building an index per options object. */
 static int month_number(const char *w, size_t n) {
   if (n < 3 || n > 12) return 0;
   const pith_builtin_file *f = pith_builtin_files;
   while (f->name && strcmp(f->name, "months.txt") != 0) f++;
   if (!f->name) return 0;
+  /* Names in the file are lowercase, one space before each: look for
+   * " name" with memmem (fast, called for every capitalized word of a
+   * dateline candidate) instead of splitting every line. Folding ASCII
+   * only is what strncasecmp did. */
+  char needle[13];
+  needle[0] = ' ';
+  for (size_t i = 0; i < n; i++) {
+    if (w[i] == ' ' || w[i] == '\n') return 0; /* names are single words */
+    needle[i + 1] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] | 0x20 : w[i]);
+  }
   const char *p = f->data, *end = f->data + f->len;
   while (p < end) {
-    const char *nl = memchr(p, '\n', (size_t)(end - p));
-    const char *e = nl ? nl : end;
-    if (*p != '#') {
-      int num = atoi(p);
-      const char *q = p;
-      while (q < e && *q != ' ') q++;
-      while (q < e) {
-        while (q < e && *q == ' ') q++;
-        const char *s = q;
-        while (q < e && *q != ' ') q++;
-        if ((size_t)(q - s) == n && strncasecmp(s, w, n) == 0) return num;
-      }
-    }
-    p = nl ? nl + 1 : end;
+    const char *m = memmem(p, (size_t)(end - p), needle, n + 1);
+    if (!m) return 0;
+    const char *after = m + 1 + n;
+    p = m + 1;
+    if (after < end && *after != ' ' && *after != '\n') continue; /* a longer name */
+    const char *line = m;
+    while (line > f->data && line[-1] != '\n') line--;
+    if (*line != '#') return atoi(line);
   }
   return 0;
 }
