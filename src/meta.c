@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "filters_builtin.h"
+#include "swar.h"
 
 /* ---- dates ------------------------------------------------------------ */
 
@@ -457,27 +458,54 @@ void pith_meta_text(pith_doc *d, const char *ref_date) {
 
 #define DEDUP_MIN_CHARS 100
 
+/* What each byte adds to a line key: ASCII letters lowercased, digits as
+ * they are, other ASCII nothing (0), non-ASCII bytes as they are. One
+ * table lookup per byte instead of range tests (line keys hash every kept
+ * paragraph). Built by the preprocessor from that definition. */
+#define LK1(c)                                                        \
+  ((c) >= 'A' && (c) <= 'Z'                                ? (c) | 0x20 \
+   : ((c) >= 'a' && (c) <= 'z') || ((c) >= '0' && (c) <= '9') || (c) >= 0x80 \
+       ? (c)                                                          \
+       : 0)
+#define LK4(c) LK1(c), LK1((c) + 1), LK1((c) + 2), LK1((c) + 3)
+#define LK16(c) LK4(c), LK4((c) + 4), LK4((c) + 8), LK4((c) + 12)
+#define LK64(c) LK16(c), LK16((c) + 16), LK16((c) + 32), LK16((c) + 48)
+static const uint8_t key_byte[256] = {LK64(0), LK64(64), LK64(128), LK64(192)};
+
+#define FNV_PRIME 1099511628211ull
+
 /* Key for comparing lines: lowercase letters and digits only (bytes of
  * non-ASCII characters count as they are). */
 static uint64_t line_key(const char *s, size_t n) {
   uint64_t h = 1469598103934665603ull;
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (c >= 'A' && c <= 'Z') c |= 0x20;
-    else if (c < 0x80 && !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+  size_t i = 0;
+  while (i < n) {
+    /* Plain ASCII 8 bytes at a time (most of most paragraphs): no
+     * multi-byte punctuation to look for, and a byte that adds nothing
+     * leaves the hash as it is without a branch. */
+    if (i + 8 <= n && !(pith_swar_load(s + i) & PITH_SWAR_HIGH)) {
+      for (size_t k = i; k < i + 8; k++) {
+        unsigned char c = key_byte[(unsigned char)s[k]];
+        uint64_t m = (h ^ c) * FNV_PRIME;
+        h = c ? m : h;
+      }
+      i += 8;
       continue;
+    }
+    unsigned char c = key_byte[(unsigned char)s[i++]];
+    if (!c) continue;
     /* General Punctuation (U+2000-U+206F: curly quotes, dashes) and « »:
      * titles keep them where block text was normalized */
-    if (c == 0xE2 && i + 2 < n && ((unsigned char)s[i + 1] & 0xFE) == 0x80) {
+    if (c == 0xE2 && i + 1 < n && ((unsigned char)s[i] & 0xFE) == 0x80) {
       i += 2;
       continue;
     }
-    if (c == 0xC2 && i + 1 < n &&
-        ((unsigned char)s[i + 1] == 0xAB || (unsigned char)s[i + 1] == 0xBB)) {
+    if (c == 0xC2 && i < n &&
+        ((unsigned char)s[i] == 0xAB || (unsigned char)s[i] == 0xBB)) {
       i += 1;
       continue;
     }
-    h = (h ^ c) * 1099511628211ull;
+    h = (h ^ c) * FNV_PRIME;
   }
   return h;
 }
