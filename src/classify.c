@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "meta.h"
+#include "options.h"
 
 /* jusText's defaults; FINDINGS: ±20% moves F1 by < 0.003. */
 #define LENGTH_LOW 70
@@ -88,6 +89,11 @@ void pith_classify_language(pith_doc *d, const pith_stopsets *s) {
    * sample is most of a typical dump's prose): only the others are
    * scanned again. */
   int given = s && k && stops[0] != UINT32_MAX;
+  /* A short line's stop words only count when it ends a sentence (the
+   * "short sentence" test in context_free): menus and labels, most short
+   * lines, get their words counted without stop-word lookups (stops 0),
+   * unless --explain prints every block's density. */
+  int all_stops = !d->opts || (d->opts->flags & PITH_OPT_EXPLAIN);
   size_t next = 0;
   for (size_t i = 0; i < d->n; i++) {
     pith_block *b = &d->blocks[i];
@@ -96,7 +102,9 @@ void pith_classify_language(pith_doc *d, const pith_stopsets *s) {
       b->stops = stops[next++];
       continue;
     }
-    pith_stoplist_count(d->stop, b->text, b->len, &b->words, &b->stops);
+    int need_stops = all_stops || b->chars >= LENGTH_LOW || b->terminal;
+    pith_stoplist_count(need_stops ? d->stop : NULL, b->text, b->len,
+                        &b->words, &b->stops);
   }
 }
 
