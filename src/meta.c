@@ -513,14 +513,76 @@ static uint64_t line_key(const char *s, size_t n) {
   return h;
 }
 
+/* Key of the first PREFIX_KEY_BYTES bytes that make up a line's key (all
+ * of them for shorter lines). Lines with equal keys have equal prefix
+ * keys, so dedup compares prefix keys first and hashes whole paragraphs
+ * only where prefix keys meet (rare): most kept text is hashed ~40 bytes
+ * per paragraph instead of all of it. */
+#define PREFIX_KEY_BYTES 32
+static uint64_t prefix_key(const char *s, size_t n) {
+  uint64_t h = 1469598103934665603ull;
+  for (size_t i = 0, kept = 0; i < n && kept < PREFIX_KEY_BYTES; i++) {
+    unsigned char c = key_byte[(unsigned char)s[i]];
+    if (!c) continue;
+    /* the same skips as line_key */
+    if (c == 0xE2 && i + 2 < n && ((unsigned char)s[i + 1] & 0xFE) == 0x80) {
+      i += 2;
+      continue;
+    }
+    if (c == 0xC2 && i + 1 < n &&
+        ((unsigned char)s[i + 1] == 0xAB || (unsigned char)s[i + 1] == 0xBB)) {
+      i += 1;
+      continue;
+    }
+    h = (h ^ c) * FNV_PRIME;
+    kept++;
+  }
+  return h | 1; /* 0 marks empty slots */
+}
+
+/* Full key of block i, computed once (0 = not yet). */
+static uint64_t full_key(const pith_doc *d, uint64_t *full, size_t i) {
+  if (!full[i]) full[i] = line_key(d->blocks[i].text, d->blocks[i].len) | 1;
+  return full[i];
+}
+
+/* Is block i's text a repeat of a kept paragraph? `slot` holds prefix keys
+ * with the first such paragraph; `next` chains the others. A new prefix
+ * key is added, a new paragraph joins its chain. */
+static int seen_before(const pith_doc *d, size_t i, uint64_t pk, uint64_t *slot_key,
+                       uint32_t *slot_first, uint32_t *next, uint64_t *full,
+                       size_t cap) {
+  size_t h = (size_t)(pk & (cap - 1));
+  while (slot_key[h] && slot_key[h] != pk) h = (h + 1) & (cap - 1);
+  if (!slot_key[h]) {
+    slot_key[h] = pk;
+    slot_first[h] = (uint32_t)i;
+    return 0;
+  }
+  uint64_t k = full_key(d, full, i);
+  uint32_t j = slot_first[h], last = j;
+  for (; j != UINT32_MAX; last = j, j = next[j])
+    if (full_key(d, full, j) == k) return 1;
+  next[last] = (uint32_t)i;
+  return 0;
+}
+
 void pith_meta_dedup(pith_doc *d) {
   size_t cap = 64;
   while (cap < d->n * 2) cap *= 2;
-  uint64_t *set = calloc(cap, sizeof *set);
-  if (!set) return;
+  if (d->n >= UINT32_MAX) return;
+  /* one allocation: slot keys, slot heads, full keys, chain links */
+  size_t bytes = cap * (sizeof(uint64_t) + sizeof(uint32_t)) +
+                 d->n * (sizeof(uint64_t) + sizeof(uint32_t));
+  char *mem = calloc(1, bytes);
+  if (!mem) return;
+  uint64_t *slot_key = (uint64_t *)mem, *full = slot_key + cap;
+  uint32_t *slot_first = (uint32_t *)(full + d->n), *next = slot_first + cap;
+  memset(next, 0xFF, d->n * sizeof *next);
   const char *title = d->fields[PITH_FIELD_TITLE];
   size_t tlen = title ? strlen(title) : 0;
   uint64_t tkey = title ? line_key(title, tlen) : 0;
+  uint64_t tprefix = title ? prefix_key(title, tlen) : 0;
   for (size_t i = 0; i < d->n; i++) {
     pith_block *b = &d->blocks[i];
     /* Short repeats are often legitimate (interview questions, list
@@ -534,20 +596,16 @@ void pith_meta_dedup(pith_doc *d) {
       }
       continue;
     }
-    uint64_t k = line_key(b->text, b->len) | 1; /* 0 marks empty slots */
-    if (title && (k == (tkey | 1))) {
+    uint64_t pk = prefix_key(b->text, b->len);
+    if (title && pk == tprefix && full_key(d, full, i) == (tkey | 1)) {
       b->dup = 1;
       b->why = "repeats the title";
       continue;
     }
-    size_t h = (size_t)(k & (cap - 1));
-    while (set[h] && set[h] != k) h = (h + 1) & (cap - 1);
-    if (set[h] == k) {
+    if (seen_before(d, i, pk, slot_key, slot_first, next, full, cap)) {
       b->dup = 1;
       b->why = "repeats an earlier block";
-      continue;
     }
-    set[h] = k;
   }
-  free(set);
+  free(mem);
 }
