@@ -516,8 +516,11 @@ static const pith_encoding *declared(const char *s, size_t len, const pith_decod
   return unmislabel(e, s, len);
 }
 
-int pith_decode(const char *bytes, size_t len, const pith_decode_opts *o,
-                pith_buf *out, char *charset, size_t charset_len) {
+/* pith_decode and pith_decode_view: with `view` set, input that is valid
+ * UTF-8 without a BOM is not copied (*view points at it). */
+static int decode(const char *bytes, size_t len, const pith_decode_opts *o,
+                  pith_buf *out, char *charset, size_t charset_len,
+                  const char **view, size_t *view_len) {
   const pith_encoding *e = NULL;
   char raw[LABEL_MAX] = "";
   size_t skip = 0;
@@ -541,7 +544,27 @@ int pith_decode(const char *bytes, size_t len, const pith_decode_opts *o,
     for (char *c = charset; *c; c++)
       if (*c >= 'A' && *c <= 'Z') *c = (char)(*c + 32);
   }
+  if (view && valid && skip == 0 && e && e->kind == PITH_ENC_UTF8) {
+    *view = bytes;
+    *view_len = len;
+    return PITH_OK;
+  }
   int st = convert(e, raw, bytes + skip, len - skip, valid, out);
   if (out->data) out->data[out->len] = '\0'; /* reserve() alone leaves none */
+  if (view) {
+    *view = out->data ? out->data : "";
+    *view_len = out->len;
+  }
   return st;
+}
+
+int pith_decode(const char *bytes, size_t len, const pith_decode_opts *o,
+                pith_buf *out, char *charset, size_t charset_len) {
+  return decode(bytes, len, o, out, charset, charset_len, NULL, NULL);
+}
+
+int pith_decode_view(const char *bytes, size_t len, const pith_decode_opts *o,
+                     pith_buf *out, char *charset, size_t charset_len,
+                     const char **view, size_t *view_len) {
+  return decode(bytes, len, o, out, charset, charset_len, view, view_len);
 }

@@ -22,6 +22,13 @@ typedef struct pith_decode_opts {
 int pith_decode(const char *bytes, size_t len, const pith_decode_opts *o,
                 pith_buf *out, char *charset, size_t charset_len);
 
+/* pith_decode without the copy when none is needed: input that is valid
+ * UTF-8 without a BOM (and no label asking for another charset) is given
+ * back as is in *view (not NUL-terminated; `out` stays empty); otherwise
+ * *view is the decoded text in `out`. */
+int pith_decode_view(const char *bytes, size_t len, const pith_decode_opts *o,
+                     pith_buf *out, char *charset, size_t charset_len,
+                     const char **view, size_t *view_len);
 /* Canonical lowercase WHATWG name for a label, or NULL if unknown. */
 const char *pith_charset_canonical(const char *label, size_t len);
 

@@ -287,12 +287,23 @@ static int clean_into(pith_result *r, const pith_options *o, const pith_input *i
   pith_buf utf8 = PITH_BUF_INIT;
   char charset[64] = "";
   pith_decode_opts dopts = {o->charset, in->charset, kind == PITH_KIND_HTML};
-  int rc = pith_decode(in->bytes ? in->bytes : "", in->len, &dopts, &utf8,
-                       charset, sizeof charset);
+  /* Plain text that is valid UTF-8 already (most dumps) is normalized
+   * straight from the input: no copy. The HTML parser gets the decoded,
+   * NUL-terminated buffer as before. */
+  const char *text = NULL;
+  size_t text_len = 0;
+  int rc = kind == PITH_KIND_HTML
+               ? pith_decode(in->bytes ? in->bytes : "", in->len, &dopts, &utf8,
+                             charset, sizeof charset)
+               : pith_decode_view(in->bytes ? in->bytes : "", in->len, &dopts,
+                                  &utf8, charset, sizeof charset, &text, &text_len);
+  if (kind == PITH_KIND_HTML) {
+    text = utf8.data ? utf8.data : "";
+    text_len = utf8.len;
+  }
   pith_doc d;
   pith_doc_init(&d, o);
-  if (rc == PITH_OK)
-    rc = run_front_end(&d, o, kind, utf8.data ? utf8.data : "", utf8.len);
+  if (rc == PITH_OK) rc = run_front_end(&d, o, kind, text, text_len);
   pith_buf_free(&utf8);
   if (rc == PITH_OK) {
     pith_classify_language(&d, o->stops);
