@@ -106,10 +106,16 @@ struct pith_rules {
  * bracket class names must keep their case). */
 static void fold_into(pith_buf *out, const char *s, size_t n, int ascii_only) {
   pith_buf_clear(out);
-  /* Invariant: capacity covers the rest of the input as ASCII, so the
-   * ASCII loop needs no bounds checks; a folded character may grow to 16
-   * bytes, hence the reserve before each one. */
-  if (pith_buf_reserve(out, n + 16) < 0) return;
+  /* One reserve for the worst case: a character of 2+ bytes folds to at
+   * most 16 (4 code points), an ASCII or invalid byte to 1, so 8 bytes
+   * per input byte always suffice, plus the 9 bytes of padding. Only
+   * blocks within the rules' reach (a few hundred characters) and
+   * patterns get here, so the bound stays small; no per-character
+   * reserve calls. */
+  if (n > (SIZE_MAX - 32) / 8 || pith_buf_reserve(out, n * 8 + 16) < 0) {
+    out->failed = 1;
+    return;
+  }
   const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
   size_t i = 0;
   while (i < n) {
@@ -134,13 +140,12 @@ static void fold_into(pith_buf *out, const char *s, size_t n, int ascii_only) {
     if (i >= n) break;
     int32_t cp;
     size_t k = pith_u8_next(s + i, n - i, &cp);
-    if (pith_buf_reserve(out, n - i + 16) < 0) return;
     if (cp < 0) out->data[out->len++] = s[i];
     else out->len += pith_fold_cp(cp, out->data + out->len);
     i += k;
   }
   /* NUL-terminated and zero-padded: matching loads 8 bytes at a time. */
-  if (pith_buf_reserve(out, 8) == 0) memset(out->data + out->len, 0, 9);
+  memset(out->data + out->len, 0, 9);
 }
 
 static size_t count_chars(const char *s, size_t n) {
