@@ -274,12 +274,15 @@ static void staged_line(norm *n, const char *s, size_t len) {
 #define HI_BITS 0x8080808080808080ull
 #define ONES 0x0101010101010101ull
 
-/* 0x80 in each byte of w that is >= 0x80, < 0x20, 0x7F or '&'. */
+/* Nonzero when a byte of w is >= 0x7F, < 0x20 or '&' (callers only test
+ * for zero). w + ONES sets the high bit of 0x7F and keeps that of bytes
+ * above; its carries and the borrows of the < 0x20 test only leave a
+ * byte that is special itself, so they can mark a neighbour falsely but
+ * never make a plain word look special. */
 static uint64_t word_special(uint64_t w) {
   uint64_t lt20 = (w - ONES * 0x20) & ~w;
-  uint64_t del = w ^ (ONES * 0x7F), amp = w ^ (ONES * '&');
-  uint64_t z = ((del - ONES) & ~del) | ((amp - ONES) & ~amp);
-  return (w | lt20 | z) & HI_BITS;
+  uint64_t amp = w ^ (ONES * '&');
+  return (w | (w + ONES) | lt20 | ((amp - ONES) & ~amp)) & HI_BITS;
 }
 
 /* 0x80 in each byte of w that is a space (exact, no false positives). */
