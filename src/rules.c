@@ -96,6 +96,13 @@ struct pith_rules {
   size_t ncon2; /* rules in con (2- and 3-byte anchors) */
   uint8_t pairs[65536 / 8]; /* key byte pairs of 2- and 3-byte anchors */
   uint8_t quads[65536 / 8]; /* hashed keys of con4 */
+  /* Hashed 3-byte runs at offsets 0 and 1 of each con4 key. Of the two
+   * runs of any 4-byte window, one starts at an even offset of the block:
+   * the block scan tests only the runs at even offsets here and sends the
+   * two windows holding a hit (starting there, or one byte before) to the
+   * quad test. Half the positions, and 3-byte runs of rare 4-byte keys
+   * are rare in text. */
+  uint8_t tris[65536 / 8];
 };
 
 /* ---- folding ---------------------------------------------------------- */
@@ -313,6 +320,12 @@ static uint32_t rare_run(const unsigned char *a, size_t n, size_t k) {
   return best;
 }
 
+/* Bit of the 3-byte run at p in the tris bitmap. */
+static inline uint32_t tri_bit(const unsigned char *p) {
+  uint64_t k = (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16;
+  return (uint32_t)((k * 0x9E3779B97F4A7C15ull) >> 48);
+}
+
 /* Bit of a 4-byte key in the quads bitmap. */
 static inline uint32_t quad_bit(uint64_t key) {
   return (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 48);
@@ -356,6 +369,10 @@ static int index_rule(pith_rules *r, size_t i) {
       uint64_t key = key_of((const char *)a + u->koff, 4);
       uint32_t b = quad_bit(key);
       r->quads[b >> 3] |= (uint8_t)(1u << (b & 7));
+      for (unsigned o = 0; o < 2; o++) {
+        uint32_t tb = tri_bit(a + u->koff + o);
+        r->tris[tb >> 3] |= (uint8_t)(1u << (tb & 7));
+      }
       head = atab_head(&r->con4, key, 4, 0, 0);
     } else if (u->alen >= 2) {
       u->koff = rare_run(a, u->alen, 2);
@@ -1037,8 +1054,12 @@ static void match_contains(const pith_rules *r, const char *t, size_t n,
                            size_t chars, const rule **best) {
   done_set done;
   done.n = 0;
-  if (r->con4.n)
-    for (size_t i = 0; i + 4 <= n; i++) {
+  const unsigned char *ut = (const unsigned char *)t;
+  for (size_t p = 0; r->con4.n && p + 3 <= n; p += 2) {
+    uint32_t tb = tri_bit(ut + p);
+    if (!(r->tris[tb >> 3] & (1u << (tb & 7)))) continue;
+    /* windows p-1 and p: each window is reached from one even p only */
+    for (size_t i = p ? p - 1 : 0; i <= p && i + 4 <= n; i++) {
       uint64_t x;
       memcpy(&x, t + i, 8);
       uint64_t key = first_bytes(x, 4);
@@ -1047,6 +1068,7 @@ static void match_contains(const pith_rules *r, const char *t, size_t n,
       const int32_t *h = atab_find(&r->con4, key, 4);
       if (h) walk_contains(r, *h, t, n, chars, i, &done, best);
     }
+  }
   for (size_t i = 0; r->ncon2 && i + 1 < n; i++) {
     unsigned key = (unsigned)(unsigned char)t[i] << 8 | (unsigned char)t[i + 1];
     if (!(r->pairs[key >> 3] & (1u << (key & 7)))) continue;
