@@ -37,4 +37,40 @@ static void gz_member(pith_buf *out, const void *data, size_t n) {
   deflateEnd(&zs);
 }
 
+
+#include "pith.h"
+
+#define MAXREC 64
+
+/* Every record of one input, for assertions. */
+typedef struct {
+  int n;
+  pith_record *rec[MAXREC];
+  int end_rc;
+  pith_reader_kind kind;
+} batch;
+
+static inline batch read_records(const void *data, size_t n,
+                                 pith_reader_kind kind, const char *name,
+                                 const char *field, size_t limit) {
+  batch b;
+  memset(&b, 0, sizeof b);
+  int fd = data_fd(data, n);
+  pith_reader *r = pith_reader_new(fd, kind, name);
+  if (field) pith_reader_set_field(r, field);
+  if (limit) pith_reader_set_limit(r, limit);
+  pith_record *rec;
+  int rc;
+  while ((rc = pith_reader_next(r, &rec)) == 1 && b.n < MAXREC) b.rec[b.n++] = rec;
+  b.end_rc = rc;
+  b.kind = pith_reader_kind_of(r);
+  pith_reader_free(r);
+  close(fd);
+  return b;
+}
+
+static inline void batch_free(batch *b) {
+  for (int i = 0; i < b->n; i++) pith_record_free(b->rec[i]);
+}
+
 #endif

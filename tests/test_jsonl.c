@@ -8,36 +8,6 @@
 #include "pith.h"
 #include "reader_util.h"
 
-#define MAXREC 64
-
-typedef struct {
-  int n;
-  pith_record *rec[MAXREC];
-  int end_rc;
-  pith_reader_kind kind;
-} batch;
-
-static batch read_all(const void *data, size_t n, pith_reader_kind kind,
-                      const char *field, size_t limit) {
-  batch b;
-  memset(&b, 0, sizeof b);
-  int fd = data_fd(data, n);
-  pith_reader *r = pith_reader_new(fd, kind, "in.jsonl");
-  if (field) pith_reader_set_field(r, field);
-  if (limit) pith_reader_set_limit(r, limit);
-  pith_record *rec;
-  int rc;
-  while ((rc = pith_reader_next(r, &rec)) == 1 && b.n < MAXREC) b.rec[b.n++] = rec;
-  b.end_rc = rc;
-  b.kind = pith_reader_kind_of(r);
-  pith_reader_free(r);
-  close(fd);
-  return b;
-}
-
-static void batch_free(batch *b) {
-  for (int i = 0; i < b->n; i++) pith_record_free(b->rec[i]);
-}
 
 static const char sample[] =
     "{\"id\":\"a1\",\"url\":\"https://ex.test/a\",\"html\":\"<p>Hello there.</p>\","
@@ -52,7 +22,7 @@ static const char sample[] =
     "{\"html\":null,\"content\":\"fallback\"}";
 
 static void test_records(void) {
-  batch b = read_all(sample, sizeof sample - 1, PITH_READER_AUTO, NULL, 0);
+  batch b = read_records(sample, sizeof sample - 1, PITH_READER_AUTO, "in.jsonl", NULL, 0);
   INT_EQ(b.kind, PITH_READER_JSONL, "sniffed as JSONL");
   INT_EQ(b.end_rc, 0, "clean end");
   INT_EQ(b.n, 7, "one record per non-blank line");
@@ -85,7 +55,7 @@ static void test_records(void) {
 }
 
 static void test_field_option(void) {
-  batch b = read_all(sample, sizeof sample - 1, PITH_READER_JSONL, "body", 0);
+  batch b = read_records(sample, sizeof sample - 1, PITH_READER_JSONL, "in.jsonl", "body", 0);
   INT_EQ(b.n, 7, "same count with --field");
   if (b.n != 7) return;
   STR_EQ(pith_record_input(b.rec[3])->bytes, "x", "--field body");
@@ -94,7 +64,7 @@ static void test_field_option(void) {
 }
 
 static void test_merge(void) {
-  batch b = read_all(sample, sizeof sample - 1, PITH_READER_JSONL, NULL, 0);
+  batch b = read_records(sample, sizeof sample - 1, PITH_READER_JSONL, "in.jsonl", NULL, 0);
   pith_options *o = pith_options_new();
   if (b.n != 7 || !o) {
     OK(0, "setup");
@@ -171,7 +141,7 @@ static void test_long_lines(void) {
   pith_buf_puts(&in, "{\"text\":\"short\"}\n{\"text\":\"");
   for (int i = 0; i < 5000; i++) pith_buf_putc(&in, 'x');
   pith_buf_puts(&in, "\"}\n{\"text\":\"after\"}\n");
-  batch b = read_all(in.data, in.len, PITH_READER_JSONL, NULL, 1000);
+  batch b = read_records(in.data, in.len, PITH_READER_JSONL, "in.jsonl", NULL, 1000);
   INT_EQ(b.n, 3, "over-long line is one record");
   if (b.n == 3) {
     INT_EQ(pith_record_status(b.rec[1]), PITH_ELIMIT, "ELIMIT");
@@ -186,7 +156,7 @@ static void test_long_lines(void) {
   size_t big = 3u << 20;
   for (size_t i = 0; i < big; i++) pith_buf_putc(&in, (char)('a' + i % 26));
   pith_buf_puts(&in, "\"}\n{\"text\":\"next\"}\n");
-  b = read_all(in.data, in.len, PITH_READER_JSONL, NULL, 0);
+  b = read_records(in.data, in.len, PITH_READER_JSONL, "in.jsonl", NULL, 0);
   INT_EQ(b.n, 2, "3 MB line");
   if (b.n == 2) {
     INT_EQ(pith_record_input(b.rec[0])->len, big, "3 MB document intact");
@@ -202,13 +172,13 @@ static void test_gzip_jsonl(void) {
   const char *c = "{\"text\":\"three\"}\n{\"text\":\"four\"}\n";
   gz_member(&z, a, strlen(a));
   gz_member(&z, c, strlen(c));
-  batch b = read_all(z.data, z.len, PITH_READER_AUTO, NULL, 0);
+  batch b = read_records(z.data, z.len, PITH_READER_AUTO, "in.jsonl", NULL, 0);
   INT_EQ(b.kind, PITH_READER_JSONL, "gzip JSONL sniffed");
   INT_EQ(b.n, 4, "two members, four records");
   if (b.n == 4) STR_EQ(pith_record_input(b.rec[3])->bytes, "four", "last record");
   batch_free(&b);
   /* Truncated: the lost tail is one error record. */
-  b = read_all(z.data, z.len - 15, PITH_READER_AUTO, NULL, 0);
+  b = read_records(z.data, z.len - 15, PITH_READER_AUTO, "in.jsonl", NULL, 0);
   OK(b.n >= 3, "records before the cut survive (%d)", b.n);
   if (b.n >= 3) {
     INT_EQ(pith_record_status(b.rec[b.n - 1]), PITH_EFORMAT, "last is an error");
@@ -221,7 +191,7 @@ static void test_gzip_jsonl(void) {
 
 static void test_doc_reader(void) {
   const char html[] = "<html><body><p>One page.</p></body></html>";
-  batch b = read_all(html, sizeof html - 1, PITH_READER_AUTO, NULL, 0);
+  batch b = read_records(html, sizeof html - 1, PITH_READER_AUTO, "in.jsonl", NULL, 0);
   INT_EQ(b.kind, PITH_READER_DOC, "HTML sniffed as a document");
   INT_EQ(b.n, 1, "one document");
   if (b.n == 1) {
@@ -234,7 +204,7 @@ static void test_doc_reader(void) {
   char *big = malloc(bn);
   memcpy(big, "<html>", 6);
   for (size_t i = 6; i < bn; i++) big[i] = (char)('a' + i % 23);
-  b = read_all(big, bn, PITH_READER_AUTO, NULL, 0);
+  b = read_records(big, bn, PITH_READER_AUTO, "in.jsonl", NULL, 0);
   INT_EQ(b.n, 1, "3 MB document");
   if (b.n == 1) {
     const pith_input *in = pith_record_input(b.rec[0]);
@@ -242,10 +212,10 @@ static void test_doc_reader(void) {
   }
   batch_free(&b);
   free(big);
-  b = read_all("", 0, PITH_READER_AUTO, NULL, 0);
+  b = read_records("", 0, PITH_READER_AUTO, "in.jsonl", NULL, 0);
   INT_EQ(b.n, 1, "empty file is one (empty) document");
   batch_free(&b);
-  b = read_all(html, sizeof html - 1, PITH_READER_DOC, NULL, 10);
+  b = read_records(html, sizeof html - 1, PITH_READER_DOC, "in.jsonl", NULL, 10);
   INT_EQ(b.n, 1, "over-limit document");
   if (b.n == 1) INT_EQ(pith_record_status(b.rec[0]), PITH_ELIMIT, "is an error");
   batch_free(&b);

@@ -7,33 +7,6 @@
 #include "pith.h"
 #include "reader_util.h"
 
-#define MAXREC 64
-
-typedef struct {
-  int n;
-  pith_record *rec[MAXREC];
-  int end_rc;
-  pith_reader_kind kind;
-} batch;
-
-static batch read_all(const void *data, size_t n) {
-  batch b;
-  memset(&b, 0, sizeof b);
-  int fd = data_fd(data, n);
-  pith_reader *r = pith_reader_new(fd, PITH_READER_AUTO, "crawl.warc");
-  pith_record *rec;
-  int rc;
-  while ((rc = pith_reader_next(r, &rec)) == 1 && b.n < MAXREC) b.rec[b.n++] = rec;
-  b.end_rc = rc;
-  b.kind = pith_reader_kind_of(r);
-  pith_reader_free(r);
-  close(fd);
-  return b;
-}
-
-static void batch_free(batch *b) {
-  for (int i = 0; i < b->n; i++) pith_record_free(b->rec[i]);
-}
 
 /* Appends one WARC record; `clen_delta` falsifies Content-Length. */
 static void record(pith_buf *o, const char *version, const char *type,
@@ -117,12 +90,12 @@ static void check_good(batch *b, const char *what) {
 static void test_plain_and_gzip(void) {
   pith_buf o = PITH_BUF_INIT;
   build(&o, 0);
-  batch b = read_all(o.data, o.len);
+  batch b = read_records(o.data, o.len, PITH_READER_AUTO, "crawl.warc", NULL, 0);
   check_good(&b, "plain");
   batch_free(&b);
   pith_buf_clear(&o);
   build(&o, 1);
-  b = read_all(o.data, o.len);
+  b = read_records(o.data, o.len, PITH_READER_AUTO, "crawl.warc", NULL, 0);
   check_good(&b, "per-record gzip");
   batch_free(&b);
   pith_buf_free(&o);
@@ -142,7 +115,7 @@ static void test_damage(void) {
   /* Truncated at the end. */
   record(&o, "WARC/1.0", "response", "f", "http://f/", HTTP_CT, page1, 0);
   o.len -= 20;
-  batch b = read_all(o.data, o.len);
+  batch b = read_records(o.data, o.len, PITH_READER_AUTO, "crawl.warc", NULL, 0);
   /* a, garbage error, b, c (swallowed d's start, parsed as its own
    * response), d-resync..., missing-length error, e, truncated f. */
   OK(b.n >= 6, "records: %d", b.n);
@@ -183,7 +156,7 @@ static void test_damage(void) {
     if (i == 1)
       for (size_t k = start + 20; k < z.len - 2; k += 5) z.data[k] ^= 0x33;
   }
-  b = read_all(z.data, z.len);
+  b = read_records(z.data, z.len, PITH_READER_AUTO, "crawl.warc", NULL, 0);
   int good = 0, errs = 0;
   for (int i = 0; i < b.n; i++) {
     if (pith_record_status(b.rec[i]) == PITH_OK) good++;
@@ -210,7 +183,7 @@ static void test_content_encoding(void) {
                   HTTP_CT, http.len);
   pith_buf_put(&o, http.data, http.len);
   pith_buf_puts(&o, "\r\n\r\n");
-  batch b = read_all(o.data, o.len);
+  batch b = read_records(o.data, o.len, PITH_READER_AUTO, "crawl.warc", NULL, 0);
   INT_EQ(b.n, 1, "one record");
   if (b.n == 1)
     STR_EQ(pith_record_input(b.rec[0])->bytes, "<p>gzipped page</p>",
