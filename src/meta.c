@@ -419,7 +419,10 @@ static void find_title(pith_doc *d) {
 /* A short line that is mostly a date ("Reuters November 18, 2019 11:03 PM",
  * "Published: 12 March 2024") is a dateline. */
 static void find_datelines(pith_doc *d, const char *ref_date) {
+  /* datelines sit near the top, or just below the headline after a long
+   * menu */
   size_t limit = d->n / 2 + 5;
+  if (d->title_pos + 30 > limit) limit = d->title_pos + 30;
   if (limit > d->n) limit = d->n;
   for (size_t i = 0; i < limit; i++) {
     pith_block *b = &d->blocks[i];
