@@ -407,7 +407,19 @@ static void find_title(pith_doc *d) {
       return;
     }
   }
-  if (!title_shaped(first) || first->terminal) return;
+  if (first->terminal) return;
+  if (!title_shaped(first)) {
+    /* "Headline | Site | Menu | Menu ...": a scraper glued the page's
+     * title to its navigation; the headline is the first part. */
+    const char *bar = first->len > 250 ? memmem(first->text, 200, " | ", 3) : NULL;
+    if (!bar || bar - first->text < 10) return;
+    if (d->fields[PITH_FIELD_TITLE] == NULL)
+      pith_doc_set_field(d, PITH_FIELD_TITLE, first->text,
+                         (size_t)(bar - first->text));
+    first->action = PITH_ACT_DROP;
+    first->why = "title glued to navigation";
+    return;
+  }
   size_t cut = strip_site_suffix(first->text, first->len);
   if (d->fields[PITH_FIELD_TITLE] == NULL)
     pith_doc_set_field(d, PITH_FIELD_TITLE, first->text, cut);
