@@ -80,7 +80,7 @@ typedef enum pith_format {
 #define PITH_OPT_ASCII_QUOTES (1u << 4) /* curly quotes and primes to ASCII */
 #define PITH_OPT_SPACES (1u << 5)    /* Unicode spaces, invisibles, collapse */
 #define PITH_OPT_EXPLAIN (1u << 6)   /* record why each block was kept/dropped */
-#define PITH_OPT_LINKS (1u << 7)     /* markdown keeps link targets */
+#define PITH_OPT_LINKS (1u << 7)     /* HTML: links kept as [text](href) */
 #define PITH_OPT_DEFAULT_FILTERS (1u << 8) /* use the built-in filters */
 
 #define PITH_OPTS_DEFAULT                                                  \

@@ -111,6 +111,7 @@ typedef struct pith_doc {
                        after it); 0 when unknown */
   /* HTML front end: JSON-LD articleBody length etc. may be stored here. */
   int failed; /* allocation failure somewhere */
+  int links;  /* HTML: write links as [text](href) in block text */
 } pith_doc;
 
 void pith_doc_init(pith_doc *d, const pith_options *opts);

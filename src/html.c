@@ -298,6 +298,8 @@ typedef struct hx_frame {
   uint8_t kind, heading;
   uint8_t link, pre, in_article;
   uint32_t ihints; /* hints of inline ancestors (<span class=byline>) */
+  const char *href; /* --links: target of this <a>, text.len at its "[" */
+  size_t link_at, blocks_at;
 } hx_frame;
 
 typedef struct hx_walk {
@@ -607,6 +609,15 @@ static int enter(hx_walk *w, const GumboNode *node) {
   }
   hx_frame *f = push(w, node, cls);
   if (cls == T_LINK) f->link = 1;
+  f->href = NULL;
+  if (cls == T_LINK && w->d->links) {
+    const GumboAttribute *h = gumbo_get_attribute(&el->attributes, "href");
+    if (h && h->value[0] && h->value[0] != '#') {
+      f->href = h->value;
+      f->blocks_at = w->d->n;
+      f->link_at = w->text.len; /* the "[" goes here when the link closes */
+    }
+  }
   if (cls == T_INLINE || cls == T_LINK) {
     f->ihints |= a.hints & HX_INLINE_HINTS;
     if (tag == GUMBO_TAG_TIME) f->ihints |= PITH_HINT_META;
@@ -629,8 +640,32 @@ static int enter(hx_walk *w, const GumboNode *node) {
   return 1;
 }
 
+/* --links: wrap the link's text in "[text](href)" once it is complete, and
+ * only when no block ended inside the link (card links around blocks), so
+ * that both walks cut the same blocks. */
+static void close_link(hx_walk *w, const hx_frame *f) {
+  if (w->d->n != f->blocks_at || w->text.len <= f->link_at) return;
+  size_t start = f->link_at, end = w->text.len;
+  while (start < end && w->text.data[start] == ' ') start++;
+  while (end > start && w->text.data[end - 1] == ' ') end--;
+  if (start == end || pith_buf_reserve(&w->text, 1) != 0) return;
+  char *t = w->text.data;
+  memmove(t + start + 1, t + start, w->text.len - start);
+  t[start] = '[';
+  w->text.len++;
+  end++;
+  int space_after = end < w->text.len; /* keep the space the link ended with */
+  w->text.len = end;
+  pith_buf_puts(&w->text, "](");
+  for (const char *u = f->href; *u; u++)
+    if (*u != ' ' && *u != '\n' && *u != '\t' && *u != '\r') pith_buf_putc(&w->text, *u);
+  pith_buf_putc(&w->text, ')');
+  if (space_after) pith_buf_putc(&w->text, ' ');
+}
+
 static void leave(hx_walk *w) {
   hx_frame *f = &w->stack[w->depth - 1];
+  if (f->href) close_link(w, f);
   if (f->cls == T_BLOCK) flush(w, f);
   if ((f->cls == T_BLOCK || f->cls == T_CELL) && f->elem < w->ne &&
       w->stack[w->depth - 2].elem != f->elem) {

@@ -34,7 +34,7 @@ static const char usage[] =
     "      --explain           show each block's decision and reason (stderr in\n"
     "                          text mode, an \"explain\" array in JSON)\n"
     "      --reference-date D  resolve \"3 days ago\" against D (YYYY-MM-DD)\n"
-    "      --links             markdown: keep link targets\n"
+    "      --links             HTML: keep link targets as [text](href)\n"
     "\n"
     "Normalization (all on by default):\n"
     "      --quotes ascii|keep curly quotes to ASCII (default ascii)\n"

@@ -279,6 +279,32 @@ static int run_front_end(pith_doc *d, const pith_options *o, pith_kind kind,
   return rc;
 }
 
+/* --links: decisions are made on the plain text (link targets would skew
+ * lengths and link density); a second walk writes the same blocks with
+ * [text](href) and takes the first walk's decisions. Should the walks ever
+ * disagree on the blocks, the plain text stays. */
+static int relink(pith_doc *d, const pith_options *o, const char *html,
+                  size_t len) {
+  pith_doc l;
+  pith_doc_init(&l, o);
+  l.links = 1;
+  l.is_html = 1;
+  int rc = pith_html_blocks(&l, html, len);
+  if (rc == PITH_OK && l.n == d->n) {
+    for (size_t i = 0; i < d->n; i++) {
+      pith_block *b = &d->blocks[i];
+      b->text = pith_arena_strndup(&d->arena, l.blocks[i].text, l.blocks[i].len);
+      if (!b->text) {
+        pith_doc_free(&l);
+        return PITH_ENOMEM;
+      }
+      b->len = l.blocks[i].len;
+    }
+  }
+  pith_doc_free(&l);
+  return rc == PITH_ELIMIT ? PITH_OK : rc;
+}
+
 static int clean_into(pith_result *r, const pith_options *o, const pith_input *in) {
   if (in->len > PITH_MAX_DOCUMENT) return PITH_ELIMIT;
   pith_kind kind = in->kind;
@@ -304,7 +330,6 @@ static int clean_into(pith_result *r, const pith_options *o, const pith_input *i
   pith_doc d;
   pith_doc_init(&d, o);
   if (rc == PITH_OK) rc = run_front_end(&d, o, kind, text, text_len);
-  pith_buf_free(&utf8);
   if (rc == PITH_OK) {
     pith_classify_language(&d, o->stops);
     if (o->flags & PITH_OPT_STRIP) {
@@ -322,6 +347,8 @@ static int clean_into(pith_result *r, const pith_options *o, const pith_input *i
       }
     }
   }
+  if (rc == PITH_OK && d.is_html && (o->flags & PITH_OPT_LINKS))
+    rc = relink(&d, o, text, text_len);
   if (rc == PITH_OK) {
     pith_doc_set_field(&d, PITH_FIELD_URL, in->url, in->url ? strlen(in->url) : 0);
     pith_doc_set_field(&d, PITH_FIELD_DATE, in->date, in->date ? strlen(in->date) : 0);
@@ -331,6 +358,7 @@ static int clean_into(pith_result *r, const pith_options *o, const pith_input *i
     rc = d.failed ? PITH_ENOMEM : collect(r, &d, o->flags);
   }
   pith_doc_free(&d);
+  pith_buf_free(&utf8);
   return rc;
 }
 

@@ -131,6 +131,21 @@ static void test_markdown(void) {
      "list items as a tight list");
   pith_free(md);
   pith_result_free(r);
+  const char linked[] =
+      "<html><body><article><p>The harbour was closed on Monday after the "
+      "storm damaged <a href=\"https://example.com/piers\">two of the piers</a>,"
+      " and the ferry company said it would not run any boats.</p></article>"
+      "</body></html>";
+  r = pith_clean(o, linked, sizeof linked - 1, PITH_KIND_HTML);
+  OK(strstr(pith_result_text(r, NULL), "damaged two of the piers,") != NULL,
+     "link text without --links");
+  pith_result_free(r);
+  pith_options_set_flags(o, pith_options_flags(o) | PITH_OPT_LINKS);
+  r = pith_clean(o, linked, sizeof linked - 1, PITH_KIND_HTML);
+  OK(strstr(pith_result_text(r, NULL),
+            "damaged [two of the piers](https://example.com/piers), and") != NULL,
+     "--links keeps the target as [text](href)");
+  pith_result_free(r);
   pith_options_free(o);
 }
 
