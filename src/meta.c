@@ -339,15 +339,20 @@ void pith_meta_capture(pith_doc *d, pith_field f, const char *t, size_t n,
 /* "Headline | Site", "Headline - Site": the headline part. */
 static size_t strip_site_suffix(const char *s, size_t n) {
   static const char *const seps[] = {" | ", " - ", " – ", " — ", " :: ", " » "};
+  enum { NSEPS = sizeof seps / sizeof *seps };
+  /* Each separator's last occurrence decides; all start with a space, so
+   * one backward walk over the spaces finds them all. */
   size_t cut = n;
-  for (size_t k = 0; k < sizeof seps / sizeof *seps; k++) {
-    size_t sl = strlen(seps[k]);
-    for (size_t i = n; i-- > 0;) {
-      if (i + sl <= n && memcmp(s + i, seps[k], sl) == 0) {
-        /* the suffix is the site when it is shorter than the headline */
-        if (n - (i + sl) < i && i < cut) cut = i;
-        break;
-      }
+  unsigned found = 0;
+  const char *sp = s + n;
+  while (found != (1u << NSEPS) - 1 && (sp = memrchr(s, ' ', (size_t)(sp - s)))) {
+    size_t i = (size_t)(sp - s);
+    for (unsigned k = 0; k < NSEPS; k++) {
+      size_t sl = strlen(seps[k]);
+      if (found >> k & 1 || i + sl > n || memcmp(s + i, seps[k], sl) != 0) continue;
+      found |= 1u << k;
+      /* the suffix is the site when it is shorter than the headline */
+      if (n - (i + sl) < i && i < cut) cut = i;
     }
   }
   return cut;

@@ -54,6 +54,10 @@ typedef struct rule {
   uint32_t order;  /* source rule number, in file order over all parses */
   uint32_t aoff, alen; /* anchor literal inside pat */
   uint32_t koff;       /* contains: offset of the key bytes in the anchor */
+  /* contains: anchor bytes [koff, koff+8) as loaded from a block at a key
+   * hit, and the mask of those within the anchor. One test turns away
+   * most rules of a long chain (braced globs share their rare words). */
+  uint64_t kword, kmask;
   int32_t next;    /* next rule in the same bucket, -1 = end */
   uint8_t action, kind, anchor, owns_where;
   int8_t field;
@@ -77,10 +81,11 @@ typedef struct atab {
   size_t cap, n; /* cap: power of two (or 0) */
   unsigned bits; /* log2(cap) */
   unsigned lens; /* bit L-1 set: some key has L bytes */
-  /* Prefix/suffix tables: the outer two bytes of keys of 2+ bytes (the
-   * first two of a prefix, the last two of a suffix). A block whose own
-   * outer bytes are not here needs no probe beyond length 1. */
-  uint8_t outer[65536 / 8];
+  /* Prefix/suffix tables: reach_bit of every leading part of every key
+   * (the first 1..L bytes of a prefix key, the last 1..L of a suffix key).
+   * Probing stops at the first length whose part is missing: most blocks
+   * need one or two probes, not eight. */
+  uint8_t reach[65536 / 8];
 } atab;
 
 struct pith_rules {
@@ -91,6 +96,7 @@ struct pith_rules {
   size_t excap, exn;
   uint32_t exact_chars; /* longest exact pattern, in code points */
   uint32_t maxcap[4];   /* per anchor kind: longest cap (0 = no rule) */
+  uint32_t reach;       /* longest block any rule can match, code points */
   atab pre, suf, con4; /* con4: contains-anchors by a 4-byte run */
   int32_t con[NBUCKET], con1, none;
   size_t ncon2; /* rules in con (2- and 3-byte anchors) */
@@ -119,7 +125,8 @@ static void fold_into(pith_buf *out, const char *s, size_t n, int ascii_only) {
    * blocks within the rules' reach (a few hundred characters) and
    * patterns get here, so the bound stays small; no per-character
    * reserve calls. */
-  if (n > (SIZE_MAX - 32) / 8 || pith_buf_reserve(out, n * 8 + 16) < 0) {
+  if (n > (SIZE_MAX - 32) / 8 ||
+      (out->cap < n * 8 + 17 && pith_buf_reserve(out, n * 8 + 16) < 0)) {
     out->failed = 1;
     return;
   }
@@ -139,6 +146,21 @@ static void fold_into(pith_buf *out, const char *s, size_t n, int ascii_only) {
       }
       memcpy(d + (i - i0), &x, 8);
     }
+    /* An all-ASCII block of 8+ bytes: its last 8 bytes in one overlapping
+     * step (input and output offsets still agree). */
+    if (i0 == 0 && i < n && n >= 8 && i == (n & ~(size_t)7)) {
+      uint64_t x;
+      memcpy(&x, s + n - 8, 8);
+      if (!(x & high)) {
+        if (!ascii_only) {
+          uint64_t ge_a = x + ones * (0x80 - 'A'), gt_z = x + ones * (0x7F - 'Z');
+          x |= ((ge_a & ~gt_z) & high) >> 2;
+        }
+        memcpy(d + n - 8, &x, 8);
+        out->len = n;
+        break;
+      }
+    }
     for (; i < n && (unsigned char)s[i] < 0x80; i++) {
       unsigned char c = (unsigned char)s[i];
       d[i - i0] = (char)(!ascii_only && c >= 'A' && c <= 'Z' ? c | 0x20 : c);
@@ -152,7 +174,9 @@ static void fold_into(pith_buf *out, const char *s, size_t n, int ascii_only) {
     i += k;
   }
   /* NUL-terminated and zero-padded: matching loads 8 bytes at a time. */
-  memset(out->data + out->len, 0, 9);
+  const uint64_t zero = 0;
+  memcpy(out->data + out->len, &zero, 8);
+  out->data[out->len + 8] = 0;
 }
 
 static size_t count_chars(const char *s, size_t n) {
@@ -200,6 +224,30 @@ static uint64_t key_of(const char *p, unsigned n) {
   return x;
 }
 
+/* 8 bytes at p as a little-endian number: byte p[i] in bits 8i..8i+7. */
+static inline uint64_t load_le64(const char *p) {
+  uint64_t x;
+  memcpy(&x, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  x = __builtin_bswap64(x);
+#endif
+  return x;
+}
+
+/* The first w (<= 8) bytes at p as load_le64 gives them, the rest 0. */
+static inline uint64_t load_le64_n(const char *p, unsigned w) {
+  uint64_t x = 0;
+  for (unsigned i = 0; i < w; i++) x |= (uint64_t)(unsigned char)p[i] << (8 * i);
+  return x;
+}
+
+/* Bit of the first `len` (1..8) bytes of a key in an atab's reach
+ * bitmap: every leading part of every key is there, so a block whose first
+ * `len` bytes miss can match no key of `len` bytes or more. */
+static inline uint32_t reach_bit(uint64_t key, unsigned len) {
+  return (uint32_t)(((key + len) * 0xD6E8FEB86659FD93ull) >> 48);
+}
+
 static inline size_t akey_slot(const atab *t, uint64_t key, unsigned len) {
   return (size_t)(((key + len) * 0x9E3779B97F4A7C15ull) >> (64 - t->bits));
 }
@@ -232,16 +280,24 @@ static int atab_grow(atab *t) {
   return 0;
 }
 
-static inline int has_outer(const atab *t, unsigned a, unsigned b) {
-  unsigned k = a << 8 | b;
-  return t->outer[k >> 3] >> (k & 7) & 1;
+static inline int has_reach(const atab *t, uint64_t part, unsigned len) {
+  uint32_t b = reach_bit(part, len);
+  return t->reach[b >> 3] >> (b & 7) & 1;
 }
 
-/* The chain head for a key, created empty if new; NULL without memory.
- * a, b: the key's outer two bytes (used when len >= 2). */
-static int32_t *atab_head(atab *t, uint64_t key, unsigned len, unsigned a,
-                          unsigned b) {
-  if (len >= 2) t->outer[(a << 8 | b) >> 3] |= (uint8_t)(1u << (b & 7));
+enum { PARTS_NONE, PARTS_LEADING, PARTS_TRAILING };
+
+/* The chain head for the key of `len` (1..8) bytes at kb, created empty if
+ * new; NULL without memory. `parts`: which of the key's parts go into the
+ * reach bitmap. */
+static int32_t *atab_head(atab *t, const unsigned char *kb, unsigned len,
+                          int parts) {
+  const char *c = (const char *)kb;
+  for (unsigned l = 1; parts != PARTS_NONE && l <= len; l++) {
+    uint32_t b = reach_bit(key_of(parts == PARTS_LEADING ? c : c + len - l, l), l);
+    t->reach[b >> 3] |= (uint8_t)(1u << (b & 7));
+  }
+  uint64_t key = key_of(c, len);
   int32_t *h = atab_find(t, key, len);
   if (h) return h;
   if ((t->n + 1) * 2 > t->cap && atab_grow(t) < 0) return NULL;
@@ -320,11 +376,16 @@ static uint32_t rare_run(const unsigned char *a, size_t n, size_t k) {
   return best;
 }
 
-/* Bit of the 3-byte run at p in the tris bitmap. */
-static inline uint32_t tri_bit(const unsigned char *p) {
-  uint64_t k = (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16;
-  return (uint32_t)((k * 0x9E3779B97F4A7C15ull) >> 48);
+/* Bit of a 3-byte run, given as p[0] | p[1] << 8 | p[2] << 16 (the low
+ * three bytes of a little-endian load), in the tris bitmap. */
+static inline uint32_t tri_bit24(uint64_t k) {
+  return (uint32_t)(((k & 0xFFFFFF) * 0x9E3779B97F4A7C15ull) >> 48);
 }
+
+static inline uint32_t tri_bit(const unsigned char *p) {
+  return tri_bit24((uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16);
+}
+
 
 /* Bit of a 4-byte key in the quads bitmap. */
 static inline uint32_t quad_bit(uint64_t key) {
@@ -344,23 +405,22 @@ static int index_rule(pith_rules *r, size_t i) {
     r->exn++;
     uint32_t c = (uint32_t)count_chars(u->pat, u->plen);
     if (c > r->exact_chars) r->exact_chars = c;
+    if (c > r->reach) r->reach = c;
     return 0;
   }
   if (u->maxlen > r->maxcap[u->anchor]) r->maxcap[u->anchor] = u->maxlen;
+  if (u->maxlen > r->reach) r->reach = u->maxlen;
   const unsigned char *a = (const unsigned char *)u->pat + u->aoff;
   int32_t *head;
   switch (u->anchor) {
   case A_PREFIX: {
     unsigned k = u->alen < 8 ? u->alen : 8;
-    head = k ? atab_head(&r->pre, key_of((const char *)a, k), k, a[0], a[k > 1])
-             : &r->none;
+    head = k ? atab_head(&r->pre, a, k, PARTS_LEADING) : &r->none;
     break;
   }
   case A_SUFFIX: {
     unsigned k = u->alen < 8 ? u->alen : 8;
-    head = k ? atab_head(&r->suf, key_of((const char *)a + u->alen - k, k), k,
-                         a[u->alen - 2 + (k < 2)], a[u->alen - 1])
-             : &r->none;
+    head = k ? atab_head(&r->suf, a + u->alen - k, k, PARTS_TRAILING) : &r->none;
     break;
   }
   case A_CONTAINS:
@@ -373,7 +433,7 @@ static int index_rule(pith_rules *r, size_t i) {
         uint32_t tb = tri_bit(a + u->koff + o);
         r->tris[tb >> 3] |= (uint8_t)(1u << (tb & 7));
       }
-      head = atab_head(&r->con4, key, 4, 0, 0);
+      head = atab_head(&r->con4, a + u->koff, 4, PARTS_NONE);
     } else if (u->alen >= 2) {
       u->koff = rare_run(a, u->alen, 2);
       r->ncon2++;
@@ -382,6 +442,11 @@ static int index_rule(pith_rules *r, size_t i) {
       head = &r->con[bucket_of(key >> 8, key & 0xFF)];
     } else {
       head = &r->con1;
+    }
+    if (u->alen >= 2) {
+      unsigned w = u->alen - u->koff < 8 ? u->alen - u->koff : 8;
+      u->kword = load_le64_n((const char *)a + u->koff, w);
+      u->kmask = w < 8 ? ~(~0ull << (8 * w)) : ~0ull;
     }
     break;
   default:
@@ -993,11 +1058,11 @@ static void match_prefix(const pith_rules *r, const char *t, size_t n,
                          size_t chars, const rule **best) {
   uint64_t x;
   memcpy(&x, t, 8);
-  const unsigned char *u = (const unsigned char *)t;
-  unsigned top = n < 2 || has_outer(&r->pre, u[0], u[1]) ? 8 : 1;
-  for (unsigned len = 1; len <= top && len <= n; len++) {
+  for (unsigned len = 1; len <= 8 && len <= n; len++) {
+    uint64_t part = first_bytes(x, len);
+    if (!has_reach(&r->pre, part, len)) break;
     if (!(r->pre.lens >> (len - 1) & 1)) continue;
-    const int32_t *h = atab_find(&r->pre, first_bytes(x, len), len);
+    const int32_t *h = atab_find(&r->pre, part, len);
     if (h) walk_prefix(r, *h, t, n, chars, best);
   }
 }
@@ -1012,11 +1077,11 @@ static void match_suffix(const pith_rules *r, const char *t, size_t n,
     memcpy(tmp + 8 - n, t, n);
     memcpy(&x, tmp, 8);
   }
-  const unsigned char *u = (const unsigned char *)t + n;
-  unsigned top = n < 2 || has_outer(&r->suf, u[-2], u[-1]) ? 8 : 1;
-  for (unsigned len = 1; len <= top && len <= n; len++) {
+  for (unsigned len = 1; len <= 8 && len <= n; len++) {
+    uint64_t part = last_bytes(x, len);
+    if (!has_reach(&r->suf, part, len)) break;
     if (!(r->suf.lens >> (len - 1) & 1)) continue;
-    const int32_t *h = atab_find(&r->suf, last_bytes(x, len), len);
+    const int32_t *h = atab_find(&r->suf, part, len);
     if (h) walk_suffix(r, *h, t, n, chars, best);
   }
 }
@@ -1032,9 +1097,10 @@ typedef struct done_set {
 static void walk_contains(const pith_rules *r, int32_t k, const char *t,
                           size_t n, size_t chars, size_t i, done_set *done,
                           const rule **best) {
+  const uint64_t y = load_le64(t + i); /* t is zero-padded past n */
   for (; k >= 0; k = r->v[k].next) {
     const rule *u = &r->v[k];
-    if (u->maxlen < chars || i < u->koff) continue;
+    if ((y & u->kmask) != u->kword || u->maxlen < chars || i < u->koff) continue;
     size_t at = i - u->koff;
     if (u->alen > n - at || memcmp(t + at, u->pat + u->aoff, u->alen) != 0)
       continue;
@@ -1054,19 +1120,27 @@ static void match_contains(const pith_rules *r, const char *t, size_t n,
                            size_t chars, const rule **best) {
   done_set done;
   done.n = 0;
-  const unsigned char *ut = (const unsigned char *)t;
-  for (size_t p = 0; r->con4.n && p + 3 <= n; p += 2) {
-    uint32_t tb = tri_bit(ut + p);
-    if (!(r->tris[tb >> 3] & (1u << (tb & 7)))) continue;
-    /* windows p-1 and p: each window is reached from one even p only */
-    for (size_t i = p ? p - 1 : 0; i <= p && i + 4 <= n; i++) {
-      uint64_t x;
-      memcpy(&x, t + i, 8);
-      uint64_t key = first_bytes(x, 4);
-      uint32_t b = quad_bit(key);
-      if (!(r->quads[b >> 3] & (1u << (b & 7)))) continue;
-      const int32_t *h = atab_find(&r->con4, key, 4);
-      if (h) walk_contains(r, *h, t, n, chars, i, &done, best);
+  /* One load serves the runs at p, p+2 and p+4; runs reaching into the
+   * zero padding only cost a window test that `i + 4 <= n` turns away. */
+  for (size_t p = 0; r->con4.n && p + 3 <= n; p += 6) {
+    uint64_t x = load_le64(t + p);
+    unsigned hits = 0;
+    for (unsigned j = 0; j < 3; j++) {
+      uint32_t tb = tri_bit24(x >> (16 * j));
+      hits |= (unsigned)(r->tris[tb >> 3] >> (tb & 7) & 1) << j;
+    }
+    for (; hits; hits &= hits - 1) {
+      size_t q = p + 2 * (size_t)__builtin_ctz(hits);
+      /* windows q-1 and q: each window is reached from one even q only */
+      for (size_t i = q ? q - 1 : 0; i <= q && i + 4 <= n; i++) {
+        uint64_t y;
+        memcpy(&y, t + i, 8);
+        uint64_t key = first_bytes(y, 4);
+        uint32_t b = quad_bit(key);
+        if (!(r->quads[b >> 3] & (1u << (b & 7)))) continue;
+        const int32_t *h = atab_find(&r->con4, key, 4);
+        if (h) walk_contains(r, *h, t, n, chars, i, &done, best);
+      }
     }
   }
   for (size_t i = 0; r->ncon2 && i + 1 < n; i++) {
@@ -1120,10 +1194,7 @@ int pith_rules_match(const pith_rules *r, const char *text, size_t len,
   if (!r || !r->n || !text || !len) return 0;
   /* Nothing can match a block longer than every rule's reach; casefolding
    * never shortens text in code points, so `chars` bounds exact rules too. */
-  uint32_t reach = r->exact_chars;
-  for (int a = 0; a < 4; a++)
-    if (r->maxcap[a] > reach) reach = r->maxcap[a];
-  if (chars > reach) return 0;
+  if (chars > r->reach) return 0;
   fold_into(scratch, text, len, 0);
   if (scratch->failed) return 0;
   const char *t = scratch->data;

@@ -31,7 +31,11 @@ static unsigned count_separators(const char *s, size_t n) {
       continue;
     for (size_t j = i; j < i + 8; j++) k += (unsigned)separator_at(s, n, j);
   }
-  for (; i + 1 < n; i++) k += (unsigned)separator_at(s, n, i);
+  /* The tail (and short lines): a cheap byte test before the full one. */
+  for (; i + 1 < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == '|' || (c | 0x20) == 0xE2) k += (unsigned)separator_at(s, n, i);
+  }
   return k > 255 ? 255 : k;
 }
 
