@@ -385,6 +385,49 @@ static void promote_neargood_runs(pith_doc *d) {
 }
 
 /* After enough content, a tail marker drops itself and all that follows. */
+/* Teaser listings below an article ("More from ...", "Latest
+ * galleries"): each item is a headline, maybe a byline, a time stamp and a
+ * blurb, so stamp lines ("Nov 18", "12H ago", "Tuesday November 19, 2019")
+ * recur every few blocks. An article holds one or two; a table of numbers
+ * has them on consecutive lines. A run of such stamps after enough article
+ * text marks the listing: it is cut from its first item's headline. */
+#define LISTING_MIN_STAMPS 3
+#define LISTING_MAX_GAP 8
+#define LISTING_MIN_WORDS 150
+#define LISTING_ITEM_LEAD 2 /* headline and byline before the stamp */
+
+static void mark_dated_listing(pith_doc *d) {
+  size_t words = 0, at_first = 0, run = 0, first = 0, last = 0;
+  for (size_t i = 0; i < d->n; i++) {
+    pith_block *b = &d->blocks[i];
+    if (b->chars > 60 || b->action == PITH_ACT_KEEP ||
+        !pith_meta_stamp_line(b->text, b->len)) {
+      if (b->cls == PITH_CLS_GOOD) words += b->words;
+      continue;
+    }
+    if (run && i - last >= 2 && i - last <= LISTING_MAX_GAP) {
+      run++;
+    } else {
+      run = 1;
+      first = i;
+      at_first = words;
+    }
+    last = i;
+    if (run < LISTING_MIN_STAMPS || at_first < LISTING_MIN_WORDS) continue;
+    size_t start = first;
+    while (start > 0 && first - start < LISTING_ITEM_LEAD) {
+      const pith_block *p = &d->blocks[start - 1];
+      if (p->chars >= 100 || p->terminal ||
+          (p->action != PITH_ACT_NONE && p->action != PITH_ACT_DROP))
+        break;
+      start--;
+    }
+    d->blocks[start].action = PITH_ACT_CUT;
+    d->blocks[start].why = "dated listing";
+    return;
+  }
+}
+
 static void cut_tail(pith_doc *d) {
   size_t words = 0;
   for (size_t i = 0; i < d->n; i++) {
@@ -541,6 +584,7 @@ int pith_classify(pith_doc *d, const pith_classify_ctx *ctx) {
     if (d->blocks[i].action != PITH_ACT_NONE &&
         d->blocks[i].action != PITH_ACT_KEEP)
       d->blocks[i].cls = PITH_CLS_BAD;
+  mark_dated_listing(d);
   cut_tail(d);
   article_core(d);
   fill_gaps(d);

@@ -477,6 +477,44 @@ void pith_meta_text(pith_doc *d, const char *ref_date) {
   find_datelines(d, ref_date);
 }
 
+/* ---- time stamps ------------------------------------------------------ */
+
+/* A word of a stamp: 1 for a number ("19,", "2019"), 2 for a word only
+ * dates and times have: a clock time ("23:05"), a number glued to a short
+ * unit ("12H", "5min", "10am"), "ago", "am"/"pm", a month name. */
+static int stamp_word(const char *w, size_t n) {
+  while (n && strchr(",.;()@|-", w[n - 1])) n--; /* "19," "2019." */
+  while (n && strchr("(@|-", w[0])) w++, n--;
+  if (!n) return 0;
+  size_t d = 0;
+  int colon = 0;
+  while (d < n && ((w[d] >= '0' && w[d] <= '9') || (d && strchr(":./", w[d]))))
+    colon |= w[d++] == ':';
+  if (d == n) return colon ? 2 : 1;
+  if (d && n - d <= 3) return 2;
+  if (d) return 0;
+  if ((n == 3 && strncasecmp(w, "ago", 3) == 0) ||
+      (n == 2 && (strncasecmp(w, "am", 2) == 0 || strncasecmp(w, "pm", 2) == 0)))
+    return 2;
+  return month_number(w, n) ? 2 : 0;
+}
+
+int pith_meta_stamp_line(const char *s, size_t n) {
+  if (n == 0 || n > 60) return 0;
+  size_t words = 0, stamps = 0, strong = 0, i = 0;
+  while (i < n) {
+    while (i < n && s[i] == ' ') i++;
+    size_t a = i;
+    while (i < n && s[i] != ' ') i++;
+    if (i == a) break;
+    if (++words > 8) return 0;
+    int k = stamp_word(s + a, i - a);
+    stamps += k != 0;
+    strong += k == 2;
+  }
+  return strong && stamps >= 2 && stamps * 3 >= words * 2;
+}
+
 /* ---- repetition -------------------------------------------------------- */
 
 #define DEDUP_MIN_CHARS 100

@@ -29,4 +29,10 @@ void pith_meta_dedup(pith_doc *d);
 int pith_meta_parse_date(const char *s, size_t n, const char *ref_date,
                          char out[40], size_t *span);
 
+/* A time stamp line: short, holds a digit, and its words are mostly
+ * numbers, times, month names or counts with a unit ("Nov 18",
+ * "Tuesday November 19, 2019", "12H ago", "7 Nov 23:05"). Listings of
+ * teasers repeat one per item; an article has at most one or two. */
+int pith_meta_stamp_line(const char *s, size_t n);
+
 #endif

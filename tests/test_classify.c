@@ -140,8 +140,40 @@ static void test_long_run_of_shorts(pith_options *o) {
   pith_doc_free(&f.d);
 }
 
+/* A teaser listing under the article: headline, byline, stamp, blurb. */
+static void test_dated_listing(pith_options *o) {
+  fixture f = {o, {0}};
+  const char *lines[] = {
+      para1, para2, para3, para1 + 4, para2 + 6, "More from the Ledger",
+      "Harbour plan wins a second vote", "Jane Roe", "Tuesday November 19, 2019",
+      "The harbour plan passed its second vote after the council agreed to "
+      "fund a study of the tides and the old sea wall near the ferry port.",
+      "School board names a new head", "John Doe", "Monday November 18, 2019",
+      "The school board named a new head of the district after a search that "
+      "lasted for most of the year and drew more than forty candidates.",
+      "Market hall to reopen in spring", "Ann Poe", "Sunday November 17, 2019",
+      "The market hall will reopen in the spring after the repairs to its "
+      "roof, and the traders who left it are invited to come back to it."};
+  run(&f, lines, sizeof lines / sizeof *lines);
+  INT_EQ(kept(&f, para3), 1, "article before the listing kept");
+  INT_EQ(kept(&f, "Harbour plan wins a second vote"), 0, "first teaser headline cut");
+  INT_EQ(kept(&f, "Tuesday November 19, 2019"), 0, "stamp cut");
+  INT_EQ(kept(&f, lines[17]), 0, "last blurb cut");
+  pith_doc_free(&f.d);
+  const char *table[] = {para1, para2, para3, para1 + 4, para2 + 6,
+                         "Nov 12 2019", "Nov 13 2019", "Nov 14 2019", "Nov 15 2019",
+                         para3 + 10};
+  run(&f, table, sizeof table / sizeof *table);
+  int listing = 0;
+  for (size_t i = 0; i < f.d.n; i++)
+    listing |= f.d.blocks[i].why && strcmp(f.d.blocks[i].why, "dated listing") == 0;
+  INT_EQ(listing, 0, "stamps on consecutive lines are no listing");
+  pith_doc_free(&f.d);
+}
+
 int main(void) {
   pith_options *o = pith_options_new();
+  test_dated_listing(o);
   OK(o != NULL, "options with built-in filters");
   test_article_with_junk(o);
   test_marker_before_content(o);

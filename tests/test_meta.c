@@ -83,7 +83,25 @@ static void test_title_and_dedup(void) {
   pith_doc_free(&d);
 }
 
+static int stamp(const char *s) { return pith_meta_stamp_line(s, strlen(s)); }
+
+static void test_stamps(void) {
+  OK(stamp("Nov 15"), "month and day");
+  OK(stamp("Tuesday November 19, 2019"), "weekday and full date");
+  OK(stamp("12H ago 34 photos"), "relative time with a count");
+  OK(stamp("7 Nov 23:05"), "day, month, clock time");
+  OK(stamp("18. März 2024"), "German month");
+  OK(!stamp("23:05"), "a lone time is too little to go on");
+  OK(!stamp("10 12 15 22"), "numbers alone: a table row, not a stamp");
+  OK(!stamp("Browns 24 Steelers 17"), "a score line is mostly words");
+  OK(!stamp("The meeting on Nov 15 went well"), "a sentence holding a date");
+  OK(!stamp("Nov 18, 2019 @17:19 PM - Updated: Nov 18, 2019 @17:26 PM and more"),
+     "more than eight words");
+  OK(!stamp(""), "empty");
+}
+
 int main(void) {
+  test_stamps();
   test_dates();
   test_captures();
   test_title_and_dedup();
