@@ -1205,9 +1205,14 @@ int pith_rules_match(const pith_rules *r, const char *text, size_t len,
   if (chars <= r->maxcap[A_SUFFIX]) match_suffix(r, t, n, chars, &best);
   if (chars <= r->maxcap[A_CONTAINS]) match_contains(r, t, n, chars, &best);
   if (chars <= r->maxcap[A_NONE]) {
-    for (int32_t k = r->none; k >= 0; k = r->v[k].next)
-      if (r->v[k].maxlen >= chars && verify(&r->v[k], t, n, 0))
-        consider(r, &best, (size_t)k);
+    int digit = t[0] >= '0' && t[0] <= '9';
+    for (int32_t k = r->none; k >= 0; k = r->v[k].next) {
+      const rule *u = &r->v[k];
+      /* a glob opening with `#` needs a digit first: most blocks fail
+       * here without a call */
+      if (u->kind == K_GLOB && u->pat[0] == G_DIGITS && !digit) continue;
+      if (u->maxlen >= chars && verify(u, t, n, 0)) consider(r, &best, (size_t)k);
+    }
   }
   if (!best) return 0;
   hit->action = best->action;

@@ -46,7 +46,9 @@ static int kept(const fixture *f, const char *text) {
 static void test_article_with_junk(pith_options *o) {
   fixture f = {o, {0}};
   const char *lines[] = {"Log In", "Home | News | Sport | Weather | Contact",
-                         "Loading...", para1, "Budget details", para2,
+                         "Loading...", para1, "Budget details",
+                         "2019-11-13T23:06:00+01:00",
+                         "https://cdn.example.com/img/lead-500x250.jpg", para2,
                          "It also raised concerns about the city's debt.",
                          "End of Article", para3, "You may also like..."};
   run(&f, lines, sizeof lines / sizeof *lines);
@@ -55,6 +57,9 @@ static void test_article_with_junk(pith_options *o) {
   INT_EQ(kept(&f, "Home | News | Sport | Weather | Contact"), 0,
          "navigation line dropped");
   INT_EQ(kept(&f, "Loading..."), 0, "loading indicator dropped");
+  INT_EQ(kept(&f, "2019-11-13T23:06:00+01:00"), 0, "machine timestamp dropped");
+  INT_EQ(kept(&f, "https://cdn.example.com/img/lead-500x250.jpg"), 0,
+         "image URL dropped");
   INT_EQ(kept(&f, para1), 1, "first paragraph kept");
   INT_EQ(kept(&f, "Budget details"), 1, "short heading between content kept");
   INT_EQ(kept(&f, para2), 1, "second paragraph kept");

@@ -160,6 +160,12 @@ static void test_glob(void) {
   INT_EQ(act(r, "price: 12.50"), 0, "escaped star must be present");
   INT_EQ(act(r, "a {x}"), PITH_ACT_DROP, "escaped braces");
   pith_rules_free(r);
+  /* a glob opening with # skips blocks that do not open with a digit */
+  r = load("drop glob #-#-#t#\ndrop glob #\n");
+  INT_EQ(act(r, "2019-11-13T23:06:00"), PITH_ACT_DROP, "leading # matches");
+  INT_EQ(act(r, "42"), PITH_ACT_DROP, "lone number");
+  INT_EQ(act(r, "T 2019-11-13T23:06:00"), 0, "leading # needs a digit first");
+  pith_rules_free(r);
 }
 
 static void test_unicode(void) {
