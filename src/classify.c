@@ -130,11 +130,36 @@ static int navigation_line(const pith_block *b) {
   return b->seps >= 2 && b->words <= 3u * (b->seps + 1u);
 }
 
+/* A line of many words in capitals inside mixed-case text is a teaser
+ * link or a label ("'DANCING WITH THE STARS' STAR OPENS UP ABOUT ..."),
+ * not prose: prose is never set in capitals for eight words running.
+ * Latin capitals only, and most of the line: other scripts have no case
+ * and keep their "SBS" or "NASA". */
+#define CAPS_MIN_WORDS 8
+#define CAPS_MAX_CHARS 200
+
+static int caps_teaser(const pith_block *b) {
+  if (b->chars > CAPS_MAX_CHARS || b->len < CAPS_MIN_WORDS * 2) return 0;
+  size_t upper = 0, lower = 0, spaces = 0;
+  for (size_t i = 0; i < b->len; i++) {
+    unsigned char c = (unsigned char)b->text[i];
+    upper += c >= 'A' && c <= 'Z';
+    lower += c >= 'a' && c <= 'z';
+    spaces += c == ' ';
+  }
+  return spaces + 1 >= CAPS_MIN_WORDS && upper >= 20 * lower && upper * 2 >= b->len;
+}
+
 static void apply_rules(pith_doc *d, const pith_classify_ctx *ctx) {
   pith_buf scratch = PITH_BUF_INIT;
   for (size_t i = 0; i < d->n; i++) {
     pith_block *b = &d->blocks[i];
     if (b->action != PITH_ACT_NONE) continue; /* front end decided */
+    if (caps_teaser(b)) {
+      b->action = PITH_ACT_ASIDE;
+      b->why = "capitals";
+      continue;
+    }
     pith_rule_hit best = {0, -1, NULL, NULL, 0};
     for (size_t r = 0; r < ctx->nrules; r++) {
       pith_rule_hit h;

@@ -176,8 +176,20 @@ static void test_dated_listing(pith_options *o) {
   pith_doc_free(&f.d);
 }
 
+static void test_caps_teaser(pith_options *o) {
+  fixture f = {o, {0}};
+  const char *caps = "'CITY BUDGET' MAYOR OPENS UP ABOUT THE LONG NIGHT OF VOTES";
+  const char *lines[] = {para1, caps, para2, para3};
+  run(&f, lines, 4);
+  INT_EQ(kept(&f, caps), 0, "a line of capitals between paragraphs is dropped");
+  INT_EQ(kept(&f, para1), 1, "the paragraph before it stays");
+  INT_EQ(kept(&f, para2), 1, "the paragraph after it stays");
+  pith_doc_free(&f.d);
+}
+
 int main(void) {
   pith_options *o = pith_options_new();
+  test_caps_teaser(o);
   test_dated_listing(o);
   OK(o != NULL, "options with built-in filters");
   test_article_with_junk(o);
