@@ -17,6 +17,10 @@
 #include "filters_builtin.h"
 #include "textfold.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #define MAX_LANGS 32
 #define MAX_WORD 64 /* longer runs are words but never stop words */
 #define BLOOM_BITS 16
@@ -38,6 +42,15 @@ typedef struct slot {
   uint32_t at;    /* (index of the remaining chunks in pool) << 7 | length */
 } slot;
 
+/* The folded form of a 2-byte code point (U+0080..U+07FF: Latin, Greek,
+ * Cyrillic, Hebrew, Arabic...), computed once with pith_fold_cp, so that
+ * the general path folds those letters with one table load. */
+typedef struct fold2 {
+  uint8_t n; /* bytes in b; 0: not a letter or digit; FOLD_LONG: longer */
+  char b[3];
+} fold2;
+#define FOLD_LONG 4
+
 struct pith_stopsets {
   pith_stoplist lists[MAX_LANGS];
   size_t n;
@@ -45,12 +58,13 @@ struct pith_stopsets {
   size_t maxlen; /* longest folded word in any list, bytes */
   slot *tab;
   size_t cap;    /* power of two */
-  unsigned bits; /* log2(cap) */
+  size_t bits;   /* log2(cap) (size_t: hit counters never alias it) */
   uint64_t *pool; /* chunks after the first of words over 8 bytes */
   size_t pool_len, pool_cap; /* in chunks */
   /* One bit per word hash: most words of a text are not stop words and
    * are turned away here, without touching the big table. */
   uint64_t bloom[(1u << BLOOM_BITS) / 64];
+  fold2 fold[0x800 - 0x80];
 };
 
 #define HASH_MUL 0x9E3779B97F4A7C15ull
@@ -173,6 +187,17 @@ static int load_list(pith_stopsets *s, const char *data, size_t len,
   return 0;
 }
 
+static void build_fold2(pith_stopsets *s) {
+  for (int32_t cp = 0x80; cp < 0x800; cp++) {
+    fold2 *f = &s->fold[cp - 0x80];
+    char tmp[16];
+    if (!pith_is_alnum_cp(cp)) continue; /* n stays 0 */
+    size_t n = pith_fold_cp(cp, tmp);
+    f->n = (uint8_t)(n <= sizeof f->b ? n : FOLD_LONG);
+    if (n <= sizeof f->b) memcpy(f->b, tmp, n);
+  }
+}
+
 pith_stopsets *pith_stopsets_new(void) {
   pith_stopsets *s = calloc(1, sizeof *s);
   if (!s) return NULL;
@@ -184,6 +209,7 @@ pith_stopsets *pith_stopsets_new(void) {
   while (s->cap < words * 2 + 64) s->cap *= 2, s->bits++;
   s->tab = calloc(s->cap, sizeof *s->tab);
   if (!s->tab) goto fail;
+  build_fold2(s);
   for (const pith_builtin_file *f = pith_builtin_files; f->name; f++) {
     size_t nl = strlen(f->name);
     if (strncmp(f->name, "stopwords/", 10) != 0 || nl < 15 || nl > 20 ||
@@ -277,7 +303,11 @@ static inline void word_letter(word *w, const char *p, size_t k) {
     word_byte(w, '\'');
     w->pending_apos = 0;
   }
-  for (size_t i = 0; i < k; i++) word_byte(w, (unsigned char)p[i]);
+  if (w->n + k <= MAX_WORD) {
+    for (size_t i = 0; i < k; i++) w->u.b[w->n++] = p[i];
+  } else {
+    for (size_t i = 0; i < k; i++) word_byte(w, (unsigned char)p[i]);
+  }
   w->chars++;
 }
 
@@ -298,6 +328,26 @@ static int word_end(const pith_stopsets *s, word *w, uint32_t only, tally *t) {
     count_mask(s, m, only, t);
   }
   word_reset(w);
+  return 1;
+}
+
+/* Append the 2-byte code point cp to w if it is a letter or digit; 0 if
+ * it is not (it ends the word). Without a list the bytes of a word are
+ * never looked up: one byte stands for the letter. */
+static inline int letter2(const pith_stopsets *s, word *w, int32_t cp) {
+  if (!s) {
+    if (!pith_is_alnum_cp(cp)) return 0;
+    word_letter(w, "x", 1);
+    return 1;
+  }
+  const fold2 *f = &s->fold[cp - 0x80];
+  if (!f->n) return 0;
+  if (f->n == FOLD_LONG) {
+    char tmp[16];
+    word_letter(w, tmp, pith_fold_cp(cp, tmp));
+  } else {
+    word_letter(w, f->b, f->n);
+  }
   return 1;
 }
 
@@ -327,6 +377,14 @@ static size_t scan_general(const pith_stopsets *s, const char *text,
       }
       continue;
     }
+    if (c >= 0xC2 && c < 0xE0 && i + 1 < len &&
+        ((unsigned char)text[i + 1] & 0xC0) == 0x80) { /* never CJK, never U+2019 */
+      int32_t cp2 = (c & 0x1F) << 6 | (text[i + 1] & 0x3F);
+      i += 2;
+      if (letter2(s, &w, cp2)) continue;
+      word_end(s, &w, only, t);
+      return i;
+    }
     int32_t cp;
     size_t k = pith_u8_next(text + i, len - i, &cp);
     const char *src = text + i;
@@ -345,7 +403,7 @@ static size_t scan_general(const pith_stopsets *s, const char *text,
       w.pending_apos = 1;
     } else if (pith_is_alnum_cp(cp)) {
       char tmp[16];
-      word_letter(&w, tmp, pith_fold_cp(cp, tmp));
+      word_letter(&w, tmp, s ? pith_fold_cp(cp, tmp) : 1);
     } else {
       word_end(s, &w, only, t);
       return i;
@@ -355,90 +413,316 @@ static size_t scan_general(const pith_stopsets *s, const char *text,
   return i;
 }
 
-/* ASCII letters and digits; their case-folded form is the byte | 0x20
- * (digits already have that bit). The table is built by the preprocessor
- * from that definition. */
+/* ---- the fast path ----------------------------------------------------
+ *
+ * The text is read in windows of 64 bytes. Each window gets three bit
+ * masks (ASCII letters/digits, bytes >= 0x80, apostrophes), so a word's
+ * start and end are found with one count-trailing-zeros each instead of a
+ * test per byte. Words of ASCII letters/digits ended by an ASCII separator
+ * are counted in a tight loop; words with inner ASCII apostrophes ("it's")
+ * or ended by a non-ASCII separator (curly quotes, dashes) one step
+ * aside; anything else (non-ASCII letters, CJK, curly apostrophes, runs
+ * of apostrophes) goes through scan_general from the start of its word,
+ * which defines the semantics. A window always starts where no word is
+ * open: a word running past its end starts the next one. */
+
+#define WIN 64
+#define RESTART ((size_t)-1) /* the word runs past the window */
+
+typedef struct window {
+  /* The bytes, zero after avail; the 8 extra keep whole-chunk loads
+   * inside. */
+  unsigned char b[WIN + 8];
+  uint64_t an, hi, ap; /* ASCII alnum, >= 0x80, '\'' */
+  size_t avail;        /* bytes of text in b */
+} window;
+
+typedef struct cursor {
+  const pith_stopsets *s;
+  const char *text;
+  size_t len, i; /* i: offset of the window in text */
+  uint32_t only;
+  tally *t;
+  window w;
+} cursor;
+
+#ifndef __SSE2__
+/* ASCII letters and digits (the portable classifier). */
 #define AN1(c) ((unsigned)(((c) | 0x20) - 'a') < 26u || (unsigned)((c) - '0') < 10u)
 #define AN4(c) AN1(c), AN1((c) + 1), AN1((c) + 2), AN1((c) + 3)
 #define AN16(c) AN4(c), AN4((c) + 4), AN4((c) + 8), AN4((c) + 12)
 #define AN64(c) AN16(c), AN16((c) + 16), AN16((c) + 32), AN16((c) + 48)
 static const uint8_t ascii_alnum[256] = {AN64(0), AN64(64), AN64(128), AN64(192)};
+#endif
 
-/* The first `keep` (1..8) bytes of a little-endian-loaded word. */
-static inline uint64_t low_bytes(uint64_t x, size_t keep) {
-  return keep < 8 ? x & (~0ull >> (8 * (8 - keep))) : x;
+/* Masks of the first `blocks` 16-byte blocks of w->b (the rest is zero). */
+static inline void classify(window *w, unsigned blocks) {
+  uint64_t an = 0, hi = 0, ap = 0;
+#ifdef __SSE2__
+  /* Ranges by signed compares: x + (0x80 - lo) < -128 + width. Bytes
+   * >= 0x80 land outside both ranges. */
+  const __m128i bit5 = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('\'');
+  const __m128i la = _mm_set1_epi8(0x80 - 'a'), lz = _mm_set1_epi8(-128 + 26);
+  const __m128i d0 = _mm_set1_epi8(0x80 - '0'), d9 = _mm_set1_epi8(-128 + 10);
+  for (unsigned k = 0; k < blocks; k++) {
+    void *at = w->b + 16 * k;
+    __m128i x = _mm_loadu_si128((const __m128i *)at);
+    __m128i lo = _mm_or_si128(x, bit5);
+    __m128i let = _mm_cmplt_epi8(_mm_add_epi8(lo, la), lz);
+    __m128i dig = _mm_cmplt_epi8(_mm_add_epi8(x, d0), d9);
+    an |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(let, dig)) << (16 * k);
+    hi |= (uint64_t)(unsigned)_mm_movemask_epi8(x) << (16 * k);
+    ap |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, quote)) << (16 * k);
+  }
+#else
+  for (unsigned k = 0; k < 16 * blocks; k++) {
+    unsigned char c = w->b[k];
+    an |= (uint64_t)ascii_alnum[c] << k;
+    hi |= (uint64_t)(c >> 7) << k;
+    ap |= (uint64_t)(c == '\'') << k;
+  }
+#endif
+  w->an = an, w->hi = hi, w->ap = ap;
 }
 
-/* Bytes [a, a+keep) of a word of ASCII letters/digits (keep 1..8), folded,
- * as a zero-padded chunk; reads no byte outside text[0, len). */
-static inline uint64_t ascii_chunk(const char *text, size_t len, size_t a,
-                                   size_t keep) {
-  uint64_t x = 0;
-  if (a + 8 <= len) {
-    memcpy(&x, text + a, 8);
-  } else if (len >= 8) { /* the 8 bytes ending the text, shifted down */
-    memcpy(&x, text + len - 8, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    x <<= 8 * (a + 8 - len);
-#else
-    x >>= 8 * (a + 8 - len);
-#endif
-  } else {
-    for (size_t k = 0; k < keep; k++) ((char *)&x)[k] = text[a + k];
+/* The window at text offset i. Copied so that chunk loads past a word
+ * never leave the buffer; short texts classify only the blocks they fill. */
+static void window_at(cursor *c, size_t i) {
+  window *w = &c->w;
+  c->i = i;
+  if (c->len - i >= WIN) {
+    w->avail = WIN;
+    memcpy(w->b, c->text + i, WIN);
+    classify(w, WIN / 16);
+    return;
   }
+  w->avail = c->len - i;
+  memset(w->b, 0, WIN);
+  memcpy(w->b, c->text + i, w->avail);
+  classify(w, (unsigned)(w->avail + 15) / 16);
+}
+
+/* Bytes [0, n) (n 1..8) of the ASCII word at b, folded (letters, digits
+ * and apostrophes: | 0x20), as a zero-padded chunk. */
+static inline uint64_t chunk(const unsigned char *b, size_t n) {
+  uint64_t x;
+  memcpy(&x, b, 8);
   x |= 0x2020202020202020ull;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-  return keep < 8 ? x & (~0ull << (8 * (8 - keep))) : x;
+  return x & (~0ull << (64 - 8 * n));
 #else
-  return low_bytes(x, keep);
+  return x & (~0ull >> (64 - 8 * n));
 #endif
 }
 
-/* A word of n ASCII letters/digits at text+a (nothing else attached). */
-static inline void ascii_word(const pith_stopsets *s, const char *text,
-                              size_t len, size_t a, size_t n, uint32_t only,
-                              tally *t) {
-  t->words++;
-  t->letters += (uint32_t)n;
-  if (!s || n > s->maxlen) return;
-  uint64_t q[MAX_WORD / 8], h;
-  if (n <= 8) { /* most words: one chunk, one multiply */
-    q[0] = ascii_chunk(text, len, a, n);
-    h = q[0] * HASH_MUL;
-  } else {
-    for (size_t k = 0; k * 8 < n; k++)
-      q[k] = ascii_chunk(text, len, a + k * 8, n - k * 8 < 8 ? n - k * 8 : 8);
-    h = hash_chunks(q, n);
-  }
-  uint32_t m = lookup(s, q, n, h);
-  if (m) count_mask(s, m, only, t);
+/* The bytes of the word at window offset a (n bytes): the text itself
+ * when its whole chunks lie inside (loads right after the copy's stores
+ * can stall), else the zero-padded copy. */
+static inline const unsigned char *word_at(const cursor *c, size_t a,
+                                           size_t n) {
+  size_t at = c->i + a;
+  if (at + ((n + 7) & ~(size_t)7) <= c->len)
+    return (const unsigned char *)c->text + at;
+  return c->w.b + a;
 }
 
-/* One pass over text. Words made of ASCII letters and digits alone (most
- * words of most dumps) are counted straight from the text; anything else
- * (apostrophes, other scripts) goes through scan_general from the start
- * of its word. */
+/* Languages of the n-byte (1..MAX_WORD) ASCII word at b; 0 if none.
+ * One-chunk words that sit in their home slot (most hits) are resolved
+ * here, without the probe loop. */
+static inline uint32_t lookup_ascii(const pith_stopsets *s,
+                                    const unsigned char *b, size_t n) {
+  if (n > s->maxlen) return 0;
+  uint64_t q[MAX_WORD / 8], h;
+  if (n <= 8) {
+    q[0] = chunk(b, n);
+    h = q[0] * HASH_MUL;
+    if (!bloom_has(s, h)) return 0;
+    const slot *e = &s->tab[h >> (64 - s->bits)];
+    if (e->first == q[0] && (e->at & 127) == n) return e->mask;
+    if (!e->mask) return 0;
+  } else {
+    q[0] = chunk(b, 8);
+    for (size_t k = 1; k * 8 < n; k++)
+      q[k] = chunk(b + 8 * k, n - k * 8 < 8 ? n - k * 8 : 8);
+    h = hash_chunks(q, n);
+    if (!bloom_has(s, h)) return 0;
+  }
+  return s->tab[probe(s, q, n, h)].mask;
+}
+
+/* Count the ASCII word at window offset a, n bytes of which naps are
+ * apostrophes, the first at offset apos (0: none): as word_end would. */
+static void aside_word(cursor *c, size_t a, size_t n, size_t apos,
+                       size_t naps) {
+  tally *t = c->t;
+  t->words++;
+  t->letters += (uint32_t)(n - naps);
+  if (!c->s) return;
+  uint32_t m = lookup_ascii(c->s, word_at(c, a, n), n);
+  if (!m && apos) m = lookup_ascii(c->s, word_at(c, a, apos), apos);
+  if (m) count_mask(c->s, m, c->only, t);
+}
+
+/* The general path from window offset a; returns the window offset after
+ * what it read (maybe past the window). */
+static size_t general(cursor *c, size_t a) {
+  return scan_general(c->s, c->text, c->len, c->i + a, c->only, c->t) - c->i;
+}
+
+/* Does the code point end a word (when one is open)? The General
+ * Punctuation block (quotes, dashes, ellipsis...) has no letters or digits;
+ * its U+2019 is an apostrophe. */
+static inline int separator_cp(int32_t cp) {
+  if (cp >= 0x2000 && cp <= 0x206F) return cp != 0x2019;
+  return !pith_is_cjk(cp) && !pith_is_alnum_cp(cp);
+}
+
+/* A token starting with a non-ASCII byte at window offset a. */
+static size_t nonascii_token(cursor *c, size_t a) {
+  int32_t cp;
+  size_t at = c->i + a, k = pith_u8_next(c->text + at, c->len - at, &cp);
+  if (cp == 0x2019 || separator_cp(cp)) return a + k; /* no word is open */
+  return general(c, a);
+}
+
+/* The end of the run of ASCII letters/digits starting at offset a. */
+static inline size_t run_end(uint64_t an, size_t a) {
+  uint64_t x = ~an >> a;
+  return x ? a + (size_t)__builtin_ctzll(x) : WIN;
+}
+
+/* An ASCII word at window offset a whose first run ends at e (< avail) on
+ * an apostrophe or a non-ASCII byte. Returns the offset after it (and its
+ * separator), or RESTART. */
+static size_t aside_token(cursor *c, size_t a, size_t e) {
+  const window *w = &c->w;
+  size_t apos = 0, naps = 0;
+  for (;;) {
+    if (w->hi >> e & 1) { /* a non-ASCII separator ends it, else general */
+      int32_t cp;
+      size_t at = c->i + e, k = pith_u8_next(c->text + at, c->len - at, &cp);
+      if (!separator_cp(cp)) return general(c, a);
+      aside_word(c, a, e - a, apos, naps);
+      return e + k;
+    }
+    if (!(w->ap >> e & 1)) { /* an ASCII separator */
+      aside_word(c, a, e - a, apos, naps);
+      return e + 1;
+    }
+    if (e + 1 < WIN && (w->an >> (e + 1) & 1)) { /* inner apostrophe */
+      if (!naps++) apos = e - a;
+      e = run_end(w->an, e + 1);
+      if (e == WIN && c->i + WIN < c->len) return a ? RESTART : general(c, a);
+      if (e == w->avail) break; /* end of the text */
+      continue;
+    }
+    /* A trailing apostrophe is not part of the word ("dogs' "). */
+    if (e + 1 < w->avail && !((w->hi | w->ap) >> (e + 1) & 1)) {
+      aside_word(c, a, e - a, apos, naps);
+      return e + 2;
+    }
+    if (e + 1 == w->avail && c->i + e + 1 == c->len) break;
+    return general(c, a); /* "''", "'é", or the window ends */
+  }
+  aside_word(c, a, e - a, apos, naps);
+  return e;
+}
+
+/* A word starting with an ASCII letter/digit at window offset a. Returns
+ * the offset after it (and its separator), or RESTART. */
+static size_t ascii_token(cursor *c, size_t a) {
+  size_t e = run_end(c->w.an, a);
+  if (e == WIN && c->i + WIN < c->len) return a ? RESTART : general(c, a);
+  if (e == c->w.avail) { /* the end of the text */
+    aside_word(c, a, e - a, 0, 0);
+    return e;
+  }
+  return aside_token(c, a, e);
+}
+
+/* Bits set in x (without a popcount instruction in the baseline ISA). */
+static inline uint32_t popcount(uint64_t x) {
+  x -= (x >> 1) & 0x5555555555555555ull;
+  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+  return (uint32_t)((x * 0x0101010101010101ull) >> 56);
+}
+
+/* Bits [p, lim) of a mask (p < 64, p <= lim <= 64). */
+static inline uint64_t range(size_t p, size_t lim) {
+  return (lim < WIN ? (1ull << lim) - 1 : ~0ull) & (~0ull << p);
+}
+
+/* The words starting in [p, lim) of the window, all of ASCII letters and
+ * digits and ended, before lim, by an ASCII separator: counted by
+ * popcounts, looked up one by one. */
+static void plain_words(cursor *c, size_t p, size_t lim) {
+  const uint64_t an = c->w.an, in = range(p, lim);
+  uint64_t starts = an & ~(an << 1) & in;
+  tally *t = c->t;
+  const pith_stopsets *s = c->s;
+  if (!s) { /* words only (letters are read by the language choice alone) */
+    t->words += popcount(starts);
+    return;
+  }
+  uint32_t words = 0, letters = 0;
+  while (starts) {
+    size_t a = (size_t)__builtin_ctzll(starts), n = run_end(an, a) - a;
+    starts &= starts - 1;
+    words++;
+    letters += (uint32_t)n;
+    uint32_t m = lookup_ascii(s, word_at(c, a, n), n);
+    if (m) count_mask(s, m, c->only, t);
+  }
+  t->words += words;
+  t->letters += letters;
+}
+
+/* The start of the run of ASCII letters/digits ending at offset e - 1. */
+static inline size_t run_start(uint64_t an, size_t e) {
+  uint64_t x = ~an & range(0, e);
+  return x ? WIN - (size_t)__builtin_clzll(x) : 0;
+}
+
+/* The words of the current window; returns where the next one starts.
+ * Between odd bytes (apostrophes, non-ASCII) words go by plain_words; the
+ * word or token at an odd byte goes by ascii_token/nonascii_token. */
+static size_t scan_window(cursor *c) {
+  const window *w = &c->w;
+  const uint64_t an = w->an, odd = w->hi | w->ap;
+  const size_t avail = w->avail;
+  const int more = c->i + WIN < c->len; /* then avail == WIN */
+  size_t p = 0;
+  while (p < avail) {
+    uint64_t rest = odd >> p;
+    size_t o = rest ? p + (size_t)__builtin_ctzll(rest) : avail;
+    /* A run touching o (or running past a full window) is not plain. */
+    int touch = o > p && (an >> (o - 1) & 1) && (o < avail || more);
+    size_t lim = touch ? run_start(an, o) : o;
+    plain_words(c, p, lim);
+    if (touch) {
+      p = ascii_token(c, lim);
+      if (p == RESTART) return c->i + lim;
+    } else if (o == avail) {
+      return c->i + avail;
+    } else if (w->hi >> o & 1) {
+      p = nonascii_token(c, o);
+    } else {
+      p = o + 1; /* an apostrophe outside words is a separator */
+    }
+  }
+  return c->i + p;
+}
+
+/* One pass over text, counting into t. */
 static void scan(const pith_stopsets *s, const char *text, size_t len,
                  uint32_t only, tally *t) {
-  const unsigned char *u = (const unsigned char *)text;
-  size_t i = 0;
-  while (i < len) {
-    unsigned char c = u[i];
-    if (c >= 0x80) {
-      i = scan_general(s, text, len, i, only, t);
-      continue;
-    }
-    if (!ascii_alnum[c]) {
-      i++;
-      continue;
-    }
-    size_t a = i++;
-    while (i < len && ascii_alnum[u[i]]) i++;
-    if (i < len && (u[i] >= 0x80 || u[i] == '\'')) {
-      i = scan_general(s, text, len, a, only, t);
-      continue;
-    }
-    ascii_word(s, text, len, a, i - a, only, t);
+  cursor c;
+  c.s = s, c.text = text, c.len = len, c.only = only, c.t = t;
+  memset(c.w.b + WIN, 0, 8);
+  for (size_t i = 0; i < len;) {
+    window_at(&c, i);
+    i = scan_window(&c);
   }
 }
 

@@ -1,4 +1,5 @@
 /* Stop-word lists: built-in sets, word counting, language choice. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,12 +97,101 @@ static void test_counting(const pith_stopsets *s) {
   INT_EQ(st, 4, "CJK stop characters 我 的 在 这");
 }
 
+/* Words and stop words of text with list `l`, text placed after `pad`
+ * spaces so that its words meet every 8- and 64-byte boundary of the
+ * scanner's windows. */
+static void count_at(const pith_stoplist *l, const char *text, size_t pad,
+                     uint32_t *w, uint32_t *st) {
+  size_t n = strlen(text);
+  char *buf = malloc(pad + n); /* no terminator: reads past the end show */
+  if (!buf) {
+    *w = *st = UINT32_MAX;
+    return;
+  }
+  memset(buf, ' ', pad);
+  memcpy(buf + pad, text, n);
+  pith_stoplist_count(l, buf, pad + n, w, st);
+  free(buf);
+}
+
+/* The same counts at every offset 0..150, with and without a list. */
+static void same_at_every_offset(const pith_stoplist *l, const char *text,
+                                 uint32_t want_w, uint32_t want_st,
+                                 const char *what) {
+  int bad = 0;
+  for (size_t pad = 0; pad <= 150 && !bad; pad++) {
+    uint32_t w, st, w0, st0;
+    count_at(l, text, pad, &w, &st);
+    count_at(NULL, text, pad, &w0, &st0);
+    if (w != want_w || st != want_st || w0 != want_w || st0 != 0) {
+      bad = 1;
+      fprintf(stderr, "# %s at offset %zu: %u words %u stops (no list: %u)\n",
+              what, pad, w, st, w0);
+    }
+  }
+  OK(!bad, "%s: %u words, %u stop words at every offset", what, want_w,
+     want_st);
+}
+
+static void test_boundaries(const pith_stopsets *s) {
+  const pith_stoplist *en = list_of(s, "en"), *de = list_of(s, "de");
+  same_at_every_offset(en, "the", 1, 1, "a lone stop word ends the text");
+  same_at_every_offset(en, "The cat sat on the mat and", 7, 4,
+                       "short words, the last one at the end");
+  same_at_every_offset(en, "it's don't dogs' cats'", 4, 1,
+                       "ASCII apostrophes: inner and trailing");
+  same_at_every_offset(en, "it's", 1, 1, "an apostrophe word ends the text");
+  same_at_every_offset(en, "dogs'", 1, 0, "a trailing apostrophe ends the text");
+  same_at_every_offset(en, "a''b 'quoted' rock'n'roll x'", 4, 1,
+                       "apostrophe runs (a''b is a'b: 'a' by elision), outer ones");
+  same_at_every_offset(en, "it\xE2\x80\x99s \xE2\x80\x9Cthe\xE2\x80\x9D and\xE2\x80\x94or", 4, 4,
+                       "curly apostrophe, quotes and dash around words");
+  same_at_every_offset(de, "\xC3\x9C" "BER daß \xC3\xBC" "ber Stra\xC3\x9F" "e", 4, 3,
+                       "non-ASCII letters inside and at the start of words");
+  same_at_every_offset(en, "internationalization and", 2, 1,
+                       "a word longer than 8 bytes");
+  same_at_every_offset(en,
+                       "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijkl the",
+                       2, 1, "a 64-byte word, then a stop word");
+  same_at_every_offset(en,
+                       "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz and",
+                       2, 1, "a word longer than 64 bytes");
+  same_at_every_offset(en,
+                       "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnop's the",
+                       2, 1, "a long word with an apostrophe");
+  const pith_stoplist *zh = list_of(s, "zh");
+  same_at_every_offset(zh, "我的iPhone 15在这里", 7, 4, "CJK after and before Latin");
+}
+
+/* Counts of the chosen list given by the language choice match
+ * pith_stoplist_count, text by text. */
+static void test_detect_each(const pith_stopsets *s) {
+  const char *texts[3] = {
+      "The council said that it's not going to raise taxes this year,",
+      "but many of the residents \xE2\x80\x94 who'd heard it all before \xE2\x80\x94 "
+      "were not convinced by the plan that the mayor's office put forward.",
+      "x"};
+  size_t lens[3] = {strlen(texts[0]), strlen(texts[1]), strlen(texts[2])};
+  uint32_t words[3], stops[3];
+  const pith_stoplist *l =
+      pith_stopsets_detect_each(s, texts, lens, 3, 0.15, words, stops);
+  STR_EQ(l ? pith_stoplist_lang(l) : NULL, "en", "detect_each picks English");
+  for (int i = 0; i < 3; i++) {
+    uint32_t w, st;
+    pith_stoplist_count(l, texts[i], lens[i], &w, &st);
+    INT_EQ(words[i], w, "detect_each words of text %d", i);
+    INT_EQ(stops[i], st, "detect_each stop words of text %d", i);
+  }
+}
+
 int main(void) {
   pith_stopsets *s = pith_stopsets_new();
   OK(s != NULL, "built-in stop sets load");
   if (!s) return test_done();
   test_detect(s);
   test_counting(s);
+  test_boundaries(s);
+  test_detect_each(s);
   pith_stopsets_free(s);
   return test_done();
 }
