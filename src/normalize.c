@@ -1,11 +1,13 @@
-/* Text repair and normalization, one line at a time.
+/* Text repair and normalization.
  *
- * Most lines of scraped text are plain ASCII with nothing to change: those
- * are found with an 8-bytes-at-a-time scan and copied with memcpy while
- * spaces are collapsed. Only a line holding a non-ASCII byte, a control
- * character or '&' takes the slow path, which runs the stages in the order
- * the SPEC gives: mojibake -> entities -> controls/spaces -> NFC -> quotes,
- * then the same collapse/trim emitter as the fast path. */
+ * Most of scraped text is plain ASCII with nothing to change, or letters
+ * copied as they are: one fused pass (see "fused pass" below) copies plain
+ * ASCII 16 bytes at a time, collapses spaces, and maps controls, Unicode
+ * spaces and quotes per code point. Only a line that mojibake repair,
+ * entity decoding or NFC could change is checked and, if so, redone by
+ * the staged path, which runs the stages in the order the SPEC gives:
+ * mojibake -> entities -> controls/spaces -> NFC -> quotes, then the
+ * collapse/trim emitter. */
 #include "normalize.h"
 
 #include <stdint.h>
@@ -75,15 +77,6 @@ static void emit_eol(norm *n) {
   pith_buf_putc(n->out, '\n');
   n->pending = 0;
   n->line_start = 1;
-}
-
-/* Append a line known to hold no tab, no double space and no space at
- * either end: one memcpy. */
-static void emit_clean(norm *n, const char *s, size_t len) {
-  if (len == 0) return;
-  if (n->pending && (n->flags & PITH_OPT_SPACES)) pith_buf_putc(n->out, ' ');
-  pith_buf_put(n->out, s, len);
-  n->pending = n->line_start = 0;
 }
 
 /* ------------------------------------------------------------ stages */
@@ -180,9 +173,12 @@ static void stage_quotes(const char *s, size_t len, pith_buf *out) {
 
 /* NFC quick check: 1 if the code point may change under NFC (see
  * tools/gen_nfc_table.py); already-NFC lines skip utf8proc entirely. */
+static inline int nfc_flagged_bmp(uint32_t cp) {
+  return (NFC_QC_BLOCKS[NFC_QC_INDEX[cp >> 8]][(cp & 0xFF) >> 3] >> (cp & 7)) & 1;
+}
+
 static int nfc_flagged(uint32_t cp) {
-  if (cp < 0x10000)
-    return (NFC_QC_BLOCKS[NFC_QC_INDEX[cp >> 8]][(cp & 0xFF) >> 3] >> (cp & 7)) & 1;
+  if (cp < 0x10000) return nfc_flagged_bmp(cp);
   size_t lo = 0, hi = sizeof NFC_QC_ASTRAL / sizeof NFC_QC_ASTRAL[0];
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
@@ -271,49 +267,141 @@ static void staged_line(norm *n, const char *s, size_t len) {
   else emit(n, s, len);
 }
 
+/* ------------------------------------------------------------ fused pass
+ *
+ * One pass over the input does controls, quotes and the emitter's space
+ * handling per code point: each of those stages maps code points
+ * independently, so fusing them gives the staged result. Plain ASCII
+ * (printable, not '&', single spaces) is copied 16 bytes at a time. A line
+ * that mojibake repair, entity decoding or NFC might change is handed back
+ * to run(), which checks it and redoes it stage by stage if need be. */
+
+/* What the fused pass saw on a line that the staged path may treat
+ * differently: mojibake lead bytes and '&' (only with their flags on), or
+ * a code point NFC may change. */
+enum { SAW_MOJI = 1, SAW_AMP = 2, SAW_NFC = 4 };
+
+/* Output room run() keeps beyond the rest of the input: the fused pass
+ * never writes more than it reads plus one owed space, but stores whole
+ * 16-byte chunks. */
+#define FUSED_SLACK 40
+
 #define HI_BITS 0x8080808080808080ull
 #define ONES 0x0101010101010101ull
 
-/* Nonzero when a byte of w is >= 0x7F, < 0x20 or '&' (callers only test
- * for zero). w + ONES sets the high bit of 0x7F and keeps that of bytes
- * above; its carries and the borrows of the < 0x20 test only leave a
- * byte that is special itself, so they can mark a neighbour falsely but
- * never make a plain word look special. */
+#if defined(__SSE2__) && !defined(PITH_NO_SSE2)
+#include <emmintrin.h>
+
+/* Bit k set for each of the 16 bytes at p that needs a look of its own
+ * (controls and line ends, DEL, '&', non-ASCII); *sp gets the spaces (none
+ * without SPACES: they are copied as they are then). */
+static inline unsigned chunk_masks(const char *p, int spaces, unsigned *sp) {
+  __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+  /* v + 1 < 0x21 as signed bytes: < 0x20, and 0x7F..0xFF wrapped negative */
+  __m128i x = _mm_cmpgt_epi8(_mm_set1_epi8(0x21), _mm_add_epi8(v, _mm_set1_epi8(1)));
+  x = _mm_or_si128(x, _mm_cmpeq_epi8(v, _mm_set1_epi8('&')));
+  *sp = spaces ? (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' '))) : 0;
+  return (unsigned)_mm_movemask_epi8(x);
+}
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+
+/* 0x80 in each byte of w that is >= 0x7F, < 0x20 or '&'. The carries of
+ * w + ONES and the borrows of the < 0x20 test only start at a byte that is
+ * special itself and only reach the bytes after it (little-endian), so
+ * the first flagged byte is always a true one. */
 static uint64_t word_special(uint64_t w) {
   uint64_t lt20 = (w - ONES * 0x20) & ~w;
   uint64_t amp = w ^ (ONES * '&');
   return (w | (w + ONES) | lt20 | ((amp - ONES) & ~amp)) & HI_BITS;
 }
 
-/* 0x80 in each byte of w that is a space (exact, no false positives). */
+/* 0x80 in each byte of w that is a space (exact). */
 static uint64_t space_mask(uint64_t w) {
   uint64_t x = w ^ (ONES * ' ');
   return ~(((x & ~HI_BITS) + ~HI_BITS) | x | ~HI_BITS);
 }
 
-/* Printable ASCII other than space and '&': copied as is by every stage. */
-static int plain(unsigned char c) { return NB_CLASS[c] == 0 && c != ' ' && c != '\t'; }
+/* One bit per byte (byte k -> bit k) of a 0x80-per-byte mask. */
+static unsigned byte_bits(uint64_t m) {
+  return (unsigned)(((m >> 7) * 0x0102040810204080ull) >> 56);
+}
 
-/* End of the run from i (s[i] plain) of plain bytes and single spaces,
- * not ending with a space: the emitter would copy it unchanged. */
-static size_t plain_run(const char *s, size_t i, size_t len) {
-  size_t j = i;
-  uint64_t carry = 0; /* 0x80: the byte before j is a space */
-  while (j + 8 <= len) {
-    uint64_t w;
-    memcpy(&w, s + j, 8);
-    if (word_special(w)) break;
-    uint64_t sp = space_mask(w);
-    if (sp & ((sp << 8) | carry)) break;
-    carry = sp >> 56;
-    j += 8;
+/* As the SSE2 version, eight bytes at a time. */
+static inline unsigned chunk_masks(const char *p, int spaces, unsigned *sp) {
+  uint64_t lo, hi;
+  memcpy(&lo, p, 8);
+  memcpy(&hi, p + 8, 8);
+  *sp = spaces ? byte_bits(space_mask(lo)) | byte_bits(space_mask(hi)) << 8 : 0;
+  return byte_bits(word_special(lo)) | byte_bits(word_special(hi)) << 8;
+}
+#else
+
+/* As the SSE2 version, a byte at a time. */
+static inline unsigned chunk_masks(const char *p, int spaces, unsigned *sp) {
+  unsigned special = 0, space = 0;
+  for (unsigned k = 0; k < 16; k++) {
+    unsigned char c = (unsigned char)p[k];
+    special |= (unsigned)(c < 0x20 || c >= 0x7F || c == '&') << k;
+    space |= (unsigned)(c == ' ') << k;
   }
-  while (j < len) {
-    unsigned char c = (unsigned char)s[j];
-    if (plain(c) || (c == ' ' && s[j - 1] != ' ')) j++;
-    else break;
+  *sp = spaces ? space : 0;
+  return special;
+}
+#endif
+
+/* Emitter state of the fused pass, kept in registers (every helper is
+ * inlined). `d` writes straight into the output, whose room run()
+ * reserved. */
+typedef struct fstate {
+  char *d;
+  int pending, line_start;
+  int spaces, join;
+} fstate;
+
+/* A visible code point of k (1 to 4) bytes, after the space owed. */
+static inline void put_visible(fstate *st, const char *src, size_t k) {
+  *st->d = ' ';
+  st->d += st->pending;
+  switch (k) { /* fixed sizes: no memcpy call */
+  case 2: memcpy(st->d, src, 2); break;
+  case 3: memcpy(st->d, src, 2), st->d[2] = src[2]; break;
+  case 4: memcpy(st->d, src, 4); break;
+  default: st->d[0] = src[0]; break;
   }
-  return s[j - 1] == ' ' ? j - 1 : j;
+  st->d += k;
+  st->pending = st->line_start = 0;
+}
+
+/* An ASCII character as emit() takes it (spaces, tabs and line ends
+ * included). */
+static inline void put_ascii(fstate *st, char ch) {
+  if (!st->spaces) {
+    *st->d++ = ch == '\n' && st->join ? ' ' : ch;
+  } else if (ch == ' ' || ch == '\t' || (ch == '\n' && st->join)) {
+    st->pending |= !st->line_start;
+  } else if (ch == '\n') {
+    *st->d++ = '\n';
+    st->pending = 0;
+    st->line_start = 1;
+  } else {
+    *st->d = ' ';
+    st->d += st->pending;
+    *st->d++ = ch;
+    st->pending = st->line_start = 0;
+  }
+}
+
+/* A line end in the input, as emit_eol(). */
+static inline void put_eol(fstate *st) {
+  if (!st->join) {
+    *st->d++ = '\n';
+    st->pending = 0;
+    st->line_start = 1;
+  } else if (!st->spaces) {
+    *st->d++ = ' ';
+  } else {
+    st->pending |= !st->line_start;
+  }
 }
 
 /* ' for ‘ ’ ‚ ‛ ′ ʼ, " for “ ” „ ‟ ″, else 0 (as stage_quotes). */
@@ -323,161 +411,236 @@ static char ascii_quote(uint32_t cp) {
   return 0;
 }
 
-/* What a fused pass found that only the staged path handles. */
-enum { SAW_MOJI = 1, SAW_AMP = 2 };
+enum { ACT_COPY = 0, ACT_DROP = -1, ACT_NFC = -2 };
 
-/* One pass doing controls, quotes and the emitter's space handling per
- * code point: each of those stages maps code points independently, so
- * fusing them gives the staged result. Returns -1 (nothing kept) when a
- * code point needs NFC, else the SAW_* bits: the caller checks whether
- * mojibake repair or entity decoding would change the line, which the
- * fused pass cannot do. */
-static int fused_line(norm *n, const char *s, size_t len) {
-  unsigned f = n->flags;
-  pith_buf *o = n->out;
-  if (pith_buf_reserve(o, len + 1) != 0) return 0;
-  int spaces = (f & PITH_OPT_SPACES) != 0, quotes = (f & PITH_OPT_ASCII_QUOTES) != 0;
-  int join = n->join_lines, pending = n->pending, line_start = n->line_start;
-  int saw = 0;
-  char *d = o->data + o->len;
-  for (size_t i = 0; i < len;) {
-    unsigned char c = (unsigned char)s[i];
-    const char *src = s + i;
-    size_t k = 1;
-    char ch; /* ASCII output for this code point, 0: copy src[0..k) */
-    if (spaces && plain(c)) { /* most bytes: a run copied at once */
-      size_t j = plain_run(s, i, len);
-      if (pending) *d++ = ' ';
-      memcpy(d, src, j - i);
-      d += j - i;
-      i = j;
-      pending = line_start = 0;
+/* What the fused pass does with a non-ASCII code point: copy it, drop it,
+ * give up on the line (NFC), or put an ASCII character instead. */
+static int act_of(uint32_t cp, unsigned f) {
+  int spaces = (f & PITH_OPT_SPACES) != 0;
+  if ((f & PITH_OPT_NFC) && cp >= 0x300 && nfc_flagged(cp)) return ACT_NFC;
+  if (cp == 0x85 || cp == 0x2028 || cp == 0x2029) return '\n';
+  if (spaces && is_unicode_space(cp)) return ' ';
+  if (spaces && is_invisible(cp)) return ACT_DROP;
+  if (f & PITH_OPT_ASCII_QUOTES) return ascii_quote(cp);
+  return ACT_COPY;
+}
+
+/* 1 when act_of(cp) is ACT_COPY whatever the flags but NFC, found with a
+ * few compares: below U+0300 all but C1 controls, NBSP, SHY and ʼ; above,
+ * what lies outside the spaces, invisibles, separators and quotes
+ * (U+1680..U+206F, U+3000, U+FEFF and up) and NFC leaves alone. Letters,
+ * CJK and most symbols take no other test. */
+static inline int copy_as_is(uint32_t cp, int nfc) {
+  if (cp < 0x300) return cp > 0xA0 && cp != 0xAD && cp != 0x2BC;
+  if (cp - 0x1680 < 0x2070 - 0x1680 || cp == 0x3000 || cp >= 0xFEFF) return 0;
+  return !nfc || !nfc_flagged_bmp(cp);
+}
+
+static inline int is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+/* Bytes of the line left at s[i], at most 4: what next_cp may decode
+ * (the staged path sees the line alone, so must the decoder here). */
+static size_t line_left(const char *s, size_t i, size_t len) {
+  size_t left = len - i < 4 ? len - i : 4;
+  for (size_t j = 1; j < left; j++)
+    if (s[i + j] == '\n' || s[i + j] == '\r') return j;
+  return left;
+}
+
+/* Where the fused pass left off, for run() to check or redo a line. */
+typedef struct line_mark {
+  size_t begin, at;        /* input offset, output length at the line start */
+  int pending, line_start; /* emitter state there */
+  int saw;                 /* SAW_* bits of the line */
+} line_mark;
+
+/* A valid two-byte sequence at u (before end) and its code point. */
+static inline int is_two(const unsigned char *u, const unsigned char *end) {
+  return end - u >= 2 && (unsigned)(u[0] - 0xC2) < 0x1E && is_cont(u[1]);
+}
+static inline uint32_t two_cp(const unsigned char *u) {
+  return ((uint32_t)(u[0] & 0x1F) << 6) | (u[1] & 0x3F);
+}
+
+/* Letters of two bytes each (Latin-1, Greek, Cyrillic, Hebrew, Arabic...)
+ * and single spaces between them, from u on as long as copy_as_is holds:
+ * the bulk of non-Latin text, one test per letter. Returns the end. */
+static inline const unsigned char *put_two_run(fstate *st, const unsigned char *u,
+                                              const unsigned char *end, int nfc, int *saw,
+                                              int moji) {
+  char *d = st->d;
+  *d = ' ';
+  d += st->pending;
+  unsigned low = 0; /* a code point below U+0100: lead byte C2 or C3 */
+  for (;;) {
+    low |= u[0] < 0xC4;
+    memcpy(d, u, 2);
+    d += 2;
+    u += 2;
+    if (is_two(u, end) && copy_as_is(two_cp(u), nfc)) continue;
+    if (u < end && u[0] == ' ' && is_two(u + 1, end) && copy_as_is(two_cp(u + 1), nfc)) {
+      *d++ = ' ';
+      u++;
       continue;
     }
-    if (c < 0x80) {
-      i++;
-      ch = (char)c;
-      if (c == '&') saw |= SAW_AMP;
-      if (c == 0) continue;
-      if (c == '\r') {
-        if (i < len && s[i] == '\n') continue;
-        ch = '\n';
-      } else if (spaces && ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F)) {
-        continue;
-      }
-    } else {
-      if (c == 0xC2 || c == 0xC3) saw |= SAW_MOJI;
-      uint32_t cp = next_cp(s, len, &i);
-      k = (size_t)(s + i - src);
-      ch = 0;
-      if ((f & PITH_OPT_NFC) && cp >= 0x300 && nfc_flagged(cp)) return -1;
-      if (cp == 0x85 || cp == 0x2028 || cp == 0x2029) ch = '\n';
-      else if (spaces && is_unicode_space(cp)) ch = ' ';
-      else if (spaces && is_invisible(cp)) continue;
-      else if (quotes) ch = ascii_quote(cp);
-    }
-    if (!spaces) { /* as emit() without SPACES: no state kept */
-      if (ch) *d++ = ch == '\n' && join ? ' ' : ch;
-      else memcpy(d, src, k), d += k;
-    } else if (ch == ' ' || ch == '\t' || (ch == '\n' && join)) {
-      pending |= !line_start;
-    } else if (ch == '\n') {
-      *d++ = '\n';
-      pending = 0;
-      line_start = 1;
-    } else {
-      if (pending) *d++ = ' ';
-      if (ch) *d++ = ch;
-      else memcpy(d, src, k), d += k;
-      pending = line_start = 0;
-    }
+    break;
   }
-  o->len = (size_t)(d - o->data);
-  o->data[o->len] = '\0';
-  n->pending = pending;
-  n->line_start = line_start;
-  return saw;
+  if (low) *saw |= moji;
+  st->d = d;
+  st->pending = st->line_start = 0;
+  return u;
 }
 
-/* A line with non-ASCII, control or '&' bytes: the fused pass, unless
- * mojibake repair, entity decoding or NFC would change it. */
-static void slow_line(norm *n, const char *s, size_t len) {
-  unsigned f = n->flags;
-  size_t at = n->out->len;
-  int pending = n->pending, line_start = n->line_start;
-  int saw = fused_line(n, s, len);
-  pith_buf *t = &n->a;
-  if (saw >= 0 && (saw & SAW_MOJI) && (f & PITH_OPT_MOJIBAKE))
-    saw = pith_mojibake_suspect(s, len) ? -1 : saw;
-  if (saw >= 0 && (saw & SAW_AMP) && (f & PITH_OPT_ENTITIES)) {
-    pith_buf_clear(t);
-    saw = pith_entities_decode(s, len, t) ? -1 : saw;
+/* The non-ASCII code point at s[*i]: decoded as next_cp() does on the
+ * line alone, emitted; returns the ACT_* or character act_of() gave. */
+static inline int put_nonascii(fstate *st, const char *s, size_t *i, size_t len, unsigned f,
+                               int *saw) {
+  const unsigned char *u = (const unsigned char *)s + *i, *end = (const unsigned char *)s + len;
+  int nfc = (f & PITH_OPT_NFC) != 0, moji = (f & PITH_OPT_MOJIBAKE) ? SAW_MOJI : 0;
+  if (is_two(u, end) && copy_as_is(two_cp(u), nfc)) {
+    *i = (size_t)((const char *)put_two_run(st, u, end, nfc, saw, moji) - s);
+    return ACT_COPY;
   }
-  if (saw >= 0) return;
-  n->out->len = at; /* undo, take the stages one by one */
-  if (n->out->data) n->out->data[at] = '\0';
-  n->pending = pending;
-  n->line_start = line_start;
-  staged_line(n, s, len);
+  size_t k, left = len - *i;
+  uint32_t cp;
+  if (u[0] < 0xE0 && left >= 2 && is_cont(u[1])) {
+    cp = ((uint32_t)(u[0] & 0x1F) << 6) | (u[1] & 0x3F);
+    k = 2;
+  } else if (u[0] < 0xF0 && left >= 3 && is_cont(u[1]) && is_cont(u[2])) {
+    cp = ((uint32_t)(u[0] & 0x0F) << 12) | ((uint32_t)(u[1] & 0x3F) << 6) | (u[2] & 0x3F);
+    k = 3;
+  } else { /* 4 bytes, or not valid UTF-8 */
+    size_t j = 0;
+    cp = next_cp((const char *)u, line_left(s, *i, len), &j);
+    k = j;
+  }
+  if (u[0] == 0xC2 || u[0] == 0xC3) *saw |= moji;
+  *i += k;
+  int act = copy_as_is(cp, nfc) ? ACT_COPY : act_of(cp, f);
+  if (act == ACT_COPY) put_visible(st, (const char *)u, k);
+  else if (act > 0) put_ascii(st, (char)act);
+  return act;
 }
 
-enum { LINE_SLOW = 1, LINE_INNER = 2 };
-
-/* Offset of the end of the line starting at i. *kind gets LINE_SLOW if a
- * byte needs the slow path, LINE_INNER if the line holds a tab or a double
- * space for the emitter to fix. */
-static size_t scan_line(const char *s, size_t i, size_t len, unsigned flags, int *kind) {
-  uint64_t carry = 0; /* last byte of the previous word was a space */
+/* Copy the plain run at s[*i] (whose first byte is plain): whole chunks
+ * of printable ASCII without '&' and with single spaces, up to the first
+ * byte needing a look. A space ending the run is owed rather than
+ * written, as emit() does. */
+static inline void put_plain(fstate *st, const char *s, size_t *i, size_t len) {
+  size_t j = *i;
+  char *d = st->d;
+  *d = ' ';
+  d += st->pending;
+  unsigned carry = 0; /* the chunk before ended with a space */
   for (;;) {
-    while (i + 8 <= len) {
-      uint64_t w;
-      memcpy(&w, s + i, 8);
-      if (word_special(w)) break;
-      uint64_t sp = space_mask(w);
-      if ((sp & ((sp << 8) | carry)) != 0) *kind |= LINE_INNER;
-      carry = sp >> 56;
-      i += 8;
+    const char *p = s + j;
+    char tail[16];
+    if (len - j < 16) { /* padded with line ends, which stop the run */
+      memcpy(tail, p, len - j);
+      memset(tail + (len - j), '\n', 16 - (len - j));
+      p = tail;
     }
-    if (i >= len) break;
-    unsigned char c = (unsigned char)s[i];
-    unsigned cls = NB_CLASS[c];
-    if (cls & NB_END) break;
-    if ((cls & (NB_CTRL | NB_HIGH)) || ((cls & NB_AMP) && (flags & PITH_OPT_ENTITIES))) {
-      *kind |= LINE_SLOW;
-      const char *nl = memchr(s + i, '\n', len - i);
-      size_t end = nl ? (size_t)(nl - s) : len;
-      const char *cr = memchr(s + i, '\r', end - i);
-      return cr ? (size_t)(cr - s) : end;
+    unsigned sp, stop = chunk_masks(p, st->spaces, &sp);
+    unsigned before = (sp << 1) | carry; /* bit k: byte k - 1 is a space */
+    stop |= sp & before;                 /* a second space in a row */
+    memcpy(d, p, 16);
+    if (!stop) {
+      d += 16;
+      j += 16;
+      carry = sp >> 15;
+      continue;
     }
-    if (c == '\t' || (c == ' ' && carry)) *kind |= LINE_INNER;
-    carry = c == ' ' ? 0x80 : 0;
-    i++;
+    unsigned k = (unsigned)__builtin_ctz(stop), last = (before >> k) & 1;
+    st->d = d + k - last;
+    st->pending = (int)last;
+    st->line_start = 0;
+    *i = j + k;
+    return;
   }
+}
+
+/* Normalize in[i..len) line after line until the input ends or a line
+ * needs a check (mk->saw set: mk holds the line's start). Returns where
+ * it stopped: len, that line's end or, for SAW_NFC, a point inside it. */
+static size_t fused(norm *n, const char *s, size_t i, size_t len, line_mark *mk) {
+  pith_buf *o = n->out;
+  unsigned f = n->flags;
+  fstate st = {o->data + o->len, n->pending, n->line_start, (f & PITH_OPT_SPACES) != 0,
+               n->join_lines};
+  int amp = (f & PITH_OPT_ENTITIES) ? SAW_AMP : 0, saw = 0;
+  *mk = (line_mark){i, o->len, st.pending, st.line_start, 0};
+  while (i < len) {
+    unsigned char c = (unsigned char)s[i];
+    if (c > ' ' && c < 0x7F && c != '&') {
+      put_plain(&st, s, &i, len);
+    } else if (c >= 0x80) {
+      if (put_nonascii(&st, s, &i, len, f, &saw) == ACT_NFC) {
+        saw |= SAW_NFC;
+        break;
+      }
+    } else if (c == '\n' || c == '\r') {
+      if (saw) break;
+      i += (c == '\r' && i + 1 < len && s[i + 1] == '\n') ? 2 : 1;
+      put_eol(&st);
+      *mk = (line_mark){i, (size_t)(st.d - o->data), st.pending, st.line_start, 0};
+    } else {
+      i++;
+      if (c == '&') saw |= amp;
+      if (c == 0 || (st.spaces && ((c < 0x20 && c != '\t') || c == 0x7F))) continue;
+      put_ascii(&st, (char)c);
+    }
+  }
+  o->len = (size_t)(st.d - o->data);
+  o->data[o->len] = '\0';
+  n->pending = st.pending;
+  n->line_start = st.line_start;
+  mk->saw = saw;
   return i;
+}
+
+/* Offset of the end ('\n' or '\r') of the line holding s[i], or len. */
+static size_t line_end(const char *s, size_t i, size_t len) {
+  const char *nl = memchr(s + i, '\n', len - i);
+  size_t end = nl ? (size_t)(nl - s) : len;
+  const char *cr = memchr(s + i, '\r', end - i);
+  return cr ? (size_t)(cr - s) : end;
+}
+
+/* A line the fused pass flagged: keep its output unless mojibake repair,
+ * entity decoding or NFC would change it; then take the stages one by
+ * one from the line's start. */
+static void settle(norm *n, const char *s, size_t len, const line_mark *mk) {
+  int redo = (mk->saw & SAW_NFC) != 0;
+  if (!redo && (mk->saw & SAW_MOJI)) redo = pith_mojibake_suspect(s, len);
+  if (!redo && (mk->saw & SAW_AMP)) {
+    pith_buf_clear(&n->a);
+    redo = pith_entities_decode(s, len, &n->a);
+  }
+  if (!redo) return;
+  n->out->len = mk->at;
+  n->out->data[mk->at] = '\0';
+  n->pending = mk->pending;
+  n->line_start = mk->line_start;
+  staged_line(n, s, len);
 }
 
 static int run(norm *n, const char *in, size_t len) {
   size_t i = 0;
   while (i < len && !n->out->failed) {
-    int kind = 0;
-    size_t end = scan_line(in, i, len, n->flags, &kind);
-    if (kind & LINE_SLOW) {
-      slow_line(n, in + i, end - i);
-    } else if ((kind & LINE_INNER) && (n->flags & PITH_OPT_SPACES)) {
-      emit(n, in + i, end - i);
-    } else { /* at most single spaces at the ends: trim them, one memcpy */
-      size_t a = i, b = end;
-      if (n->flags & PITH_OPT_SPACES) {
-        a += a < b && in[a] == ' ';
-        b -= b > a && in[b - 1] == ' ';
-      }
-      emit_clean(n, in + a, b - a);
-    }
-    if (end < len) {
-      end += (in[end] == '\r' && end + 1 < len && in[end + 1] == '\n') ? 2 : 1;
+    pith_buf *o = n->out; /* room for the rest, once: see FUSED_SLACK */
+    if (o->cap - o->len < len - i + FUSED_SLACK + 1 &&
+        pith_buf_reserve(o, len - i + FUSED_SLACK) != 0)
+      break;
+    line_mark mk;
+    i = fused(n, in, i, len, &mk);
+    if (!mk.saw) continue;
+    size_t end = (mk.saw & SAW_NFC) ? line_end(in, i, len) : i;
+    settle(n, in + mk.begin, end - mk.begin, &mk);
+    i = end;
+    if (i < len) {
+      i += (in[i] == '\r' && i + 1 < len && in[i + 1] == '\n') ? 2 : 1;
       emit_eol(n);
     }
-    i = end;
   }
   int failed = n->out->failed || n->a.failed || n->b.failed;
   pith_buf_free(&n->a);

@@ -182,6 +182,100 @@ static void test_random(void) {
   INT_EQ(bad, 0, "random bytes: decode + normalize always give clean UTF-8");
 }
 
+/* The fused pass copies plain ASCII 16 bytes at a time and two-byte
+ * letters in runs: every case below is shifted by 0..40 plain bytes before
+ * and 0, 1 or 17 after, so sequences, spaces and marks fall on every chunk
+ * boundary. norm(P + S + Q) must be P + E + Q. */
+static void test_chunk_boundaries(void) {
+  static const struct {
+    const char *in, *want;
+    unsigned flags;
+  } cases[] = {
+      {"\xC3\xA9", "\xC3\xA9", 0},
+      {"caf\xC3\xA9 na\xC3\xAFve", "caf\xC3\xA9 na\xC3\xAFve", 0},
+      {"e\xCC\x81", "\xC3\xA9", 0},                             /* e + U+0301 composes */
+      {"\xC3\xA9\xCC\x81", "\xC3\xA9\xCC\x81", 0},              /* Latin-1 + mark: no pair */
+      {"\xD0\xB8\xCC\x86", "\xD0\xB9", 0},                      /* и + breve -> й */
+      {"\xEA\xB0\x80\xE1\x86\xA8", "\xEA\xB0\x81", 0},          /* 가 + T jamo -> 각 */
+      {"\xE2\x80\x9Cq\xE2\x80\x9D it\xE2\x80\x99s", "\"q\" it's", 0},
+      {"a\xE2\x80\x94" "b\xE2\x80\x93" "c", "a\xE2\x80\x94" "b\xE2\x80\x93" "c", 0},
+      {"a  b", "a b", 0},
+      {"a \t b", "a b", 0},
+      {"a                   b", "a b", 0},
+      {"\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82  \xD0\xBC\xD0\xB8\xD1\x80 \xD0\xB4",
+       "\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82 \xD0\xBC\xD0\xB8\xD1\x80 \xD0\xB4", 0},
+      {"\xD0\xB4\xC2\xA0\xD0\xB4", "\xD0\xB4 \xD0\xB4", 0},     /* NBSP inside a run */
+      {"\xD0\xB4\xCA\xBC\xD0\xB4", "\xD0\xB4'\xD0\xB4", 0},     /* ʼ inside a run */
+      {"\xD0\xB4\xC2\xAD\xD0\xB4", "\xD0\xB4\xD0\xB4", 0},      /* SHY inside a run */
+      {"\xD7\x90\xD6\xB8", "\xD7\x90\xD6\xB8", 0}, /* alef + qamats: U+FB2E is excluded */
+      {"a\xE2\x80\x8B" "b\xC2\xAD" "c", "abc", 0},
+      {"a&amp;b", "a&b", 0},
+      {"a&b", "a&b", 0},
+      {"\xE4\xB8\xAD\xE6\x96\x87 \xF0\x9F\x98\x80", "\xE4\xB8\xAD\xE6\x96\x87 \xF0\x9F\x98\x80", 0},
+      {"a  b", "a  b", PITH_OPT_NFC},                            /* SPACES off: copied */
+      {"\xE2\x80\x9Cq\xE2\x80\x9D", "\xE2\x80\x9Cq\xE2\x80\x9D", PITH_OPT_SPACES},
+      {"e\xCC\x81", "e\xCC\x81", PITH_OPT_SPACES},
+  };
+  char in[256], want[256];
+  int bad = 0;
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    unsigned flags = cases[c].flags ? cases[c].flags : ALL;
+    for (int k = 0; k <= 40; k++) {
+      for (int m = 0; m <= 17; m += (m == 0 ? 1 : 16)) {
+        char p[64], q[32];
+        for (int i = 0; i < k; i++) p[i] = (char)('a' + i % 26);
+        p[k] = '\0';
+        for (int i = 0; i < m; i++) q[i] = (char)('A' + i % 26);
+        q[m] = '\0';
+        snprintf(in, sizeof in, "%s%s%s", p, cases[c].in, q);
+        snprintf(want, sizeof want, "%s%s%s", p, cases[c].want, q);
+        if (strcmp(norm(in, flags), want) != 0 && bad++ < 5)
+          printf("# case %zu k=%d m=%d: got [%s] want [%s]\n", c, k, m, norm(in, flags), want);
+      }
+    }
+  }
+  INT_EQ(bad, 0, "every case at every offset from a 16-byte chunk start");
+}
+
+/* Spaces owed across chunks and lines: trailing, leading, doubled at a
+ * boundary, in block (inline) mode too. */
+static void test_chunk_spaces(void) {
+  char in[160], want[160], p[48];
+  int bad = 0;
+  for (int k = 1; k <= 40; k++) {
+    for (int i = 0; i < k; i++) p[i] = (char)('a' + i % 26);
+    p[k] = '\0';
+    snprintf(in, sizeof in, "%s \nb", p);
+    snprintf(want, sizeof want, "%s\nb", p);
+    bad += strcmp(norm(in, ALL), want) != 0;
+    snprintf(in, sizeof in, "x\n   %s  ", p);
+    snprintf(want, sizeof want, "x\n%s", p);
+    bad += strcmp(norm(in, ALL), want) != 0;
+    snprintf(in, sizeof in, "%s  %s", p, p);
+    snprintf(want, sizeof want, "%s %s", p, p);
+    bad += strcmp(norm(in, ALL), want) != 0;
+    snprintf(in, sizeof in, "%s \n  %s\r\n", p, p);
+    snprintf(want, sizeof want, "%s %s", p, p);
+    bad += strcmp(inl(in, ALL, 0), want) != 0;
+    snprintf(in, sizeof in, "%s\xC2\xA0 \xE3\x80\x80%s", p, p);
+    snprintf(want, sizeof want, "%s %s", p, p);
+    bad += strcmp(norm(in, ALL), want) != 0;
+  }
+  INT_EQ(bad, 0, "owed spaces at every chunk offset");
+}
+
+/* Input that breaks the promise of valid UTF-8 is decoded as before: a
+ * sequence cut by a line end or the text's end is taken as it is. */
+static void test_invalid_utf8(void) {
+  STR_EQ(norm_n("ab\xD0", 3, ALL), "ab\xD0", "text ending after a lead byte");
+  STR_EQ(norm_n("ab\xE2\x80", 4, ALL), "ab\xE2\x80", "text ending mid three-byte sequence");
+  STR_EQ(norm_n("x\xCC\ny", 4, ALL), "x\xCC\ny", "lead byte before a line end");
+  STR_EQ(norm_n("x\xE2\x80\ry", 5, ALL), "x\xE2\x80\ny", "sequence cut by a CR");
+  STR_EQ(norm_n("\xD0\xB4\xFF\xD0\xB4", 5, ALL), "\xD0\xB4\xFF\xD0\xB4", "0xFF in a letter run");
+  STR_EQ(norm_n("\xD0\xB4\x80\xD0\xB4", 5, ALL), "\xD0\xB4\x80\xD0\xB4", "stray continuation");
+  STR_EQ(norm_n("\xC0\x85x", 3, ALL), "\xC0\x85x", "overlong NEL is no line end");
+}
+
 int main(void) {
   test_random();
   test_lines();
@@ -192,6 +286,9 @@ int main(void) {
   test_mojibake_flag();
   test_inline();
   test_big();
+  test_chunk_boundaries();
+  test_chunk_spaces();
+  test_invalid_utf8();
   pith_buf_free(&outb);
   return test_done();
 }
