@@ -19,6 +19,10 @@
 #include "pith.h"
 #include "pith_config.h"
 
+#if defined(__SSE2__) && !defined(PITH_NO_SSE2)
+#include <emmintrin.h>
+#endif
+
 #if PITH_HAVE_UCHARDET
 #include <uchardet/uchardet.h>
 #endif
@@ -90,8 +94,17 @@ static size_t utf8_seq(const unsigned char *s, size_t n, size_t *bad) {
 
 #define HIGH_BITS 0x8080808080808080ull
 
-/* Skip ASCII eight bytes at a time; returns the first non-ASCII offset. */
-static size_t skip_ascii(const unsigned char *s, size_t i, size_t len) {
+/* Skip ASCII (16 bytes at a time with SSE2, else 8); returns the first
+ * non-ASCII offset. */
+static inline size_t skip_ascii(const unsigned char *s, size_t i, size_t len) {
+#if defined(__SSE2__) && !defined(PITH_NO_SSE2)
+  while (i + 16 <= len) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    unsigned m = (unsigned)_mm_movemask_epi8(v);
+    if (m) return i + (unsigned)__builtin_ctz(m);
+    i += 16;
+  }
+#endif
   while (i + 8 <= len) {
     uint64_t w;
     memcpy(&w, s + i, 8);
@@ -102,20 +115,87 @@ static size_t skip_ascii(const unsigned char *s, size_t i, size_t len) {
   return i;
 }
 
+static inline int is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+/* Length of the well-formed sequence at s[i], 0 if there is none. The
+ * common cases inline: two bytes (Latin-1, Cyrillic, Greek, Arabic...) and
+ * three bytes without the range limits of E0 and ED (punctuation, CJK). */
+static inline size_t seq_len(const unsigned char *s, size_t i, size_t len) {
+  unsigned char b = s[i];
+  if ((unsigned)(b - 0xC2) < 0x1E && i + 1 < len && is_cont(s[i + 1])) return 2;
+  if ((b & 0xF0) == 0xE0 && b != 0xE0 && b != 0xED && i + 2 < len && is_cont(s[i + 1]) &&
+      is_cont(s[i + 2]))
+    return 3;
+  size_t bad;
+  return utf8_seq(s + i, len - i, &bad);
+}
+
+#if defined(__SSE2__) && !defined(PITH_NO_SSE2)
+/* 1 if the 16 bytes at p are ASCII and two-byte sequences only (lead
+ * C2..DF, then one continuation byte), the text of most languages with
+ * Latin, Cyrillic, Greek, Hebrew or Arabic letters. *carry: 1 when the
+ * byte before p is a lead byte; on success it gets whether the last byte
+ * is one. Anything else (three-byte characters, invalid bytes) is 0 and
+ * left to the scalar check. */
+static inline int ascii_or_two(const unsigned char *p, unsigned *carry) {
+  __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+  unsigned high = (unsigned)_mm_movemask_epi8(v);
+  if (!(high | *carry)) return 1; /* plain ASCII, the most common */
+  /* signed compares: 0x80..0xBF are -128..-65; v + 0xBE maps C2..DF to -128..-99 */
+  unsigned cont = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(_mm_set1_epi8(-64), v));
+  unsigned lead = (unsigned)_mm_movemask_epi8(
+      _mm_cmpgt_epi8(_mm_set1_epi8(-98), _mm_add_epi8(v, _mm_set1_epi8((char)0xBE))));
+  if ((lead | cont) != high || (((lead << 1) | *carry) & 0xFFFF) != cont) return 0;
+  *carry = lead >> 15;
+  return 1;
+}
+
+/* The sequences starting in the 16 bytes at s[i] (i + 16 <= len), one
+ * by one, ASCII skipped by the high-bit mask. Returns the offset after
+ * the last of them, 0 if one is ill-formed. */
+static size_t check16(const unsigned char *s, size_t i, size_t len) {
+  unsigned m = (unsigned)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
+  size_t end = i + 16;
+  while (m) {
+    size_t at = i + (unsigned)__builtin_ctz(m), n = seq_len(s, at, len);
+    if (!n) return 0;
+    at += n;
+    if (at >= end) return at;
+    m &= ~0u << (at - i); /* the bytes of this sequence */
+  }
+  return end;
+}
+#endif
+
 int pith_utf8_valid(const char *str, size_t len) {
   const unsigned char *s = (const unsigned char *)str;
-  size_t i = 0, bad;
-  while (i < len) {
-    unsigned char b = s[i];
-    if (b < 0x80) {
-      i = skip_ascii(s, i + 1, len);
-    } else if (b >= 0xC2 && b <= 0xDF && i + 1 < len && (s[i + 1] & 0xC0) == 0x80) {
-      i += 2; /* the common 2-byte case, inline (Cyrillic, Greek, Arabic...) */
-    } else {
-      size_t n = utf8_seq(s + i, len - i, &bad);
+  size_t i = 0;
+#if defined(__SSE2__) && !defined(PITH_NO_SSE2)
+  unsigned carry = 0;
+  while (i + 16 <= len) {
+    while (!carry && i + 32 <= len) { /* plain ASCII, 32 bytes a step */
+      __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+      __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 16));
+      if (_mm_movemask_epi8(_mm_or_si128(a, b))) break;
+      i += 32;
+    }
+    if (i + 16 > len) break;
+    if (ascii_or_two(s + i, &carry)) {
+      i += 16;
+      continue;
+    }
+    i -= carry; /* back to the lead byte the chunk's first byte continues */
+    carry = 0;
+    if ((i = check16(s, i, len)) == 0) return 0;
+  }
+  i -= carry; /* the tail starts at a sequence's first byte */
+#endif
+  while ((i = skip_ascii(s, i, len)) < len) {
+    do { /* a run of non-ASCII sequences, then back to the ASCII skip */
+      size_t n = seq_len(s, i, len);
       if (!n) return 0;
       i += n;
-    }
+    } while (i < len && s[i] >= 0x80);
   }
   return 1;
 }

@@ -195,6 +195,50 @@ static void test_utf8(void) {
   free(g);
 }
 
+/* pith_utf8_valid checks ASCII and two-byte letters 16 bytes at a time:
+ * each sequence is tried at every offset from a chunk start (0..40 plain
+ * bytes before it) and before ASCII, before a run of two-byte letters and
+ * at the very end. pith_utf8_sanitize must count the same replacements. */
+static void test_utf8_chunks(void) {
+  static const struct {
+    const char *seq;
+    int bad; /* U+FFFD that sanitize puts in; 0: valid */
+  } cases[] = {
+      {"\xC3\xA9", 0}, {"\xD0\xB4\xD0\xB4", 0}, {"\xDF\xBF", 0}, {"\xC2\x80", 0},
+      {"\xE2\x80\x99", 0}, {"\xE0\xA0\x80", 0}, {"\xED\x9F\xBF", 0}, {"\xEF\xBF\xBF", 0},
+      {"\xF0\x90\x80\x80", 0}, {"\xF4\x8F\xBF\xBF", 0},
+      {"\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82 \xD0\xBC\xD0\xB8\xD1\x80 "
+       "\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82 \xE2\x80\x94 \xC3\xA9",
+       0},
+      {"\xC3", 1}, {"\xC0\x80", 2}, {"\xC1\xBF", 2}, {"\x80", 1}, {"\xBF", 1}, {"\xD0\x41", 1},
+      {"\xE2\x80", 1}, {"\xE0\x80\x80", 3}, {"\xE0\x9F\xBF", 3}, {"\xED\xA0\x80", 3},
+      {"\xF0\x8F\xBF\xBF", 4}, {"\xF4\x90\x80\x80", 4}, {"\xF5\x80\x80\x80", 4}, {"\xFF", 1},
+      {"\xD0\xB4\xD0", 1}, {"\xD0\xB4\x80", 1}, {"\xD0\xB4\xD0\xB4\xE2\x80\xD0\xB4", 1},
+  };
+  static const char *tails[] = {"", "b", "\xD0\xB4\xD0\xB4\xD0\xB4\xD0\xB4\xD0\xB4\xD0\xB4 x"};
+  char in[128];
+  int bad = 0;
+  pith_buf b = PITH_BUF_INIT;
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    for (int k = 0; k <= 40; k++) {
+      for (size_t t = 0; t < sizeof tails / sizeof tails[0]; t++) {
+        memset(in, 'a', (size_t)k);
+        size_t n = (size_t)k, sl = strlen(cases[c].seq), tl = strlen(tails[t]);
+        memcpy(in + n, cases[c].seq, sl);
+        memcpy(in + n + sl, tails[t], tl);
+        n += sl + tl;
+        int valid = pith_utf8_valid(in, n);
+        pith_buf_clear(&b);
+        size_t count = pith_utf8_sanitize(in, n, &b);
+        if ((valid != !cases[c].bad || count != (size_t)cases[c].bad) && bad++ < 5)
+          printf("# case %zu k=%d tail %zu: valid %d, %zu replacements\n", c, k, t, valid, count);
+      }
+    }
+  }
+  pith_buf_free(&b);
+  INT_EQ(bad, 0, "UTF-8 check at every offset from a 16-byte chunk start");
+}
+
 static void test_iconv_errors(void) {
   /* invalid Shift_JIS: bad bytes become U+FFFD and decoding goes on */
   DEC_EQ("a\x81\x20" "b\x93\xFA", "shift_jis", NULL, 0, "a\xEF\xBF\xBD b\xE6\x97\xA5",
@@ -243,6 +287,7 @@ int main(void) {
   test_mislabel();
   test_xml();
   test_utf8();
+  test_utf8_chunks();
   test_iconv_errors();
   test_detect();
   return test_done();
