@@ -488,6 +488,15 @@ static void drop_group(pith_doc *d, const core_group *g, const char *why) {
   }
 }
 
+/* Blocks strictly between a and b, asides not counted: lines a rule calls
+ * an aside (captions, "Photo:", teaser labels) sit inside articles, so
+ * they neither split the article into groups nor set groups apart. */
+static size_t unmarked_between(const pith_doc *d, size_t a, size_t b) {
+  size_t k = 0;
+  for (size_t i = a + 1; i < b; i++) k += d->blocks[i].action != PITH_ACT_ASIDE;
+  return k;
+}
+
 /* Decide the groups on one side of the main group, walking away from it. */
 static void extend_core(pith_doc *d, core_group *gs, size_t ng, size_t main,
                         int dir, int anchored) {
@@ -495,7 +504,8 @@ static void extend_core(pith_doc *d, core_group *gs, size_t ng, size_t main,
   size_t best = gs[main].chars;
   for (long k = (long)main + dir; k >= 0 && (size_t)k < ng; k += dir) {
     core_group *g = &gs[k];
-    size_t gap = dir > 0 ? g->first - edge - 1 : edge - g->last - 1;
+    size_t gap = unmarked_between(d, dir > 0 ? edge : g->last,
+                                  dir > 0 ? g->first : edge);
     int big = (double)g->chars >= CORE_MIN_SHARE * (double)best;
     int near = gap <= CORE_REGION_GAP;
     int huge = !anchored && (double)g->chars >= CORE_FAR_SHARE * (double)best;
@@ -525,7 +535,7 @@ static void article_core(pith_doc *d) {
       }
   for (size_t i = 0; i < n; i++) {
     if (d->blocks[i].cls != PITH_CLS_GOOD) continue;
-    if (ng == 0 || i - gs[ng - 1].last > CORE_GAP + 1)
+    if (ng == 0 || unmarked_between(d, gs[ng - 1].last, i) > CORE_GAP)
       gs[ng++] = (core_group){i, i, 0, 0};
     gs[ng - 1].last = i;
     gs[ng - 1].chars += d->blocks[i].chars;

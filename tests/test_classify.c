@@ -187,8 +187,27 @@ static void test_caps_teaser(pith_options *o) {
   pith_doc_free(&f.d);
 }
 
+/* A gallery of caption labels (asides) inside the article does not set
+ * the paragraphs after it apart from the article. */
+static void test_gallery_inside_article(pith_options *o) {
+  fixture f = {o, {0}};
+  const char *after =
+      "After the vote the mayor thanked the residents who had come to the "
+      "hall, and she said that the work on the new library would begin in "
+      "the spring, once the plans for the reading rooms had been approved.";
+  const char *lines[17] = {para1, para2, para3};
+  for (size_t i = 3; i < 16; i++) lines[i] = "The hall on the night (Image: Getty)";
+  lines[16] = after;
+  run(&f, lines, 17);
+  INT_EQ(kept(&f, para1), 1, "article kept");
+  INT_EQ(kept(&f, lines[3]), 0, "captions dropped");
+  INT_EQ(kept(&f, after), 1, "paragraph after the gallery kept");
+  pith_doc_free(&f.d);
+}
+
 int main(void) {
   pith_options *o = pith_options_new();
+  test_gallery_inside_article(o);
   test_caps_teaser(o);
   test_dated_listing(o);
   OK(o != NULL, "options with built-in filters");
