@@ -425,8 +425,10 @@ static void mark_dated_listing(pith_doc *d) {
   size_t words = 0, at_first = 0, run = 0, first = 0, last = 0;
   for (size_t i = 0; i < d->n; i++) {
     pith_block *b = &d->blocks[i];
-    if (b->chars > 60 || b->action == PITH_ACT_KEEP ||
-        !pith_meta_stamp_line(b->text, b->len)) {
+    /* only after enough article, and only lines short enough to be a
+     * stamp, are read word by word */
+    if (words < LISTING_MIN_WORDS || b->chars > 60 || b->words > 8 ||
+        b->action == PITH_ACT_KEEP || !pith_meta_stamp_line(b->text, b->len)) {
       if (b->cls == PITH_CLS_GOOD) words += b->words;
       continue;
     }
@@ -490,21 +492,20 @@ static void drop_group(pith_doc *d, const core_group *g, const char *why) {
 
 /* Blocks strictly between a and b, asides not counted: lines a rule calls
  * an aside (captions, "Photo:", teaser labels) sit inside articles, so
- * they neither split the article into groups nor set groups apart. */
-static size_t unmarked_between(const pith_doc *d, size_t a, size_t b) {
-  size_t k = 0;
-  for (size_t i = a + 1; i < b; i++) k += d->blocks[i].action != PITH_ACT_ASIDE;
-  return k;
+ * they neither split the article into groups nor set groups apart.
+ * unmarked[i]: blocks before i that are not asides. */
+static size_t unmarked_between(const size_t *unmarked, size_t a, size_t b) {
+  return b > a + 1 ? unmarked[b] - unmarked[a + 1] : 0;
 }
 
 /* Decide the groups on one side of the main group, walking away from it. */
-static void extend_core(pith_doc *d, core_group *gs, size_t ng, size_t main,
-                        int dir, int anchored) {
+static void extend_core(pith_doc *d, const size_t *unmarked, core_group *gs,
+                        size_t ng, size_t main, int dir, int anchored) {
   size_t edge = dir > 0 ? gs[main].last : gs[main].first;
   size_t best = gs[main].chars;
   for (long k = (long)main + dir; k >= 0 && (size_t)k < ng; k += dir) {
     core_group *g = &gs[k];
-    size_t gap = unmarked_between(d, dir > 0 ? edge : g->last,
+    size_t gap = unmarked_between(unmarked, dir > 0 ? edge : g->last,
                                   dir > 0 ? g->first : edge);
     int big = (double)g->chars >= CORE_MIN_SHARE * (double)best;
     int near = gap <= CORE_REGION_GAP;
@@ -520,7 +521,15 @@ static void extend_core(pith_doc *d, core_group *gs, size_t ng, size_t main,
 static void article_core(pith_doc *d) {
   size_t n = d->n, ng = 0;
   core_group *gs = malloc((n ? n : 1) * sizeof *gs);
-  if (!gs) return; /* the core is a refinement; without memory, keep all */
+  size_t *unmarked = malloc((n + 1) * sizeof *unmarked);
+  if (!gs || !unmarked) { /* the core is a refinement; without memory, keep all */
+    free(gs);
+    free(unmarked);
+    return;
+  }
+  unmarked[0] = 0;
+  for (size_t i = 0; i < n; i++)
+    unmarked[i + 1] = unmarked[i] + (d->blocks[i].action != PITH_ACT_ASIDE);
   /* Content that ends before the headline repeats is navigation and
    * teasers, when the article itself follows the headline. */
   size_t after_title = 0;
@@ -535,7 +544,7 @@ static void article_core(pith_doc *d) {
       }
   for (size_t i = 0; i < n; i++) {
     if (d->blocks[i].cls != PITH_CLS_GOOD) continue;
-    if (ng == 0 || unmarked_between(d, gs[ng - 1].last, i) > CORE_GAP)
+    if (ng == 0 || unmarked_between(unmarked, gs[ng - 1].last, i) > CORE_GAP)
       gs[ng++] = (core_group){i, i, 0, 0};
     gs[ng - 1].last = i;
     gs[ng - 1].chars += d->blocks[i].chars;
@@ -557,10 +566,11 @@ static void article_core(pith_doc *d) {
         break;
       }
   if (ng > 1) {
-    extend_core(d, gs, ng, main, +1, anchored);
-    extend_core(d, gs, ng, main, -1, anchored);
+    extend_core(d, unmarked, gs, ng, main, +1, anchored);
+    extend_core(d, unmarked, gs, ng, main, -1, anchored);
   }
   free(gs);
+  free(unmarked);
 }
 
 /* Lists, tables and data lines inside an article have few stop words;

@@ -479,12 +479,17 @@ void pith_meta_text(pith_doc *d, const char *ref_date) {
 
 /* ---- time stamps ------------------------------------------------------ */
 
-/* A word of a stamp: 1 for a number ("19,", "2019"), 2 for a word only
- * dates and times have: a clock time ("23:05"), a number glued to a short
- * unit ("12H", "5min", "10am"), "ago", "am"/"pm", a month name. */
-static int stamp_word(const char *w, size_t n) {
+/* A word of a stamp, month names aside: 1 for a number ("19,", "2019"), 2
+ * for a word only dates and times have: a clock time ("23:05"), a number
+ * glued to a short unit ("12H", "5min", "10am"), "ago", "am"/"pm". 3 for a
+ * word that may be a month name (looked up only when it decides). */
+static int stamp_word(const char **wp, size_t *np) {
+  const char *w = *wp;
+  size_t n = *np;
   while (n && strchr(",.;()@|-", w[n - 1])) n--; /* "19," "2019." */
   while (n && strchr("(@|-", w[0])) w++, n--;
+  *wp = w;
+  *np = n;
   if (!n) return 0;
   size_t d = 0;
   int colon = 0;
@@ -496,23 +501,48 @@ static int stamp_word(const char *w, size_t n) {
   if ((n == 3 && strncasecmp(w, "ago", 3) == 0) ||
       (n == 2 && (strncasecmp(w, "am", 2) == 0 || strncasecmp(w, "pm", 2) == 0)))
     return 2;
-  return month_number(w, n) ? 2 : 0;
+  return n >= 3 && n <= 12 ? 3 : 0;
+}
+
+enum { STAMP_MAX_WORDS = 8 };
+
+/* Enough stamp words (two thirds, at least two) and one only dates have. */
+static int stamp_enough(size_t words, size_t stamps, size_t strong) {
+  return strong && stamps >= 2 && stamps * 3 >= words * 2;
 }
 
 int pith_meta_stamp_line(const char *s, size_t n) {
   if (n == 0 || n > 60) return 0;
+  /* every stamp holds a digit; most short lines hold none */
+  size_t first = 0;
+  while (first < n && (unsigned char)(s[first] - '0') > 9) first++;
+  if (first == n) return 0;
+  const char *cand[STAMP_MAX_WORDS];
+  size_t cand_len[STAMP_MAX_WORDS], ncand = 0;
   size_t words = 0, stamps = 0, strong = 0, i = 0;
   while (i < n) {
     while (i < n && s[i] == ' ') i++;
     size_t a = i;
     while (i < n && s[i] != ' ') i++;
     if (i == a) break;
-    if (++words > 8) return 0;
-    int k = stamp_word(s + a, i - a);
-    stamps += k != 0;
-    strong += k == 2;
+    if (++words > STAMP_MAX_WORDS) return 0;
+    const char *w = s + a;
+    size_t wn = i - a;
+    int k = stamp_word(&w, &wn);
+    if (k == 3) {
+      cand[ncand] = w;
+      cand_len[ncand++] = wn;
+    } else {
+      stamps += k != 0;
+      strong += k == 2;
+    }
   }
-  return strong && stamps >= 2 && stamps * 3 >= words * 2;
+  /* month names are looked up only when they can decide */
+  for (size_t c = 0; c < ncand && !stamp_enough(words, stamps, strong); c++) {
+    if (!stamp_enough(words, stamps + ncand - c, strong + ncand - c)) return 0;
+    if (month_number(cand[c], cand_len[c])) stamps++, strong++;
+  }
+  return stamp_enough(words, stamps, strong);
 }
 
 /* ---- repetition -------------------------------------------------------- */

@@ -100,6 +100,7 @@ struct pith_rules {
   atab pre, suf, con4; /* con4: contains-anchors by a 4-byte run */
   int32_t con[NBUCKET], con1, none;
   size_t ncon2; /* rules in con (2- and 3-byte anchors) */
+  uint32_t con2cap; /* longest cap among them: longer blocks skip the pair scan */
   uint8_t pairs[65536 / 8]; /* key byte pairs of 2- and 3-byte anchors */
   uint8_t quads[65536 / 8]; /* hashed keys of con4 */
   /* Hashed 3-byte runs at offsets 0 and 1 of each con4 key. Of the two
@@ -434,9 +435,15 @@ static int index_rule(pith_rules *r, size_t i) {
         r->tris[tb >> 3] |= (uint8_t)(1u << (tb & 7));
       }
       head = atab_head(&r->con4, a + u->koff, 4, PARTS_NONE);
+    } else if (u->alen >= 2 && rarity(a[rare_run(a, u->alen, 1)]) >= 20) {
+      /* a short anchor with a rare byte (": @", "(c)"): found by memchr of
+       * that byte, not by testing every byte pair of every block */
+      u->koff = rare_run(a, u->alen, 1);
+      head = &r->con1;
     } else if (u->alen >= 2) {
       u->koff = rare_run(a, u->alen, 2);
       r->ncon2++;
+      if (u->maxlen > r->con2cap) r->con2cap = u->maxlen;
       unsigned key = (unsigned)a[u->koff] << 8 | a[u->koff + 1];
       r->pairs[key >> 3] |= (uint8_t)(1u << (key & 7));
       head = &r->con[bucket_of(key >> 8, key & 0xFF)];
@@ -1143,7 +1150,7 @@ static void match_contains(const pith_rules *r, const char *t, size_t n,
       }
     }
   }
-  for (size_t i = 0; r->ncon2 && i + 1 < n; i++) {
+  for (size_t i = 0; r->ncon2 && chars <= r->con2cap && i + 1 < n; i++) {
     unsigned key = (unsigned)(unsigned char)t[i] << 8 | (unsigned char)t[i + 1];
     if (!(r->pairs[key >> 3] & (1u << (key & 7)))) continue;
     walk_contains(r, r->con[bucket_of(key >> 8, key & 0xFF)], t, n, chars, i,
@@ -1152,8 +1159,13 @@ static void match_contains(const pith_rules *r, const char *t, size_t n,
   for (int32_t k = r->con1; k >= 0; k = r->v[k].next) {
     const rule *u = &r->v[k];
     if (u->maxlen < chars) continue;
-    for (const char *q = t; (q = memchr(q, u->pat[u->aoff], (size_t)(t + n - q))); q++) {
-      if (verify(u, t, n, (size_t)(q - t))) {
+    const char *anchor = u->pat + u->aoff;
+    for (const char *q = t; (q = memchr(q, anchor[u->koff], (size_t)(t + n - q))); q++) {
+      size_t at = (size_t)(q - t);
+      if (at < u->koff || (at -= u->koff) + u->alen > n ||
+          memcmp(t + at, anchor, u->alen) != 0)
+        continue;
+      if (verify(u, t, n, at)) {
         consider(r, best, (size_t)k);
         break;
       }

@@ -161,6 +161,14 @@ static void test_glob(void) {
   INT_EQ(act(r, "a {x}"), PITH_ACT_DROP, "escaped braces");
   pith_rules_free(r);
   /* a glob opening with # skips blocks that do not open with a digit */
+  /* short anchors with a rare byte are found through that byte */
+  r = load("drop contains:60 : @\ndrop glob:60 *(c) #*\n");
+  INT_EQ(act(r, "Photo: @jane"), PITH_ACT_DROP, "rare byte at the anchor's end");
+  INT_EQ(act(r, "x@y: @z"), PITH_ACT_DROP, "second occurrence of the rare byte");
+  INT_EQ(act(r, "Photo @jane"), 0, "rare byte without the anchor");
+  INT_EQ(act(r, "@"), 0, "rare byte at the block's start");
+  INT_EQ(act(r, "Site (c) 2024 Ledger"), PITH_ACT_DROP, "glob through a rare byte");
+  pith_rules_free(r);
   r = load("drop glob #-#-#t#\ndrop glob #\n");
   INT_EQ(act(r, "2019-11-13T23:06:00"), PITH_ACT_DROP, "leading # matches");
   INT_EQ(act(r, "42"), PITH_ACT_DROP, "lone number");
