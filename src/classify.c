@@ -146,6 +146,8 @@ static int caps_teaser(const pith_block *b) {
     upper += c >= 'A' && c <= 'Z';
     lower += c >= 'a' && c <= 'z';
     spaces += c == ' ';
+    /* prose, other scripts: decided in a few bytes */
+    if (lower * 20 > b->len || (i + 1 - upper) * 2 > b->len) return 0;
   }
   return spaces + 1 >= CAPS_MIN_WORDS && upper >= 20 * lower && upper * 2 >= b->len;
 }
