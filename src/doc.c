@@ -44,14 +44,30 @@ char *pith_arena_strndup(pith_arena *a, const char *s, size_t n) {
   return p;
 }
 
-void pith_arena_free(pith_arena *a) {
-  pith_arena_chunk *c = a->head;
+void *pith_arena_alloc_side(pith_arena *a, size_t n) {
+  pith_arena_chunk *c = malloc(sizeof *c + n);
+  if (!c) {
+    a->failed = 1;
+    return NULL;
+  }
+  c->next = a->side;
+  c->used = c->cap = n;
+  a->side = c;
+  return c->data;
+}
+
+static void free_chunks(pith_arena_chunk *c) {
   while (c) {
     pith_arena_chunk *next = c->next;
     free(c);
     c = next;
   }
-  a->head = NULL;
+}
+
+void pith_arena_free(pith_arena *a) {
+  free_chunks(a->head);
+  free_chunks(a->side);
+  a->head = a->side = NULL;
 }
 
 void pith_doc_init(pith_doc *d, const pith_options *opts) {
@@ -65,14 +81,19 @@ void pith_doc_free(pith_doc *d) {
   memset(d, 0, sizeof *d);
 }
 
+/* ' ' and \t \n \v \f \r (9..13) */
 static int is_space(unsigned char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-         c == '\v';
+  return c <= ' ' && (c == ' ' || (unsigned)(c - '\t') < 5);
 }
 
 /* Terminal punctuation: the line ends a sentence. Closing quotes and
  * brackets after the mark count (`said."`). */
 static int ends_sentence(const char *s, size_t n) {
+  if (n == 0) return 0;
+  /* most lines end in a full stop, a letter or a digit */
+  unsigned char last = (unsigned char)s[n - 1];
+  if (last == '.') return 1;
+  if ((unsigned)((last | 0x20) - 'a') < 26 || (unsigned)(last - '0') < 10) return 0;
   while (n > 0) {
     unsigned char c = (unsigned char)s[n - 1];
     if (c == '"' || c == '\'' || c == ')' || c == ']' || c == '*') {
@@ -102,11 +123,64 @@ static int ends_sentence(const char *s, size_t n) {
   return 0;
 }
 
-pith_block *pith_doc_add(pith_doc *d, const char *text, size_t len,
-                         pith_block_kind kind) {
-  while (len > 0 && is_space((unsigned char)text[0])) text++, len--;
-  while (len > 0 && is_space((unsigned char)text[len - 1])) len--;
-  if (len == 0 || len > UINT32_MAX) return NULL;
+/* Is there a navigation separator at s+i (i + 1 < n)? */
+static int separator_at(const char *s, size_t n, size_t i) {
+  unsigned char c = (unsigned char)s[i];
+  if (c == '|') return 1;
+  if (c == 0xE2)
+    return i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+           ((unsigned char)s[i + 2] == 0xA2 ||  /* • */
+            (unsigned char)s[i + 2] == 0xBA);   /* › */
+  return c == 0xC2 && ((unsigned char)s[i + 1] == 0xB7 || /* · */
+                       (unsigned char)s[i + 1] == 0xBB);  /* » */
+}
+
+/* Separators starting in the word at s+i (the last byte never starts one). */
+static unsigned separators_in(const char *s, size_t n, size_t i) {
+  unsigned k = 0;
+  size_t e = i + 8 < n - 1 ? i + 8 : n - 1;
+  for (size_t j = i; j < e; j++) k += (unsigned)separator_at(s, n, j);
+  return k;
+}
+
+/* Per-block counts from one pass over its text, 8 bytes at a time:
+ * continuation bytes (chars = len - them) and, for text lines, navigation
+ * separators ("Home | News", "Home › World"). Plain ASCII words (most)
+ * only look for '|', and only in lines that hold one; 0xC2 and 0xE2 (the
+ * other separators' lead bytes) differ in bit 0x20 only, one test of
+ * x | 0x20 finds both. */
+enum { SEPS_NONE, SEPS_UTF8, SEPS_ALL };
+
+typedef struct counts {
+  uint32_t conts;
+  unsigned seps;
+} counts;
+
+static inline void count_word(counts *c, uint64_t x, const char *s, size_t n,
+                              size_t i, int seps) {
+  if (x & PITH_SWAR_HIGH) {
+    c->conts += pith_swar_count(pith_swar_cont(x));
+    if (seps != SEPS_NONE &&
+        ((seps == SEPS_ALL && pith_swar_has(x, '|')) ||
+         pith_swar_has(x | PITH_SWAR_ONES * 0x20, 0xE2)))
+      c->seps += separators_in(s, n, i);
+  } else if (seps == SEPS_ALL && pith_swar_has(x, '|')) {
+    c->seps += separators_in(s, n, i);
+  }
+}
+
+/* s+n rounded up to 8 bytes must be readable: the last word is loaded
+ * whole and masked. */
+static inline counts count_text(const char *s, size_t n, int seps) {
+  counts c = {0, 0};
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) count_word(&c, pith_swar_load(s + i), s, n, i, seps);
+  if (i < n)
+    count_word(&c, pith_swar_load(s + i) & pith_swar_first(n - i), s, n, i, seps);
+  return c;
+}
+
+static pith_block *next_block(pith_doc *d) {
   if (d->n == d->cap) {
     size_t cap = d->cap ? d->cap * 2 : 256; /* a typical page in one go */
     pith_block *nb = realloc(d->blocks, cap * sizeof *nb);
@@ -117,24 +191,46 @@ pith_block *pith_doc_add(pith_doc *d, const char *text, size_t len,
     d->blocks = nb;
     d->cap = cap;
   }
+  pith_block *b = &d->blocks[d->n++];
+  memset(b, 0, sizeof *b);
+  return b;
+}
+
+pith_block *pith_doc_add(pith_doc *d, const char *text, size_t len,
+                         pith_block_kind kind) {
+  while (len > 0 && is_space((unsigned char)text[0])) text++, len--;
+  while (len > 0 && is_space((unsigned char)text[len - 1])) len--;
+  if (len == 0 || len > UINT32_MAX) return NULL;
+  /* the arena rounds len + 1 up to 16 bytes: the last word is readable */
   char *t = pith_arena_strndup(&d->arena, text, len);
   if (!t) {
     d->failed = 1;
     return NULL;
   }
-  pith_block *b = &d->blocks[d->n++];
-  memset(b, 0, sizeof *b);
+  pith_block *b = next_block(d);
+  if (!b) return NULL;
   b->text = t;
   b->len = (uint32_t)len;
   b->kind = (uint8_t)kind;
-  /* Code points: bytes that are not UTF-8 continuation bytes. */
-  uint32_t chars = 0;
-  size_t i = 0;
-  for (; i + 8 <= len; i += 8)
-    chars += 8 - pith_swar_count(pith_swar_cont(pith_swar_load(t + i)));
-  for (; i < len; i++) chars += ((unsigned char)t[i] & 0xC0) != 0x80;
-  b->chars = chars;
+  b->chars = (uint32_t)len - count_text(t, len, SEPS_NONE).conts;
   b->terminal = (uint8_t)ends_sentence(t, len);
+  return b;
+}
+
+pith_block *pith_doc_add_line(pith_doc *d, char *text, size_t len, int bar) {
+  while (len > 0 && is_space((unsigned char)text[0])) text++, len--;
+  while (len > 0 && is_space((unsigned char)text[len - 1])) len--;
+  if (len == 0 || len > UINT32_MAX) return NULL;
+  pith_block *b = next_block(d);
+  if (!b) return NULL;
+  counts c = bar ? count_text(text, len, SEPS_ALL) : count_text(text, len, SEPS_UTF8);
+  text[len] = '\0';
+  b->text = text;
+  b->len = (uint32_t)len;
+  b->kind = PITH_BLK_P;
+  b->chars = (uint32_t)len - c.conts;
+  b->seps = (uint8_t)(c.seps > 255 ? 255 : c.seps);
+  b->terminal = (uint8_t)ends_sentence(text, len);
   return b;
 }
 

@@ -90,10 +90,14 @@ typedef struct pith_block {
 typedef struct pith_arena_chunk pith_arena_chunk;
 typedef struct pith_arena {
   pith_arena_chunk *head;
+  pith_arena_chunk *side; /* pith_arena_alloc_side: one allocation each */
   int failed;
 } pith_arena;
 
 void *pith_arena_alloc(pith_arena *a, size_t n);
+/* A large allocation of its own (a whole text), freed with the arena; it
+ * does not grow the chunks later small allocations come from. */
+void *pith_arena_alloc_side(pith_arena *a, size_t n);
 char *pith_arena_strndup(pith_arena *a, const char *s, size_t n);
 void pith_arena_free(pith_arena *a);
 
@@ -121,6 +125,12 @@ void pith_doc_free(pith_doc *d);
  * Returns NULL for empty text or allocation failure. */
 pith_block *pith_doc_add(pith_doc *d, const char *text, size_t len,
                          pith_block_kind kind);
+/* The text front end's pith_doc_add: a paragraph line of a writable text
+ * that outlives the document (arena-owned), used in place: trimmed and
+ * NUL-terminated there, not copied. Also counts navigation separators
+ * (seps); `bar`: the line may hold a '|' (0 when it holds none). Bytes up
+ * to text + len rounded up to 8 must be readable. */
+pith_block *pith_doc_add_line(pith_doc *d, char *text, size_t len, int bar);
 /* Set a metadata field if it is not set yet (copied, trimmed, non-empty). */
 void pith_doc_set_field(pith_doc *d, pith_field f, const char *s, size_t n);
 

@@ -23,6 +23,23 @@ static inline uint64_t pith_swar_eq(uint64_t x, unsigned char v) {
   return ~(((y & low) + low) | y | low);
 }
 
+/* Is any byte equal to v? (The classic zero-byte test: flags may spill
+ * above a true hit, never appear without one, so the answer is exact.) */
+static inline int pith_swar_has(uint64_t x, unsigned char v) {
+  uint64_t y = x ^ (PITH_SWAR_ONES * v);
+  return ((y - PITH_SWAR_ONES) & ~y & PITH_SWAR_HIGH) != 0;
+}
+
+/* Mask of the first k (1..7) bytes of a word in memory order: loads of a
+ * text's last partial word keep its own bytes only. */
+static inline uint64_t pith_swar_first(size_t k) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  return ~0ull << (64 - 8 * k);
+#else
+  return ~0ull >> (64 - 8 * k);
+#endif
+}
+
 /* UTF-8 continuation bytes (10xxxxxx). */
 static inline uint64_t pith_swar_cont(uint64_t x) {
   return x & ~(x << 1) & PITH_SWAR_HIGH;

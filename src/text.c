@@ -2,56 +2,35 @@
 
 #include <string.h>
 
-#include "swar.h"
+/* Blocks point into one arena copy of the normalized text: each line is
+ * trimmed and NUL-terminated in place (pith_doc_add_line), so no line is
+ * copied on its own. The copy is padded so that every line's last 8-byte
+ * word can be loaded whole. */
+enum { PAD = 16 };
 
-/* Is there a navigation separator at s+i (i + 1 < n)? */
-static int separator_at(const char *s, size_t n, size_t i) {
-  unsigned char c = (unsigned char)s[i];
-  if (c == '|') return 1;
-  if (c == 0xE2)
-    return i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-           ((unsigned char)s[i + 2] == 0xA2 ||  /* • */
-            (unsigned char)s[i + 2] == 0xBA);   /* › */
-  return c == 0xC2 && ((unsigned char)s[i + 1] == 0xB7 || /* · */
-                       (unsigned char)s[i + 1] == 0xBB);  /* » */
-}
-
-/* Navigation separators a dump keeps from menus and breadcrumbs:
- * "Home | News | Sport", "Home › World › Asia". Lines without '|' or the
- * separators' lead bytes (most) are skipped 8 bytes at a time. The last
- * byte is never a separator's start. */
-static unsigned count_separators(const char *s, size_t n) {
-  unsigned k = 0;
-  size_t i = 0;
-  for (; i + 8 < n; i += 8) {
-    /* 0xC2 and 0xE2 differ only in bit 0x20: one compare of x | 0x20
-     * finds both (no other byte maps to 0xE2). */
-    uint64_t x = pith_swar_load(s + i);
-    if (!(pith_swar_eq(x, '|') | pith_swar_eq(x | PITH_SWAR_ONES * 0x20, 0xE2)))
-      continue;
-    for (size_t j = i; j < i + 8; j++) k += (unsigned)separator_at(s, n, j);
-  }
-  /* The tail (and short lines): a cheap byte test before the full one. */
-  for (; i + 1 < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (c == '|' || (c | 0x20) == 0xE2) k += (unsigned)separator_at(s, n, i);
-  }
-  return k > 255 ? 255 : k;
-}
-
-/* Decide line versus paragraph mode: paragraph mode when blank lines
- * separate runs that mostly hold more than one line (hard-wrapped text). */
-static int paragraph_mode(const char *s, size_t len) {
+/* Line mode: one block per non-empty line. Returns whether the text is
+ * hard-wrapped instead (paragraph mode): blank lines separate runs that
+ * mostly hold more than one line. */
+static int line_blocks(pith_doc *d, char *s, size_t len) {
   size_t runs = 0, multi = 0, run_lines = 0;
-  const char *p = s, *end = s + len;
+  char *p = s, *end = s + len;
+  /* the next '|' at or after p (end: none); a line holds one when it
+   * comes before the line's end */
+  char *bar = memchr(s, '|', len);
+  if (!bar) bar = end;
   while (p < end) {
-    const char *nl = memchr(p, '\n', (size_t)(end - p));
-    const char *e = nl ? nl : end;
+    char *nl = memchr(p, '\n', (size_t)(end - p));
+    char *e = nl ? nl : end;
     if (e == p) {
       if (run_lines) runs++, multi += run_lines > 1;
       run_lines = 0;
     } else {
       run_lines++;
+      if (bar < p) {
+        bar = memchr(p, '|', (size_t)(end - p));
+        if (!bar) bar = end;
+      }
+      pith_doc_add_line(d, p, (size_t)(e - p), bar < e);
     }
     p = nl ? nl + 1 : end;
   }
@@ -59,31 +38,41 @@ static int paragraph_mode(const char *s, size_t len) {
   return runs >= 2 && multi * 2 > runs;
 }
 
-static void add_block(pith_doc *d, const char *s, size_t n) {
-  pith_block *b = pith_doc_add(d, s, n, PITH_BLK_P);
-  if (b) b->seps = (uint8_t)count_separators(b->text, b->len);
-}
-
-int pith_text_blocks(pith_doc *d, const char *text, size_t len) {
-  int para = paragraph_mode(text, len);
-  const char *p = text, *end = text + len;
-  pith_buf acc = PITH_BUF_INIT;
+/* Paragraph mode: the lines of a run joined by one space (the newlines
+ * between them become spaces), one block per run. */
+static void paragraph_blocks(pith_doc *d, char *s, size_t len) {
+  char *p = s, *end = s + len, *start = NULL, *last = NULL;
+  int bar = memchr(s, '|', len) != NULL; /* rare: whole paragraphs tested */
   while (p < end) {
-    const char *nl = memchr(p, '\n', (size_t)(end - p));
-    const char *e = nl ? nl : end;
-    if (!para) {
-      if (e > p) add_block(d, p, (size_t)(e - p));
-    } else if (e == p) {
-      if (acc.len) add_block(d, acc.data, acc.len);
-      pith_buf_clear(&acc);
+    char *nl = memchr(p, '\n', (size_t)(end - p));
+    char *e = nl ? nl : end;
+    if (e == p) {
+      if (start) pith_doc_add_line(d, start, (size_t)(last - start), bar);
+      start = NULL;
     } else {
-      if (acc.len) pith_buf_putc(&acc, ' ');
-      pith_buf_put(&acc, p, (size_t)(e - p));
+      if (start) p[-1] = ' ';
+      else start = p;
+      last = e;
     }
     p = nl ? nl + 1 : end;
   }
-  if (acc.len) add_block(d, acc.data, acc.len);
-  int failed = acc.failed;
-  pith_buf_free(&acc);
-  return failed || d->failed ? PITH_ENOMEM : PITH_OK;
+  if (start) pith_doc_add_line(d, start, (size_t)(last - start), bar);
+}
+
+int pith_text_blocks(pith_doc *d, const char *text, size_t len) {
+  char *s = pith_arena_alloc_side(&d->arena, len + PAD);
+  if (!s) {
+    d->failed = 1;
+    return PITH_ENOMEM;
+  }
+  memcpy(s, text, len);
+  memset(s + len, 0, PAD);
+  size_t n0 = d->n;
+  if (line_blocks(d, s, len)) {
+    /* hard-wrapped text (rare): start again from a fresh copy */
+    d->n = n0;
+    memcpy(s, text, len);
+    paragraph_blocks(d, s, len);
+  }
+  return d->failed ? PITH_ENOMEM : PITH_OK;
 }

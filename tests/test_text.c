@@ -30,6 +30,35 @@ int main(void) {
   INT_EQ(d.blocks[1].terminal, 0, "no sentence end");
   INT_EQ(d.blocks[0].chars, 14, "chars counted");
   pith_doc_free(&d);
+  /* blocks are trimmed and NUL-terminated in place in one copy of the
+   * text; counts run 8 bytes at a time with a masked last word */
+  blocks_of("plain line\n a | b \nHome | News | Sport |\n\t caf\xC3\xA9 \t\n"
+            "One | Two | Three | Four | Five | Six\nx \xE2\x80\xBA y \xC2\xBB\n"
+            "no bar here \xE2\x80\x94 a dash\nend |", &d);
+  INT_EQ(d.n, 8, "eight lines");
+  INT_EQ(d.blocks[0].seps, 0, "no separators");
+  STR_EQ(d.blocks[1].text, "a | b", "line trimmed in place");
+  INT_EQ(d.blocks[1].seps, 1, "short line with a bar");
+  INT_EQ(d.blocks[2].seps, 2, "a bar ending the line is no separator");
+  STR_EQ(d.blocks[3].text, "caf\xC3\xA9", "tabs and spaces trimmed");
+  INT_EQ(d.blocks[3].chars, 4, "code points of a short line");
+  INT_EQ(d.blocks[4].seps, 5, "separators across 8-byte words");
+  INT_EQ(d.blocks[5].seps, 2, "two-byte separator ending the line");
+  INT_EQ(d.blocks[6].seps, 0, "dash is no separator");
+  INT_EQ(d.blocks[6].chars, 20, "code points across 8-byte words");
+  INT_EQ(d.blocks[7].seps, 0, "a bar ending the text is no separator");
+  pith_doc_free(&d);
+  blocks_of("end |", &d);
+  INT_EQ(d.blocks[0].seps, 0, "last byte of the text");
+  pith_doc_free(&d);
+  INT_EQ(blocks_of("Home | News\nmore text\n\nsecond para\nwith \xE2\x80\xA2 bullet\n\n"
+                   "third\npara |  x\n", &d), 3, "paragraph mode");
+  STR_EQ(d.blocks[0].text, "Home | News more text", "lines joined in place");
+  INT_EQ(d.blocks[0].seps, 1, "paragraph separators");
+  INT_EQ(d.blocks[1].seps, 1, "UTF-8 separator in a paragraph");
+  STR_EQ(d.blocks[2].text, "third para |  x", "last paragraph");
+  INT_EQ(d.blocks[2].seps, 1, "bar in the last paragraph");
+  pith_doc_free(&d);
   INT_EQ(blocks_of("", &d), 0, "empty input");
   pith_doc_free(&d);
   INT_EQ(blocks_of("   \n\n  \n", &d), 0, "whitespace only");
