@@ -63,6 +63,15 @@ typedef struct rule {
   int8_t field;
 } rule;
 
+#define CON_STRIDE 4u
+
+/* A contains-anchor entered under one of its windows. */
+typedef struct cent {
+  uint64_t kword, kmask; /* anchor bytes [koff, koff+8) and their mask */
+  int32_t rule, next;
+  uint32_t koff; /* offset of the window in the anchor */
+} cent;
+
 typedef struct exact_slot {
   uint32_t hash;
   uint32_t idx; /* rule index + 1; 0 = empty */
@@ -81,11 +90,11 @@ typedef struct atab {
   size_t cap, n; /* cap: power of two (or 0) */
   unsigned bits; /* log2(cap) */
   unsigned lens; /* bit L-1 set: some key has L bytes */
-  /* Prefix/suffix tables: reach_bit of every leading part of every key
-   * (the first 1..L bytes of a prefix key, the last 1..L of a suffix key).
-   * Probing stops at the first length whose part is missing: most blocks
-   * need one or two probes, not eight. */
-  uint8_t reach[65536 / 8];
+  /* Prefix/suffix tables: by the outer two bytes of a key (the first two
+   * of a prefix, the last two of a suffix), bit L-2 set when a key of L
+   * (2..8) bytes has them. A block probes only the lengths its own outer
+   * bytes name: most probe none. Allocated for prefix/suffix tables only. */
+  uint8_t *lens2;
 } atab;
 
 struct pith_rules {
@@ -97,19 +106,26 @@ struct pith_rules {
   uint32_t exact_chars; /* longest exact pattern, in code points */
   uint32_t maxcap[4];   /* per anchor kind: longest cap (0 = no rule) */
   uint32_t reach;       /* longest block any rule can match, code points */
-  atab pre, suf, con4; /* con4: contains-anchors by a 4-byte run */
-  int32_t con[NBUCKET], con1, none;
+  atab pre, suf;
+  /* Contains-anchors of CON_STRIDE + 3 bytes or more: each is entered
+   * under the CON_STRIDE 4-byte windows of its rarest 8-byte stretch, so
+   * a scan that reads one window every CON_STRIDE bytes meets one of them
+   * wherever the anchor sits. con5 maps a window to its chain of entries. */
+  atab con5;
+  cent *ce;
+  size_t cen, cecap;
+  uint32_t con5cap; /* longest cap among them */
+  /* con1: short anchors with a rare byte (and 1-byte anchors), chained by
+   * that byte and found by one pass over the block's bytes; cmem: other
+   * short anchors (4..6 bytes), found by memmem. */
+  int32_t con1[256];
+  uint8_t con1set[256]; /* 1: the byte heads a con1 chain */
+  uint32_t con1cap;
+  int32_t con[NBUCKET], cmem, none;
   size_t ncon2; /* rules in con (2- and 3-byte anchors) */
   uint32_t con2cap; /* longest cap among them: longer blocks skip the pair scan */
   uint8_t pairs[65536 / 8]; /* key byte pairs of 2- and 3-byte anchors */
-  uint8_t quads[65536 / 8]; /* hashed keys of con4 */
-  /* Hashed 3-byte runs at offsets 0 and 1 of each con4 key. Of the two
-   * runs of any 4-byte window, one starts at an even offset of the block:
-   * the block scan tests only the runs at even offsets here and sends the
-   * two windows holding a hit (starting there, or one byte before) to the
-   * quad test. Half the positions, and 3-byte runs of rare 4-byte keys
-   * are rare in text. */
-  uint8_t tris[65536 / 8];
+  uint8_t quads[65536 / 8]; /* hashed window keys of con5 */
 };
 
 /* ---- folding ---------------------------------------------------------- */
@@ -242,12 +258,6 @@ static inline uint64_t load_le64_n(const char *p, unsigned w) {
   return x;
 }
 
-/* Bit of the first `len` (1..8) bytes of a key in an atab's reach
- * bitmap: every leading part of every key is there, so a block whose first
- * `len` bytes miss can match no key of `len` bytes or more. */
-static inline uint32_t reach_bit(uint64_t key, unsigned len) {
-  return (uint32_t)(((key + len) * 0xD6E8FEB86659FD93ull) >> 48);
-}
 
 static inline size_t akey_slot(const atab *t, uint64_t key, unsigned len) {
   return (size_t)(((key + len) * 0x9E3779B97F4A7C15ull) >> (64 - t->bits));
@@ -281,22 +291,18 @@ static int atab_grow(atab *t) {
   return 0;
 }
 
-static inline int has_reach(const atab *t, uint64_t part, unsigned len) {
-  uint32_t b = reach_bit(part, len);
-  return t->reach[b >> 3] >> (b & 7) & 1;
-}
-
 enum { PARTS_NONE, PARTS_LEADING, PARTS_TRAILING };
 
 /* The chain head for the key of `len` (1..8) bytes at kb, created empty if
- * new; NULL without memory. `parts`: which of the key's parts go into the
- * reach bitmap. */
+ * new; NULL without memory. `parts`: which outer bytes go into lens2. */
 static int32_t *atab_head(atab *t, const unsigned char *kb, unsigned len,
                           int parts) {
   const char *c = (const char *)kb;
-  for (unsigned l = 1; parts != PARTS_NONE && l <= len; l++) {
-    uint32_t b = reach_bit(key_of(parts == PARTS_LEADING ? c : c + len - l, l), l);
-    t->reach[b >> 3] |= (uint8_t)(1u << (b & 7));
+  if (parts != PARTS_NONE && len >= 2) {
+    if (!t->lens2 && !(t->lens2 = calloc(65536, 1))) return NULL;
+    unsigned o = parts == PARTS_LEADING ? (unsigned)kb[0] << 8 | kb[1]
+                                        : (unsigned)kb[len - 2] << 8 | kb[len - 1];
+    t->lens2[o] |= (uint8_t)(1u << (len - 2));
   }
   uint64_t key = key_of(c, len);
   int32_t *h = atab_find(t, key, len);
@@ -316,7 +322,8 @@ pith_rules *pith_rules_new(void) {
   pith_rules *r = calloc(1, sizeof *r);
   if (!r) return NULL;
   for (size_t i = 0; i < NBUCKET; i++) r->con[i] = -1;
-  r->con1 = r->none = -1;
+  for (size_t i = 0; i < 256; i++) r->con1[i] = -1;
+  r->cmem = r->none = -1;
   return r;
 }
 
@@ -334,7 +341,10 @@ void pith_rules_free(pith_rules *r) {
   free(r->ex);
   free(r->pre.v);
   free(r->suf.v);
-  free(r->con4.v);
+  free(r->pre.lens2);
+  free(r->suf.lens2);
+  free(r->con5.v);
+  free(r->ce);
   free(r);
 }
 
@@ -377,20 +387,42 @@ static uint32_t rare_run(const unsigned char *a, size_t n, size_t k) {
   return best;
 }
 
-/* Bit of a 3-byte run, given as p[0] | p[1] << 8 | p[2] << 16 (the low
- * three bytes of a little-endian load), in the tris bitmap. */
-static inline uint32_t tri_bit24(uint64_t k) {
-  return (uint32_t)(((k & 0xFFFFFF) * 0x9E3779B97F4A7C15ull) >> 48);
-}
-
-static inline uint32_t tri_bit(const unsigned char *p) {
-  return tri_bit24((uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16);
-}
-
-
 /* Bit of a 4-byte key in the quads bitmap. */
 static inline uint32_t quad_bit(uint64_t key) {
   return (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 48);
+}
+
+/* Enter a long contains-anchor under the CON_STRIDE windows of its rarest
+ * stretch of CON_STRIDE + 3 bytes. */
+static int index_windows(pith_rules *r, size_t i) {
+  rule *u = &r->v[i];
+  const unsigned char *a = (const unsigned char *)u->pat + u->aoff;
+  uint32_t o = rare_run(a, u->alen, CON_STRIDE + 3);
+  if (u->maxlen > r->con5cap) r->con5cap = u->maxlen;
+  for (uint32_t j = 0; j < CON_STRIDE; j++) {
+    uint32_t koff = o + j;
+    uint64_t key = key_of((const char *)a + koff, 4);
+    uint32_t b = quad_bit(key);
+    r->quads[b >> 3] |= (uint8_t)(1u << (b & 7));
+    int32_t *head = atab_head(&r->con5, a + koff, 4, PARTS_NONE);
+    if (!head) return -1;
+    if (r->cen == r->cecap) {
+      size_t cap = r->cecap ? r->cecap * 2 : 256;
+      cent *v = realloc(r->ce, cap * sizeof *v);
+      if (!v) return -1;
+      r->ce = v;
+      r->cecap = cap;
+    }
+    unsigned w = u->alen - koff < 8 ? u->alen - koff : 8;
+    cent *e = &r->ce[r->cen];
+    e->kword = load_le64_n((const char *)a + koff, w);
+    e->kmask = w < 8 ? ~(~0ull << (8 * w)) : ~0ull;
+    e->rule = (int32_t)i;
+    e->koff = koff;
+    e->next = *head;
+    *head = (int32_t)r->cen++;
+  }
+  return 0;
 }
 
 /* Link rule `i` into the index. */
@@ -425,21 +457,17 @@ static int index_rule(pith_rules *r, size_t i) {
     break;
   }
   case A_CONTAINS:
-    if (u->alen >= 4) {
-      u->koff = rare_run(a, u->alen, 4);
-      uint64_t key = key_of((const char *)a + u->koff, 4);
-      uint32_t b = quad_bit(key);
-      r->quads[b >> 3] |= (uint8_t)(1u << (b & 7));
-      for (unsigned o = 0; o < 2; o++) {
-        uint32_t tb = tri_bit(a + u->koff + o);
-        r->tris[tb >> 3] |= (uint8_t)(1u << (tb & 7));
-      }
-      head = atab_head(&r->con4, a + u->koff, 4, PARTS_NONE);
-    } else if (u->alen >= 2 && rarity(a[rare_run(a, u->alen, 1)]) >= 20) {
-      /* a short anchor with a rare byte (": @", "(c)"): found by memchr of
-       * that byte, not by testing every byte pair of every block */
+    if (u->alen >= CON_STRIDE + 3)
+      return index_windows(r, i);
+    if (u->alen == 1 || (u->alen >= 2 && rarity(a[rare_run(a, u->alen, 1)]) >= 20)) {
+      /* a short anchor with a rare byte (": @", "(afp"): found through
+       * that byte, not by testing every window of every block */
       u->koff = rare_run(a, u->alen, 1);
-      head = &r->con1;
+      r->con1set[a[u->koff]] = 1;
+      if (u->maxlen > r->con1cap) r->con1cap = u->maxlen;
+      head = &r->con1[a[u->koff]];
+    } else if (u->alen >= 4) {
+      head = &r->cmem;
     } else if (u->alen >= 2) {
       u->koff = rare_run(a, u->alen, 2);
       r->ncon2++;
@@ -447,8 +475,10 @@ static int index_rule(pith_rules *r, size_t i) {
       unsigned key = (unsigned)a[u->koff] << 8 | a[u->koff + 1];
       r->pairs[key >> 3] |= (uint8_t)(1u << (key & 7));
       head = &r->con[bucket_of(key >> 8, key & 0xFF)];
-    } else {
-      head = &r->con1;
+    } else { /* no literal: tried on every block */
+      u->anchor = A_NONE;
+      if (u->maxlen > r->maxcap[A_NONE]) r->maxcap[A_NONE] = u->maxlen;
+      head = &r->none;
     }
     if (u->alen >= 2) {
       unsigned w = u->alen - u->koff < 8 ? u->alen - u->koff : 8;
@@ -1065,11 +1095,14 @@ static void match_prefix(const pith_rules *r, const char *t, size_t n,
                          size_t chars, const rule **best) {
   uint64_t x;
   memcpy(&x, t, 8);
-  for (unsigned len = 1; len <= 8 && len <= n; len++) {
-    uint64_t part = first_bytes(x, len);
-    if (!has_reach(&r->pre, part, len)) break;
-    if (!(r->pre.lens >> (len - 1) & 1)) continue;
-    const int32_t *h = atab_find(&r->pre, part, len);
+  const unsigned char *u = (const unsigned char *)t;
+  unsigned m = (r->pre.lens & 1) | (n >= 2 && r->pre.lens2
+                                        ? (unsigned)r->pre.lens2[u[0] << 8 | u[1]] << 1
+                                        : 0);
+  for (; m; m &= m - 1) {
+    unsigned len = (unsigned)__builtin_ctz(m) + 1;
+    if (len > n) break;
+    const int32_t *h = atab_find(&r->pre, first_bytes(x, len), len);
     if (h) walk_prefix(r, *h, t, n, chars, best);
   }
 }
@@ -1084,11 +1117,14 @@ static void match_suffix(const pith_rules *r, const char *t, size_t n,
     memcpy(tmp + 8 - n, t, n);
     memcpy(&x, tmp, 8);
   }
-  for (unsigned len = 1; len <= 8 && len <= n; len++) {
-    uint64_t part = last_bytes(x, len);
-    if (!has_reach(&r->suf, part, len)) break;
-    if (!(r->suf.lens >> (len - 1) & 1)) continue;
-    const int32_t *h = atab_find(&r->suf, part, len);
+  const unsigned char *u = (const unsigned char *)t + n;
+  unsigned m = (r->suf.lens & 1) | (n >= 2 && r->suf.lens2
+                                        ? (unsigned)r->suf.lens2[u[-2] << 8 | u[-1]] << 1
+                                        : 0);
+  for (; m; m &= m - 1) {
+    unsigned len = (unsigned)__builtin_ctz(m) + 1;
+    if (len > n) break;
+    const int32_t *h = atab_find(&r->suf, last_bytes(x, len), len);
     if (h) walk_suffix(r, *h, t, n, chars, best);
   }
 }
@@ -1100,7 +1136,34 @@ typedef struct done_set {
   size_t n;
 } done_set;
 
-/* Rules of one contains chain whose key bytes occur at t+i. */
+/* A glob found through its anchor is verified once per block (best
+ * effort: the first 32); returns 1 if it was already. */
+static int seen_glob(done_set *done, int32_t k) {
+  for (size_t d = 0; d < done->n; d++)
+    if (done->v[d] == k) return 1;
+  if (done->n < 32) done->v[done->n++] = k;
+  return 0;
+}
+
+/* A glob opening or closing with `#` needs a digit there: most blocks are
+ * turned away before any search. */
+static int ends_ok(const rule *u, const char *t, size_t n) {
+  if (u->kind != K_GLOB || !n) return 1;
+  if (u->pat[0] == G_DIGITS && (t[0] < '0' || t[0] > '9')) return 0;
+  if (u->pat[u->plen - 1] == G_DIGITS && (t[n - 1] < '0' || t[n - 1] > '9')) return 0;
+  return 1;
+}
+
+/* The rule's whole anchor at t+at: check it and the rule. */
+static void try_at(const pith_rules *r, int32_t k, const char *t, size_t n,
+                   size_t at, done_set *done, const rule **best) {
+  const rule *u = &r->v[k];
+  if (u->alen > n - at || memcmp(t + at, u->pat + u->aoff, u->alen) != 0) return;
+  if (u->kind == K_GLOB && seen_glob(done, k)) return;
+  if (verify(u, t, n, at)) consider(r, best, (size_t)k);
+}
+
+/* Rules of one pair chain whose key bytes occur at t+i. */
 static void walk_contains(const pith_rules *r, int32_t k, const char *t,
                           size_t n, size_t chars, size_t i, done_set *done,
                           const rule **best) {
@@ -1108,47 +1171,64 @@ static void walk_contains(const pith_rules *r, int32_t k, const char *t,
   for (; k >= 0; k = r->v[k].next) {
     const rule *u = &r->v[k];
     if ((y & u->kmask) != u->kword || u->maxlen < chars || i < u->koff) continue;
-    size_t at = i - u->koff;
-    if (u->alen > n - at || memcmp(t + at, u->pat + u->aoff, u->alen) != 0)
-      continue;
-    if (u->kind == K_GLOB) {
-      size_t d = 0;
-      while (d < done->n && done->v[d] != k) d++;
-      if (d < done->n) continue;
-      if (done->n < 32) done->v[done->n++] = k;
-    }
-    if (verify(u, t, n, at)) consider(r, best, (size_t)k);
+    try_at(r, k, t, n, i - u->koff, done, best);
   }
 }
 
-/* Contains-anchors: one pass over the block's 4-byte windows (`t` is
- * zero-padded to t+n+8), one over its byte pairs for short anchors. */
+/* Entries of one window chain whose 4 bytes occur at t+i. */
+static void walk_entries(const pith_rules *r, int32_t e, const char *t,
+                         size_t n, size_t chars, size_t i, done_set *done,
+                         const rule **best) {
+  const uint64_t y = load_le64(t + i); /* t is zero-padded past n */
+  for (; e >= 0; e = r->ce[e].next) {
+    const cent *c = &r->ce[e];
+    if ((y & c->kmask) != c->kword || i < c->koff ||
+        r->v[c->rule].maxlen < chars)
+      continue;
+    try_at(r, c->rule, t, n, i - c->koff, done, best);
+  }
+}
+
+/* Rules of the con1 chain of the byte at t+i. */
+static void walk_rare(const pith_rules *r, const char *t, size_t n, size_t chars,
+                      size_t i, done_set *done, const rule **best) {
+  for (int32_t k = r->con1[(unsigned char)t[i]]; k >= 0; k = r->v[k].next) {
+    const rule *u = &r->v[k];
+    if (u->maxlen >= chars && i >= u->koff && ends_ok(u, t, n))
+      try_at(r, k, t, n, i - u->koff, done, best);
+  }
+}
+
+/* Short anchors through their rare byte: one pass over the block, eight
+ * bytes tested per step (t is zero-padded, and byte 0 heads no chain). */
+static void match_rare_bytes(const pith_rules *r, const char *t, size_t n,
+                             size_t chars, done_set *done, const rule **best) {
+  const uint8_t *set = r->con1set;
+  const unsigned char *u = (const unsigned char *)t;
+  for (size_t i = 0; i < n; i += 8) {
+    if (!(set[u[i]] | set[u[i + 1]] | set[u[i + 2]] | set[u[i + 3]] |
+          set[u[i + 4]] | set[u[i + 5]] | set[u[i + 6]] | set[u[i + 7]]))
+      continue;
+    for (size_t j = i; j < i + 8 && j < n; j++)
+      if (set[u[j]]) walk_rare(r, t, n, chars, j, done, best);
+  }
+}
+
+/* Contains-anchors: long ones through one 4-byte window every CON_STRIDE
+ * bytes of the block (`t` is zero-padded to t+n+8), short ones through a
+ * rare byte, memmem, or byte pairs. */
 static void match_contains(const pith_rules *r, const char *t, size_t n,
                            size_t chars, const rule **best) {
   done_set done;
   done.n = 0;
-  /* One load serves the runs at p, p+2 and p+4; runs reaching into the
-   * zero padding only cost a window test that `i + 4 <= n` turns away. */
-  for (size_t p = 0; r->con4.n && p + 3 <= n; p += 6) {
-    uint64_t x = load_le64(t + p);
-    unsigned hits = 0;
-    for (unsigned j = 0; j < 3; j++) {
-      uint32_t tb = tri_bit24(x >> (16 * j));
-      hits |= (unsigned)(r->tris[tb >> 3] >> (tb & 7) & 1) << j;
-    }
-    for (; hits; hits &= hits - 1) {
-      size_t q = p + 2 * (size_t)__builtin_ctz(hits);
-      /* windows q-1 and q: each window is reached from one even q only */
-      for (size_t i = q ? q - 1 : 0; i <= q && i + 4 <= n; i++) {
-        uint64_t y;
-        memcpy(&y, t + i, 8);
-        uint64_t key = first_bytes(y, 4);
-        uint32_t b = quad_bit(key);
-        if (!(r->quads[b >> 3] & (1u << (b & 7)))) continue;
-        const int32_t *h = atab_find(&r->con4, key, 4);
-        if (h) walk_contains(r, *h, t, n, chars, i, &done, best);
-      }
-    }
+  for (size_t p = 0; chars <= r->con5cap && p + 4 <= n; p += CON_STRIDE) {
+    uint64_t x;
+    memcpy(&x, t + p, 8);
+    uint64_t key = first_bytes(x, 4);
+    uint32_t b = quad_bit(key);
+    if (!(r->quads[b >> 3] >> (b & 7) & 1)) continue;
+    const int32_t *h = atab_find(&r->con5, key, 4);
+    if (h) walk_entries(r, *h, t, n, chars, p, &done, best);
   }
   for (size_t i = 0; r->ncon2 && chars <= r->con2cap && i + 1 < n; i++) {
     unsigned key = (unsigned)(unsigned char)t[i] << 8 | (unsigned char)t[i + 1];
@@ -1156,22 +1236,19 @@ static void match_contains(const pith_rules *r, const char *t, size_t n,
     walk_contains(r, r->con[bucket_of(key >> 8, key & 0xFF)], t, n, chars, i,
                   &done, best);
   }
-  for (int32_t k = r->con1; k >= 0; k = r->v[k].next) {
+  for (int32_t k = r->cmem; k >= 0; k = r->v[k].next) {
     const rule *u = &r->v[k];
-    if (u->maxlen < chars) continue;
+    if (u->maxlen < chars || !ends_ok(u, t, n)) continue;
     const char *anchor = u->pat + u->aoff;
-    for (const char *q = t; (q = memchr(q, anchor[u->koff], (size_t)(t + n - q))); q++) {
-      size_t at = (size_t)(q - t);
-      if (at < u->koff || (at -= u->koff) + u->alen > n ||
-          memcmp(t + at, anchor, u->alen) != 0)
-        continue;
-      if (verify(u, t, n, at)) {
+    for (const char *q = t; (q = memmem(q, (size_t)(t + n - q), anchor, u->alen)); q++) {
+      if (verify(u, t, n, (size_t)(q - t))) {
         consider(r, best, (size_t)k);
         break;
       }
       if (u->kind == K_GLOB) break;
     }
   }
+  if (chars <= r->con1cap) match_rare_bytes(r, t, n, chars, &done, best);
 }
 
 /* The value a capture rule yields: text after a matched prefix (without
