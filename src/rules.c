@@ -130,6 +130,48 @@ struct pith_rules {
 
 /* ---- folding ---------------------------------------------------------- */
 
+/* Two-byte letters of Latin-1 and basic Cyrillic (most non-ASCII text in
+ * dumps), folded inline as utf8proc's case folding does: writes 2 bytes
+ * and returns 1, or returns 0 for the general path (other characters,
+ * ß, invalid bytes). */
+static inline int fold2(const char *s, size_t left, char *d) {
+  if (left < 2) return 0;
+  unsigned a = (unsigned char)s[0], b = (unsigned char)s[1];
+  if ((b & 0xC0) != 0x80) return 0;
+  if (a == 0xC3) { /* U+00C0..U+00FF */
+    if (b >= 0xA0 || b == 0x97) d[1] = (char)b;        /* lower case, × */
+    else if (b >= 0x80 && b != 0x9F) d[1] = (char)(b + 0x20); /* À..Þ, not ß */
+    else return 0;
+    d[0] = (char)a;
+    return 1;
+  }
+  if (a == 0xD0) { /* U+0400..U+043F */
+    if (b < 0x90) d[0] = (char)0xD1, d[1] = (char)(b + 0x10); /* Ѐ..Џ */
+    else if (b < 0xA0) d[0] = (char)0xD0, d[1] = (char)(b + 0x20); /* А..П */
+    else if (b < 0xB0) d[0] = (char)0xD1, d[1] = (char)(b - 0x20); /* Р..Я */
+    else d[0] = (char)a, d[1] = (char)b;                  /* а..п */
+    return 1;
+  }
+  if (a == 0xD1 && b < 0xA0) { /* р..я, ѐ..џ */
+    d[0] = (char)a;
+    d[1] = (char)b;
+    return 1;
+  }
+  return 0;
+}
+
+/* A valid three-byte character of a block without case: general
+ * punctuation (U+2000..U+203F: dashes, ellipsis, quotes), CJK symbols,
+ * kana and ideographs (U+3000..U+9FFF), Hangul (U+B000..U+D7FF). Case
+ * folding leaves them as they are. */
+static inline int caseless3(const char *s, size_t left) {
+  if (left < 3) return 0;
+  unsigned a = (unsigned char)s[0], b = (unsigned char)s[1], c = (unsigned char)s[2];
+  if ((b & 0xC0) != 0x80 || (c & 0xC0) != 0x80) return 0;
+  return (a == 0xE2 && b == 0x80) || (a >= 0xE3 && a <= 0xE9) ||
+         a == 0xEB || a == 0xEC || (a == 0xED && b < 0xA0);
+}
+
 /* Fold text into out (cleared first). ASCII bytes are lowered inline;
  * other characters go through utf8proc's case folding. When `ascii_only`
  * is set, ASCII is kept as is (regex patterns: REG_ICASE handles ASCII and
@@ -184,6 +226,17 @@ static void fold_into(pith_buf *out, const char *s, size_t n, int ascii_only) {
     }
     out->len += i - i0;
     if (i >= n) break;
+    if (fold2(s + i, n - i, out->data + out->len)) {
+      out->len += 2;
+      i += 2;
+      continue;
+    }
+    if (caseless3(s + i, n - i)) {
+      memcpy(out->data + out->len, s + i, 3);
+      out->len += 3;
+      i += 3;
+      continue;
+    }
     int32_t cp;
     size_t k = pith_u8_next(s + i, n - i, &cp);
     if (cp < 0) out->data[out->len++] = s[i];

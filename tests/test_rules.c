@@ -189,6 +189,14 @@ static void test_unicode(void) {
   INT_EQ(act(r, "STRASSE 12"), PITH_ACT_DROP, "casefold ß = ss, \\d in regex");
   INT_EQ(act(r, "Straße zwölf"), 0, "\\d needs a digit");
   pith_rules_free(r);
+  /* the inline two- and three-byte folds agree with utf8proc's */
+  r = load("drop exact ѐжяѝ àþ×ß — 「広告」 광고\n"
+           "drop exact ѡ ǅ ⅰ\n");
+  INT_EQ(act(r, "ЀЖЯЍ ÀÞ×SS — 「広告」 광고"), PITH_ACT_DROP,
+         "Cyrillic, Latin-1, dash, CJK and Hangul folded inline");
+  INT_EQ(act(r, "Ѡ ǄⅠ"), 0, "spacing matters");
+  INT_EQ(act(r, "Ѡ Ǆ Ⅰ"), PITH_ACT_DROP, "letters outside the inline ranges");
+  pith_rules_free(r);
 }
 
 static void expect_error(const char *text, const char *prefix, const char *what) {
