@@ -102,9 +102,12 @@ void pith_classify_language(pith_doc *d, const pith_stopsets *s) {
       b->stops = stops[next++];
       continue;
     }
-    int need_stops = all_stops || b->chars >= LENGTH_LOW || b->terminal;
-    pith_stoplist_count(need_stops ? d->stop : NULL, b->text, b->len,
-                        &b->words, &b->stops);
+    if (d->stop && (all_stops || b->chars >= LENGTH_LOW || b->terminal)) {
+      pith_stoplist_count(d->stop, b->text, b->len, &b->words, &b->stops);
+    } else { /* words only, found with the sets' tables */
+      b->words = pith_stopsets_count_words(s, b->text, b->len);
+      b->stops = 0;
+    }
   }
 }
 

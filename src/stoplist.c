@@ -42,14 +42,16 @@ typedef struct slot {
   uint32_t at;    /* (index of the remaining chunks in pool) << 7 | length */
 } slot;
 
-/* The folded form of a 2-byte code point (U+0080..U+07FF: Latin, Greek,
- * Cyrillic, Hebrew, Arabic...), computed once with pith_fold_cp, so that
- * the general path folds those letters with one table load. */
+/* The folded form of a 1- or 2-byte code point (U+0000..U+07FF: ASCII,
+ * Latin, Greek, Cyrillic, Hebrew, Arabic...), computed once with
+ * pith_fold_cp, so that those letters fold with one table load. b[3] is
+ * the length: the 4 bytes can be stored whole, the length byte is then
+ * overwritten by the next letter or the padding. */
 typedef struct fold2 {
-  uint8_t n; /* bytes in b; 0: not a letter or digit; FOLD_LONG: longer */
-  char b[3];
+  char b[4]; /* b[0..2]: folded bytes; b[3]: their number (FOLD_N) */
 } fold2;
-#define FOLD_LONG 4
+#define FOLD_N(f) ((unsigned char)(f)->b[3]) /* 0: not a letter or digit */
+#define FOLD_LONG 4 /* FOLD_N of letters folding to more than 3 bytes */
 
 struct pith_stopsets {
   pith_stoplist lists[MAX_LANGS];
@@ -64,7 +66,7 @@ struct pith_stopsets {
   /* One bit per word hash: most words of a text are not stop words and
    * are turned away here, without touching the big table. */
   uint64_t bloom[(1u << BLOOM_BITS) / 64];
-  fold2 fold[0x800 - 0x80];
+  fold2 fold[0x800];
 };
 
 #define HASH_MUL 0x9E3779B97F4A7C15ull
@@ -188,13 +190,18 @@ static int load_list(pith_stopsets *s, const char *data, size_t len,
 }
 
 static void build_fold2(pith_stopsets *s) {
-  for (int32_t cp = 0x80; cp < 0x800; cp++) {
-    fold2 *f = &s->fold[cp - 0x80];
+  for (int32_t cp = 0; cp < 0x800; cp++) {
+    fold2 *f = &s->fold[cp];
     char tmp[16];
-    if (!pith_is_alnum_cp(cp)) continue; /* n stays 0 */
+    if (!pith_is_alnum_cp(cp)) continue; /* length stays 0 */
+    if (cp < 0x80) {
+      f->b[0] = (char)(cp >= 'A' && cp <= 'Z' ? cp | 0x20 : cp);
+      f->b[3] = 1;
+      continue;
+    }
     size_t n = pith_fold_cp(cp, tmp);
-    f->n = (uint8_t)(n <= sizeof f->b ? n : FOLD_LONG);
-    if (n <= sizeof f->b) memcpy(f->b, tmp, n);
+    f->b[3] = (char)(n <= 3 ? n : FOLD_LONG);
+    if (n <= 3) memcpy(f->b, tmp, n);
   }
 }
 
@@ -340,13 +347,13 @@ static inline int letter2(const pith_stopsets *s, word *w, int32_t cp) {
     word_letter(w, "x", 1);
     return 1;
   }
-  const fold2 *f = &s->fold[cp - 0x80];
-  if (!f->n) return 0;
-  if (f->n == FOLD_LONG) {
+  const fold2 *f = &s->fold[cp];
+  if (!FOLD_N(f)) return 0;
+  if (FOLD_N(f) == FOLD_LONG) {
     char tmp[16];
     word_letter(w, tmp, pith_fold_cp(cp, tmp));
   } else {
-    word_letter(w, f->b, f->n);
+    word_letter(w, f->b, FOLD_N(f));
   }
   return 1;
 }
@@ -577,12 +584,72 @@ static inline int separator_cp(int32_t cp) {
   return !pith_is_cjk(cp) && !pith_is_alnum_cp(cp);
 }
 
+/* A word of ASCII and 2-byte letters/digits (Latin-1, Greek, Cyrillic...)
+ * starting at window offset a, ended by an ASCII separator other than the
+ * apostrophe, a 2-byte non-letter, a longer separator or the end of the
+ * text: folded through the table into chunks and counted as word_end
+ * would. Anything else (apostrophes, CJK, letters of 3 bytes or folding to
+ * more than 3, words over MAX_WORD bytes) goes to general from the word
+ * start. Returns the window offset after the word and its separator. */
+static size_t word2(cursor *c, size_t a) {
+  const pith_stopsets *s = c->s;
+  if (!s) return general(c, a);
+  const unsigned char *t = (const unsigned char *)c->text;
+  const size_t len = c->len;
+  size_t i = c->i + a, n = 0, end;
+  uint32_t chars = 0;
+  union {
+    char b[MAX_WORD + 8];
+    uint64_t q[MAX_WORD / 8 + 1];
+  } u;
+  for (;;) {
+    if (i == len) {
+      end = i;
+      break;
+    }
+    unsigned b0 = t[i];
+    const fold2 *f;
+    size_t k;
+    if (b0 < 0x80) {
+      f = &s->fold[b0], k = 1;
+    } else if (b0 >= 0xC2 && b0 < 0xE0 && i + 1 < len && (t[i + 1] & 0xC0) == 0x80) {
+      f = &s->fold[(b0 & 0x1F) << 6 | (t[i + 1] & 0x3F)], k = 2;
+    } else {
+      int32_t cp;
+      k = pith_u8_next(c->text + i, len - i, &cp);
+      if (!n || !separator_cp(cp)) return general(c, a);
+      end = i + k;
+      break;
+    }
+    unsigned fn = FOLD_N(f);
+    if (!fn) {
+      if (b0 == '\'') return general(c, a);
+      end = i + k;
+      break;
+    }
+    if (fn == FOLD_LONG || n + fn > MAX_WORD) return general(c, a);
+    memcpy(u.b + n, f->b, 4);
+    n += fn;
+    chars++;
+    i += k;
+  }
+  tally *ty = c->t;
+  ty->words++;
+  ty->letters += chars;
+  if (n <= s->maxlen) {
+    memset(u.b + n, 0, 8);
+    uint32_t m = lookup(s, u.q, n, hash_chunks(u.q, n));
+    if (m) count_mask(s, m, c->only, ty);
+  }
+  return end - c->i;
+}
+
 /* A token starting with a non-ASCII byte at window offset a. */
 static size_t nonascii_token(cursor *c, size_t a) {
   int32_t cp;
   size_t at = c->i + a, k = pith_u8_next(c->text + at, c->len - at, &cp);
   if (cp == 0x2019 || separator_cp(cp)) return a + k; /* no word is open */
-  return general(c, a);
+  return k == 2 ? word2(c, a) : general(c, a);
 }
 
 /* The end of the run of ASCII letters/digits starting at offset a. */
@@ -601,7 +668,7 @@ static size_t aside_token(cursor *c, size_t a, size_t e) {
     if (w->hi >> e & 1) { /* a non-ASCII separator ends it, else general */
       int32_t cp;
       size_t at = c->i + e, k = pith_u8_next(c->text + at, c->len - at, &cp);
-      if (!separator_cp(cp)) return general(c, a);
+      if (!separator_cp(cp)) return k == 2 && !naps ? word2(c, a) : general(c, a);
       aside_word(c, a, e - a, apos, naps);
       return e + k;
     }
@@ -726,8 +793,158 @@ static void scan(const pith_stopsets *s, const char *text, size_t len,
   }
 }
 
+/* ---- words only -------------------------------------------------------
+ *
+ * Without a list only the words are counted, as scan_general would count
+ * them: a word starts at a letter/digit (not CJK) unless a word is open,
+ * which it stays across apostrophes (ASCII or U+2019); every CJK character
+ * is a word of its own and closes the open one; anything else closes it.
+ * One byte at a time with a class table, 16 bytes at a time (SSE2) where
+ * a block has no apostrophe and no byte >= 0x80. `tabs` (may be NULL)
+ * lends its fold table: 2-byte letters are then found with one load. */
+
+/* step[open << 8 | byte]: bit 8, is a word open after the byte; bit 0,
+ * does a word start at it; STEP_HIGH: a byte >= 0x80 (decoded aside). */
+#define STEP_HIGH 0x400
+#define ST1(o, c)                                                         \
+  ((c) >= 0x80 ? STEP_HIGH                                                \
+   : ((unsigned)(((c) | 0x20) - 'a') < 26u || (unsigned)((c) - '0') < 10u) \
+       ? ((o) ? 0x100 : 0x101)                                            \
+   : (c) == '\'' ? (o) << 8 : 0)
+#define ST4(o, c) ST1(o, c), ST1(o, (c) + 1), ST1(o, (c) + 2), ST1(o, (c) + 3)
+#define ST16(o, c) ST4(o, c), ST4(o, (c) + 4), ST4(o, (c) + 8), ST4(o, (c) + 12)
+#define ST64(o, c) ST16(o, c), ST16(o, (c) + 16), ST16(o, (c) + 32), ST16(o, (c) + 48)
+static const uint16_t step[512] = {ST64(0, 0), ST64(0, 64), ST64(0, 128), ST64(0, 192),
+                                   ST64(1, 0), ST64(1, 64), ST64(1, 128), ST64(1, 192)};
+
+/* Bits set in a 16-bit mask. */
+static inline uint32_t popcount16(uint32_t x) {
+  x -= (x >> 1) & 0x5555u;
+  x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
+  x = (x + (x >> 4)) & 0x0F0Fu;
+  return (x + (x >> 8)) & 0x1Fu;
+}
+
+/* Words of [i, stop) (a code point may run past stop), one byte or code
+ * point at a time; *open in and out. Returns where it stopped. */
+static size_t words_bytes(const pith_stopsets *tabs, const unsigned char *t,
+                          size_t len, size_t i, size_t stop, uint32_t *words,
+                          uint32_t *open) {
+  uint32_t w = *words, st = *open << 8;
+  while (i < stop) {
+    uint32_t v = step[st + t[i]];
+    if (v != STEP_HIGH) {
+      w += v & 1;
+      st = v & 0x100;
+      i++;
+      continue;
+    }
+    unsigned c = t[i];
+    int32_t cp;
+    uint32_t an;
+    if (c >= 0xC2 && c < 0xE0 && i + 1 < len && (t[i + 1] & 0xC0) == 0x80) {
+      cp = (int32_t)((c & 0x1F) << 6 | (t[i + 1] & 0x3F));
+      an = tabs ? FOLD_N(&tabs->fold[cp]) != 0 : (uint32_t)pith_is_alnum_cp(cp);
+      i += 2;
+    } else {
+      i += pith_u8_next((const char *)t + i, len - i, &cp);
+      if (pith_is_cjk(cp)) {
+        w++;
+        st = 0;
+        continue;
+      }
+      if (cp == 0x2019) continue; /* an open word stays open */
+      an = (uint32_t)pith_is_alnum_cp(cp);
+    }
+    w += an & ~(st >> 8);
+    st = an << 8;
+  }
+  *words = w;
+  *open = st >> 8;
+  return i;
+}
+
+#ifdef __SSE2__
+static inline uint64_t load64(const unsigned char *p) {
+  uint64_t x;
+  memcpy(&x, p, 8);
+  return x;
+}
+
+static inline uint32_t load32(const unsigned char *p) {
+  uint32_t x;
+  memcpy(&x, p, 4);
+  return x;
+}
+
+/* The n (< 16) bytes at p, zero-padded to 16, without reading past them:
+ * two overlapping loads put their common bytes at the same place. */
+static inline __m128i load_short(const unsigned char *p, size_t n) {
+  uint64_t lo = 0, hi = 0;
+  if (n >= 8) {
+    uint64_t b = load64(p + n - 8);
+    size_t sh = 8 * (n - 8);
+    lo = load64(p) | (sh ? b << sh : 0);
+    hi = sh ? b >> (64 - sh) : 0;
+  } else if (n >= 4) {
+    lo = load32(p) | (uint64_t)load32(p + n - 4) << (8 * (n - 4));
+  } else if (n) {
+    lo = p[0] | (uint64_t)p[n / 2] << (8 * (n / 2)) | (uint64_t)p[n - 1] << (8 * (n - 1));
+  }
+  return _mm_set_epi64x((long long)hi, (long long)lo);
+}
+#endif
+
+static uint32_t count_words_only(const pith_stopsets *tabs, const char *text,
+                                 size_t len) {
+  const unsigned char *t = (const unsigned char *)text;
+  uint32_t words = 0, open = 0; /* open: a word is open (0/1) */
+#if defined(__SSE2__) && (!defined(__BYTE_ORDER__) || __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+  {
+    const __m128i bit5 = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('\'');
+    const __m128i la = _mm_set1_epi8(0x80 - 'a'), lz = _mm_set1_epi8(-128 + 26);
+    const __m128i d0 = _mm_set1_epi8(0x80 - '0'), d9 = _mm_set1_epi8(-128 + 10);
+    for (size_t i = 0; i < len;) {
+      /* the last block overlaps the one before: its first `skip` bytes
+       * are counted already; a text under 16 bytes is one padded block */
+      size_t at = len - i >= 16 ? i : len >= 16 ? len - 16 : 0, skip = i - at;
+      __m128i x = len >= 16 ? _mm_loadu_si128((const __m128i *)(const void *)(t + at))
+                            : load_short(t, len);
+      __m128i lo = _mm_or_si128(x, bit5);
+      __m128i let = _mm_cmplt_epi8(_mm_add_epi8(lo, la), lz);
+      __m128i dig = _mm_cmplt_epi8(_mm_add_epi8(x, d0), d9);
+      uint32_t an = (uint32_t)_mm_movemask_epi8(_mm_or_si128(let, dig)) >> skip;
+      uint32_t odd = (uint32_t)_mm_movemask_epi8(_mm_or_si128(x, _mm_cmpeq_epi8(x, quote))) >> skip;
+      /* plain bytes up to the first apostrophe or byte >= 0x80 */
+      size_t f = odd ? (size_t)__builtin_ctz(odd) : (len < 16 ? len : 16) - skip;
+      if (f) {
+        uint32_t m = an & ((1u << f) - 1);
+        words += popcount16(m & ~(m << 1 | open));
+        open = m >> (f - 1);
+        i += f;
+      }
+      if (odd) i = words_bytes(tabs, t, len, i, len < 16 ? len : at + 16, &words, &open);
+    }
+    return words;
+  }
+#endif
+  words_bytes(tabs, t, len, 0, len, &words, &open);
+  return words;
+}
+
+uint32_t pith_stopsets_count_words(const pith_stopsets *s, const char *text,
+                                   size_t len) {
+  return count_words_only(s, text, len);
+}
+
 void pith_stoplist_count(const pith_stoplist *l, const char *text, size_t len,
                          uint32_t *words, uint32_t *stops) {
+  if (!l) {
+    uint32_t w = count_words_only(NULL, text, len);
+    if (words) *words = w;
+    if (stops) *stops = 0;
+    return;
+  }
   tally t;
   memset(&t, 0, offsetof(tally, hits) + sizeof t.hits[0]);
   scan(l ? l->set : NULL, text, len, l ? l->bit : 0, &t);

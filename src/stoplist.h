@@ -27,6 +27,11 @@ int pith_stoplist_cjk(const pith_stoplist *l);
 void pith_stoplist_count(const pith_stoplist *l, const char *text, size_t len,
                          uint32_t *words, uint32_t *stops);
 
+/* The words of pith_stoplist_count, without a list: s (may be NULL) only
+ * lends its tables. */
+uint32_t pith_stopsets_count_words(const pith_stopsets *s, const char *text,
+                                   size_t len);
+
 /* Choose the list with most stop-word hits over the given texts (the
  * document's longer lines). Returns NULL when no list reaches
  * `min_density` (e.g. 0.15) of the words. */

@@ -97,6 +97,8 @@ static void test_counting(const pith_stopsets *s) {
   INT_EQ(st, 4, "CJK stop characters 我 的 在 这");
 }
 
+static const pith_stopsets *sets; /* for pith_stopsets_count_words */
+
 /* Words and stop words of text with list `l`, text placed after `pad`
  * spaces so that its words meet every 8- and 64-byte boundary of the
  * scanner's windows. */
@@ -111,6 +113,7 @@ static void count_at(const pith_stoplist *l, const char *text, size_t pad,
   memset(buf, ' ', pad);
   memcpy(buf + pad, text, n);
   pith_stoplist_count(l, buf, pad + n, w, st);
+  if (!l && pith_stopsets_count_words(sets, buf, pad + n) != *w) *w = UINT32_MAX - 1;
   free(buf);
 }
 
@@ -159,6 +162,16 @@ static void test_boundaries(const pith_stopsets *s) {
   same_at_every_offset(en,
                        "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnop's the",
                        2, 1, "a long word with an apostrophe");
+  const char *ru_text = "\xD0\x9C\xD1\x8D\xD1\x80 \xD1\x81\xD0\xBA\xD0\xB0\xD0\xB7\xD0\xB0\xD0\xBB, "
+                        "\xD1\x87\xD1\x82\xD0\xBE \xD0\x92 \xC2\xAB\xD0\xBD\xD0\xB5\xC2\xBB it's "
+                        "\xD0\x9D\xD0\x95\xE2\x80\x94\xD0\xBD\xD0\xB0";
+  const char *ru_stops[1] = {"\xD0\xB8 \xD0\xB2 \xD0\xBD\xD0\xB5 \xD0\xBD\xD0\xB0 \xD1\x87\xD1\x82\xD0\xBE"};
+  size_t ru_len[1] = {strlen(ru_stops[0])};
+  const pith_stoplist *ru = pith_stopsets_detect(s, ru_stops, ru_len, 1, 0.0);
+  same_at_every_offset(ru, ru_text, 8, 6,
+                       "Cyrillic words (folded), guillemets, dash, an English word");
+  same_at_every_offset(de, "caf\xC3\xA9 \xC3\xBC" "ber d\xC3\xBC" "rfen\xC2\xA0und", 4, 3,
+                       "ASCII then 2-byte letters, no-break space");
   const pith_stoplist *zh = list_of(s, "zh");
   same_at_every_offset(zh, "我的iPhone 15在这里", 7, 4, "CJK after and before Latin");
 }
@@ -188,6 +201,7 @@ int main(void) {
   pith_stopsets *s = pith_stopsets_new();
   OK(s != NULL, "built-in stop sets load");
   if (!s) return test_done();
+  sets = s;
   test_detect(s);
   test_counting(s);
   test_boundaries(s);
