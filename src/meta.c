@@ -11,36 +11,78 @@
 
 /* ---- dates ------------------------------------------------------------ */
 
+/* How common a byte is in month names (filters/months.txt), roughly: the
+ * search looks for the needle's least common byte with memchr. A guess
+ * only steers speed; any byte of the needle gives the same answer. */
+static unsigned byte_weight(unsigned char c) {
+  switch (c) {
+    case 'e': case 'r': case 'o': case 'a': case 'i': case 'n': case 'b':
+    case 'm': case 't': return 3;
+    case 'u': case 'l': case 'c': case 'j': case 'v': case 's': case 'p':
+    case 'd': return 2;
+    default: return c >= 0x80 ? 2 : 1;
+  }
+}
+
 /* Month number of a (lowercase ASCII or UTF-8) word from filters/months.txt,
  * 0 when it is not a month name. The table is tiny; a search is cheaper than
- * building an index per options object. */
+ * building an index per document (a table per options object would be
+ * cheaper still). Names in the file are lowercase, one space before each:
+ * a match is " name" followed by a space, a newline or the end, on a line
+ * that is not a '#' comment; the first such line decides. Folding ASCII
+ * only is what strncasecmp did. */
 static int month_number(const char *w, size_t n) {
   if (n < 3 || n > 12) return 0;
-  const pith_builtin_file *f = pith_builtin_files;
-  while (f->name && strcmp(f->name, "months.txt") != 0) f++;
-  if (!f->name) return 0;
-  /* Names in the file are lowercase, one space before each: look for
-   * " name" with memmem (fast, called for every capitalized word of a
-   * dateline candidate) instead of splitting every line. Folding ASCII
-   * only is what strncasecmp did. */
   char needle[13];
   needle[0] = ' ';
+  size_t rare = 1;
+  unsigned rare_w = 4;
   for (size_t i = 0; i < n; i++) {
     if (w[i] == ' ' || w[i] == '\n') return 0; /* names are single words */
     needle[i + 1] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] | 0x20 : w[i]);
+    unsigned wt = byte_weight((unsigned char)needle[i + 1]);
+    if (wt < rare_w) rare = i + 1, rare_w = wt;
   }
-  const char *p = f->data, *end = f->data + f->len;
-  while (p < end) {
-    const char *m = memmem(p, (size_t)(end - p), needle, n + 1);
-    if (!m) return 0;
+  const pith_builtin_file *f = pith_builtin_files;
+  while (f->name && (f->name[0] != 'm' || strcmp(f->name, "months.txt") != 0)) f++;
+  if (!f->name) return 0;
+  /* candidates: the needle's least common byte at offset `rare` */
+  if (f->len < n + 1) return 0;
+  const char *data = f->data, *end = f->data + f->len;
+  const char *p = data + rare, *last = end - (n + 1 - rare); /* last start + rare */
+  while (p <= last) {
+    const char *hit = memchr(p, needle[rare], (size_t)(last - p) + 1);
+    if (!hit) return 0;
+    p = hit + 1;
+    const char *m = hit - rare;
+    if (memcmp(m, needle, n + 1) != 0) continue;
     const char *after = m + 1 + n;
-    p = m + 1;
     if (after < end && *after != ' ' && *after != '\n') continue; /* a longer name */
     const char *line = m;
-    while (line > f->data && line[-1] != '\n') line--;
+    while (line > data && line[-1] != '\n') line--;
     if (*line != '#') return atoi(line);
   }
   return 0;
+}
+
+/* Does s hold an ASCII digit? 8 bytes at a time (the last word overlaps
+ * the one before: a yes/no answer does not mind). */
+static int has_digit(const char *s, size_t n) {
+  if (n < 8) {
+    for (size_t i = 0; i < n; i++)
+      if ((unsigned char)(s[i] - '0') <= 9) return 1;
+    return 0;
+  }
+  const uint64_t low = ~PITH_SWAR_HIGH;
+  for (size_t i = 0;; i += 8) {
+    if (i + 8 > n) i = n - 8;
+    uint64_t x = pith_swar_load(s + i), y = x & low;
+    /* bit 7 of each byte: (b & 0x7F) >= '0', not >= ':', and b < 0x80 */
+    if ((y + PITH_SWAR_ONES * (0x80 - '0')) & ~(y + PITH_SWAR_ONES * (0x80 - ':')) & ~x &
+        PITH_SWAR_HIGH)
+      return 1;
+    if (i + 8 == n) return 0;
+  }
 }
 
 static int read_int(const char *s, size_t n, size_t *i, int maxdigits) {
@@ -116,26 +158,29 @@ static int is_word_char(unsigned char c) { return isalpha(c) || c >= 0x80; }
  * starting with the word at s[i]. */
 static int parse_named(const char *s, size_t n, size_t i, char out[40],
                        size_t *end) {
+  /* The month name is looked up last, once the day and year around it
+   * make a date: most candidates ("Page 2") fail before the search. */
   size_t j = i;
   int day = -1, year = -1, mon = 0;
+  size_t w, we;
   if (isdigit((unsigned char)s[j])) { /* day first */
     day = read_int(s, n, &j, 2);
     if (j < n && s[j] == '.') j++;
     while (j < n && s[j] == ' ') j++;
     if (j + 2 < n && strncmp(s + j, "de ", 3) == 0) j += 3; /* 5 de mayo */
-    size_t w = j;
+    w = j;
     while (j < n && is_word_char((unsigned char)s[j])) j++;
-    mon = month_number(s + w, j - w);
-    if (!mon) return 0;
+    we = j;
+    if (j - w < 3 || j - w > 12) return 0; /* no month name */
     if (j < n && s[j] == '.') j++;
     while (j < n && (s[j] == ' ' || s[j] == ',')) j++;
     if (j + 2 < n && strncmp(s + j, "de ", 3) == 0) j += 3;
     year = read_int(s, n, &j, 4);
   } else {
-    size_t w = j;
+    w = j;
     while (j < n && is_word_char((unsigned char)s[j])) j++;
-    mon = month_number(s + w, j - w);
-    if (!mon) return 0;
+    we = j;
+    if (j - w < 3 || j - w > 12) return 0; /* no month name */
     if (j < n && s[j] == '.') j++;
     while (j < n && s[j] == ' ') j++;
     day = read_int(s, n, &j, 2);
@@ -145,7 +190,9 @@ static int parse_named(const char *s, size_t n, size_t i, char out[40],
     while (j < n && (s[j] == ' ' || s[j] == ',')) j++;
     year = read_int(s, n, &j, 4);
   }
-  if (!valid_ymd(year, mon, day)) return 0;
+  if (!valid_ymd(year, 1, day)) return 0;
+  mon = month_number(s + w, we - w);
+  if (!mon || !valid_ymd(year, mon, day)) return 0;
   snprintf(out, 40, "%04d-%02d-%02d", year, mon, day);
   *end = j;
   return 1;
@@ -208,9 +255,7 @@ static int parse_relative(const char *s, size_t n, size_t i, const char *ref,
 int pith_meta_parse_date(const char *s, size_t n, const char *ref_date,
                          char out[40], size_t *span) {
   /* every date form holds a digit: most lines are turned away here */
-  size_t first = 0;
-  while (first < n && (unsigned char)(s[first] - '0') > 9) first++;
-  if (first == n) return 0;
+  if (!has_digit(s, n)) return 0;
   for (size_t i = 0; i < n; i++) {
     if (i > 0 && (isalnum((unsigned char)s[i - 1]) || (unsigned char)s[i - 1] >= 0x80))
       continue; /* dates start at a word boundary */
@@ -265,8 +310,9 @@ static void clean_author(const char **s, size_t *n) {
     }
   for (size_t k = 0; k < sizeof cuts / sizeof *cuts; k++) {
     size_t cl = strlen(cuts[k]);
+    /* cuts start with ' ' or ',', which only match themselves */
     for (size_t i = 0; i + cl <= *n; i++)
-      if (strncasecmp(*s + i, cuts[k], cl) == 0) {
+      if ((*s)[i] == cuts[k][0] && strncasecmp(*s + i, cuts[k], cl) == 0) {
         *n = i;
         break;
       }
@@ -304,8 +350,8 @@ static void clean_site(const char **s, size_t *n) {
                                       " gmbh", " plc", " s.a.", " ag"};
   for (size_t k = 0; k < sizeof tails / sizeof *tails; k++) {
     size_t tl = strlen(tails[k]);
-    for (size_t i = 0; i + tl <= *n; i++)
-      if (strncasecmp(*s + i, tails[k], tl) == 0) {
+    for (size_t i = 0; i + tl <= *n; i++) /* tails start with ' ' */
+      if ((*s)[i] == ' ' && strncasecmp(*s + i, tails[k], tl) == 0) {
         *n = i;
         break;
       }
@@ -514,9 +560,7 @@ static int stamp_enough(size_t words, size_t stamps, size_t strong) {
 int pith_meta_stamp_line(const char *s, size_t n) {
   if (n == 0 || n > 60) return 0;
   /* every stamp holds a digit; most short lines hold none */
-  size_t first = 0;
-  while (first < n && (unsigned char)(s[first] - '0') > 9) first++;
-  if (first == n) return 0;
+  if (!has_digit(s, n)) return 0;
   const char *cand[STAMP_MAX_WORDS];
   size_t cand_len[STAMP_MAX_WORDS], ncand = 0;
   size_t words = 0, stamps = 0, strong = 0, i = 0;
@@ -628,6 +672,27 @@ static uint64_t prefix_key(const char *s, size_t n) {
   return h | 1; /* 0 marks empty slots */
 }
 
+/* The first byte a line's key is made of (-1: none). Lines with equal
+ * keys start with the same one: a cheap test before line_key. */
+static int first_key_byte(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = key_byte[(unsigned char)s[i]];
+    if (!c) continue;
+    /* the same skips as line_key */
+    if (c == 0xE2 && i + 2 < n && ((unsigned char)s[i + 1] & 0xFE) == 0x80) {
+      i += 2;
+      continue;
+    }
+    if (c == 0xC2 && i + 1 < n &&
+        ((unsigned char)s[i + 1] == 0xAB || (unsigned char)s[i + 1] == 0xBB)) {
+      i += 1;
+      continue;
+    }
+    return c;
+  }
+  return -1;
+}
+
 /* Full key of block i, computed once (0 = not yet). */
 static uint64_t full_key(const pith_doc *d, uint64_t *full, size_t i) {
   if (!full[i]) full[i] = line_key(d->blocks[i].text, d->blocks[i].len) | 1;
@@ -656,14 +721,23 @@ static int seen_before(const pith_doc *d, size_t i, uint64_t pk, uint64_t *slot_
 }
 
 void pith_meta_dedup(pith_doc *d) {
-  size_t cap = 64;
-  while (cap < d->n * 2) cap *= 2;
   if (d->n >= UINT32_MAX) return;
+  /* the table holds the prefix keys of long good blocks only */
+  size_t eligible = 0;
+  for (size_t i = 0; i < d->n; i++)
+    eligible += d->blocks[i].cls == PITH_CLS_GOOD && d->blocks[i].chars >= DEDUP_MIN_CHARS;
+  size_t cap = 16;
+  while (cap < eligible * 2) cap *= 2;
   /* one allocation: slot keys, slot heads, full keys, chain links */
   size_t bytes = cap * (sizeof(uint64_t) + sizeof(uint32_t)) +
                  d->n * (sizeof(uint64_t) + sizeof(uint32_t));
-  char *mem = calloc(1, bytes);
+  /* most documents fit on the stack: no calloc of the whole table */
+  max_align_t local[8192 / sizeof(max_align_t)];
+  char *mem = bytes <= sizeof local ? (char *)local : malloc(bytes);
   if (!mem) return;
+  /* zeroed: slot keys and full keys (0 = empty / not yet); slot heads are
+   * written with their keys, chain links below */
+  memset(mem, 0, cap * sizeof(uint64_t) + d->n * sizeof(uint64_t));
   uint64_t *slot_key = (uint64_t *)mem, *full = slot_key + cap;
   uint32_t *slot_first = (uint32_t *)(full + d->n), *next = slot_first + cap;
   memset(next, 0xFF, d->n * sizeof *next);
@@ -671,14 +745,16 @@ void pith_meta_dedup(pith_doc *d) {
   size_t tlen = title ? strlen(title) : 0;
   uint64_t tkey = title ? line_key(title, tlen) : 0;
   uint64_t tprefix = title ? prefix_key(title, tlen) : 0;
+  int tfirst = title ? first_key_byte(title, tlen) : 0;
   for (size_t i = 0; i < d->n; i++) {
     pith_block *b = &d->blocks[i];
     /* Short repeats are often legitimate (interview questions, list
      * labels); only paragraphs repeated whole are scraping artefacts. */
     if (b->cls != PITH_CLS_GOOD || b->chars < DEDUP_MIN_CHARS) {
       /* any class: a front end may still keep it (an h1 in the article) */
-      if (title && b->len <= tlen + 8 &&
-          b->len + 8 >= tlen && (line_key(b->text, b->len) | 1) == (tkey | 1)) {
+      if (title && b->len <= tlen + 8 && b->len + 8 >= tlen &&
+          first_key_byte(b->text, b->len) == tfirst &&
+          (line_key(b->text, b->len) | 1) == (tkey | 1)) {
         b->dup = 1;
         b->why = "repeats the title";
       }
@@ -695,5 +771,5 @@ void pith_meta_dedup(pith_doc *d) {
       b->why = "repeats an earlier block";
     }
   }
-  free(mem);
+  if (mem != (char *)local) free(mem);
 }

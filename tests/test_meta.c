@@ -32,6 +32,19 @@ static void test_dates(void) {
   OK(date_of("Chapter 12 of 2019 pages", NULL) == NULL, "numbers are not dates");
   OK(date_of("2024-13-40", NULL) == NULL, "invalid month and day");
   OK(date_of("", NULL) == NULL, "empty");
+  /* month names are searched in filters/months.txt only once day and year
+   * make a date; a name matches whole, on any line of the file */
+  STR_EQ(date_of("on 1 mei 2024", NULL), "2024-05-01", "Dutch month");
+  STR_EQ(date_of("3 sept. 2021", NULL), "2021-09-03", "four-letter abbreviation");
+  STR_EQ(date_of("Augustus 9 2020", NULL), "2020-08-09", "longest name of a line");
+  STR_EQ(date_of("December 31st, 2023", NULL), "2023-12-31", "ordinal day");
+  STR_EQ(date_of("Dezembro 24, 2023", NULL), "2023-12-24", "last name of the file");
+  OK(date_of("Janu 5 2020", NULL) == NULL, "a prefix of a name is no name");
+  OK(date_of("Januaryx 5 2020", NULL) == NULL, "a name with more letters is no name");
+  OK(date_of("Page 12 2019", NULL) == NULL, "a word before a day and year");
+  OK(date_of("May 40 2019", NULL) == NULL, "no such day");
+  STR_EQ(date_of("Updated:2024-01-05", NULL), "2024-01-05", "digits in the last word");
+  OK(date_of("no digits in this line at all", NULL) == NULL, "no digit");
 }
 
 static void test_captures(void) {
