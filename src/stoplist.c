@@ -61,6 +61,7 @@ struct pith_stopsets {
   slot *tab;
   size_t cap;    /* power of two */
   size_t bits;   /* log2(cap) (size_t: hit counters never alias it) */
+  size_t tab_shift, bloom_shift; /* 64 - bits, 64 - bits - BLOOM_BITS */
   uint64_t *pool; /* chunks after the first of words over 8 bytes */
   size_t pool_len, pool_cap; /* in chunks */
   /* One bit per word hash: most words of a text are not stop words and
@@ -90,7 +91,7 @@ static void to_chunks(const char *w, size_t n, uint64_t *q) {
 }
 
 static inline uint32_t bloom_bit(const pith_stopsets *s, uint64_t h) {
-  return (uint32_t)(h >> (64 - s->bits - BLOOM_BITS)) & ((1u << BLOOM_BITS) - 1);
+  return (uint32_t)(h >> s->bloom_shift) & ((1u << BLOOM_BITS) - 1);
 }
 
 static inline int bloom_has(const pith_stopsets *s, uint64_t h) {
@@ -103,7 +104,7 @@ static inline int bloom_has(const pith_stopsets *s, uint64_t h) {
 static size_t probe(const pith_stopsets *s, const uint64_t *q, size_t n,
                     uint64_t h) {
   size_t nk = (n + 7) / 8;
-  for (size_t j = h >> (64 - s->bits);; j = (j + 1) & (s->cap - 1)) {
+  for (size_t j = h >> s->tab_shift;; j = (j + 1) & (s->cap - 1)) {
     const slot *e = &s->tab[j];
     if (!e->mask) return j;
     if (e->first != q[0] || (e->at & 127) != n) continue;
@@ -214,6 +215,8 @@ pith_stopsets *pith_stopsets_new(void) {
       for (size_t i = 0; i < f->len; i++) words += f->data[i] == '\n';
   s->cap = 64, s->bits = 6;
   while (s->cap < words * 2 + 64) s->cap *= 2, s->bits++;
+  s->tab_shift = 64 - s->bits;
+  s->bloom_shift = 64 - s->bits - BLOOM_BITS;
   s->tab = calloc(s->cap, sizeof *s->tab);
   if (!s->tab) goto fail;
   build_fold2(s);
@@ -441,7 +444,10 @@ typedef struct window {
    * inside. */
   unsigned char b[WIN + 8];
   uint64_t an, hi, ap; /* ASCII alnum, >= 0x80, '\'' */
-  size_t avail;        /* bytes of text in b */
+  size_t avail;        /* bytes of text in the window */
+  /* The window's bytes: the text itself when WIN + 8 bytes of it are left
+   * (whole-chunk loads of its words stay inside), else b. */
+  const unsigned char *base;
 } window;
 
 typedef struct cursor {
@@ -462,8 +468,8 @@ typedef struct cursor {
 static const uint8_t ascii_alnum[256] = {AN64(0), AN64(64), AN64(128), AN64(192)};
 #endif
 
-/* Masks of the first `blocks` 16-byte blocks of w->b (the rest is zero). */
-static inline void classify(window *w, unsigned blocks) {
+/* Masks of the first `blocks` 16-byte blocks at p (the rest is zero). */
+static inline void classify(window *w, const unsigned char *p, unsigned blocks) {
   uint64_t an = 0, hi = 0, ap = 0;
 #ifdef __SSE2__
   /* Ranges by signed compares: x + (0x80 - lo) < -128 + width. Bytes
@@ -472,7 +478,7 @@ static inline void classify(window *w, unsigned blocks) {
   const __m128i la = _mm_set1_epi8(0x80 - 'a'), lz = _mm_set1_epi8(-128 + 26);
   const __m128i d0 = _mm_set1_epi8(0x80 - '0'), d9 = _mm_set1_epi8(-128 + 10);
   for (unsigned k = 0; k < blocks; k++) {
-    void *at = w->b + 16 * k;
+    const void *at = p + 16 * k;
     __m128i x = _mm_loadu_si128((const __m128i *)at);
     __m128i lo = _mm_or_si128(x, bit5);
     __m128i let = _mm_cmplt_epi8(_mm_add_epi8(lo, la), lz);
@@ -483,7 +489,7 @@ static inline void classify(window *w, unsigned blocks) {
   }
 #else
   for (unsigned k = 0; k < 16 * blocks; k++) {
-    unsigned char c = w->b[k];
+    unsigned char c = p[k];
     an |= (uint64_t)ascii_alnum[c] << k;
     hi |= (uint64_t)(c >> 7) << k;
     ap |= (uint64_t)(c == '\'') << k;
@@ -492,21 +498,29 @@ static inline void classify(window *w, unsigned blocks) {
   w->an = an, w->hi = hi, w->ap = ap;
 }
 
-/* The window at text offset i. Copied so that chunk loads past a word
- * never leave the buffer; short texts classify only the blocks they fill. */
+/* The window at text offset i. Near the end of the text it is copied, so
+ * that chunk loads past a word never leave the buffer; short texts
+ * classify only the blocks they fill. */
 static void window_at(cursor *c, size_t i) {
   window *w = &c->w;
   c->i = i;
+  if (c->len - i >= WIN + 8) {
+    w->avail = WIN;
+    w->base = (const unsigned char *)c->text + i;
+    classify(w, w->base, WIN / 16);
+    return;
+  }
+  w->base = w->b;
   if (c->len - i >= WIN) {
     w->avail = WIN;
     memcpy(w->b, c->text + i, WIN);
-    classify(w, WIN / 16);
+    classify(w, w->b, WIN / 16);
     return;
   }
   w->avail = c->len - i;
   memset(w->b, 0, WIN);
   memcpy(w->b, c->text + i, w->avail);
-  classify(w, (unsigned)(w->avail + 15) / 16);
+  classify(w, w->b, (unsigned)(w->avail + 15) / 16);
 }
 
 /* Bytes [0, n) (n 1..8) of the ASCII word at b, folded (letters, digits
@@ -522,15 +536,12 @@ static inline uint64_t chunk(const unsigned char *b, size_t n) {
 #endif
 }
 
-/* The bytes of the word at window offset a (n bytes): the text itself
- * when its whole chunks lie inside (loads right after the copy's stores
- * can stall), else the zero-padded copy. */
+/* The bytes of the word at window offset a (n bytes, inside the window):
+ * its whole chunks can be loaded. */
 static inline const unsigned char *word_at(const cursor *c, size_t a,
                                            size_t n) {
-  size_t at = c->i + a;
-  if (at + ((n + 7) & ~(size_t)7) <= c->len)
-    return (const unsigned char *)c->text + at;
-  return c->w.b + a;
+  (void)n;
+  return c->w.base + a;
 }
 
 /* Languages of the n-byte (1..MAX_WORD) ASCII word at b; 0 if none.
@@ -544,7 +555,7 @@ static inline uint32_t lookup_ascii(const pith_stopsets *s,
     q[0] = chunk(b, n);
     h = q[0] * HASH_MUL;
     if (!bloom_has(s, h)) return 0;
-    const slot *e = &s->tab[h >> (64 - s->bits)];
+    const slot *e = &s->tab[h >> s->tab_shift];
     if (e->first == q[0] && (e->at & 127) == n) return e->mask;
     if (!e->mask) return 0;
   } else {
