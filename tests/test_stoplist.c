@@ -181,8 +181,8 @@ static void test_boundaries(const pith_stopsets *s) {
 static void test_detect_each(const pith_stopsets *s) {
   const char *texts[3] = {
       "The council said that it's not going to raise taxes this year,",
-      "but many of the residents \xE2\x80\x94 who'd heard it all before \xE2\x80\x94 "
-      "were not convinced by the plan that the mayor's office put forward.",
+      ("but many of the residents \xE2\x80\x94 who'd heard it all before \xE2\x80\x94 "
+       "were not convinced by the plan that the mayor's office put forward."),
       "x"};
   size_t lens[3] = {strlen(texts[0]), strlen(texts[1]), strlen(texts[2])};
   uint32_t words[3], stops[3];
