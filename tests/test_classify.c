@@ -47,7 +47,7 @@ static void test_article_with_junk(pith_options *o) {
   fixture f = {o, {0}};
   const char *lines[] = {"Log In", "Home | News | Sport | Weather | Contact",
                          "Loading...", para1, "Budget details",
-                         "2019-11-13T23:06:00+01:00",
+                         "2019-11-13T23:06:00+01:00", "1 2 3 4 5 6 7 8",
                          "https://cdn.example.com/img/lead-500x250.jpg", para2,
                          "It also raised concerns about the city's debt.",
                          "End of Article", para3, "You may also like..."};
@@ -58,6 +58,7 @@ static void test_article_with_junk(pith_options *o) {
          "navigation line dropped");
   INT_EQ(kept(&f, "Loading..."), 0, "loading indicator dropped");
   INT_EQ(kept(&f, "2019-11-13T23:06:00+01:00"), 0, "machine timestamp dropped");
+  INT_EQ(kept(&f, "1 2 3 4 5 6 7 8"), 0, "pager dropped");
   INT_EQ(kept(&f, "https://cdn.example.com/img/lead-500x250.jpg"), 0,
          "image URL dropped");
   INT_EQ(kept(&f, para1), 1, "first paragraph kept");
