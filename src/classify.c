@@ -10,6 +10,7 @@
 
 #include "meta.h"
 #include "options.h"
+#include "swar.h"
 
 /* jusText's defaults; FINDINGS: ±20% moves F1 by < 0.003. */
 #define LENGTH_LOW 70
@@ -141,18 +142,37 @@ static int navigation_line(const pith_block *b) {
 #define CAPS_MIN_WORDS 8
 #define CAPS_MAX_CHARS 200
 
+/* Bytes of x in [lo, hi] (both ASCII): 0x80 flags, as pith_swar_eq. */
+static inline uint64_t swar_range(uint64_t x, unsigned char lo, unsigned char hi) {
+  uint64_t a = x & ~PITH_SWAR_HIGH; /* 7 bits: the sums below cannot carry */
+  uint64_t ge = a + PITH_SWAR_ONES * (unsigned char)(0x80 - lo);
+  uint64_t gt = a + PITH_SWAR_ONES * (unsigned char)(0x80 - hi - 1);
+  return ge & ~gt & ~x & PITH_SWAR_HIGH;
+}
+
+/* Capitals, lower case and spaces counted 8 bytes at a time. The result
+ * is the final counts' test; a prefix whose lower case (x 20) or other
+ * bytes (x 2) already exceed the length can only end in "no", so prose
+ * and caseless scripts stop after a word or a few. */
 static int caps_teaser(const pith_block *b) {
-  if (b->chars > CAPS_MAX_CHARS || b->len < CAPS_MIN_WORDS * 2) return 0;
-  size_t upper = 0, lower = 0, spaces = 0;
-  for (size_t i = 0; i < b->len; i++) {
-    unsigned char c = (unsigned char)b->text[i];
-    upper += c >= 'A' && c <= 'Z';
-    lower += c >= 'a' && c <= 'z';
-    spaces += c == ' ';
-    /* prose, other scripts: decided in a few bytes */
-    if (lower * 20 > b->len || (i + 1 - upper) * 2 > b->len) return 0;
+  size_t len = b->len;
+  if (b->chars > CAPS_MAX_CHARS || len < CAPS_MIN_WORDS * 2) return 0;
+  size_t upper = 0, lower = 0, spaces = 0, i = 0;
+  for (; i + 8 <= len; i += 8) {
+    uint64_t x = pith_swar_load(b->text + i);
+    upper += pith_swar_count(swar_range(x, 'A', 'Z'));
+    lower += pith_swar_count(swar_range(x, 'a', 'z'));
+    spaces += pith_swar_count(pith_swar_eq(x, ' '));
+    if (lower * 20 > len || (i + 8 - upper) * 2 > len) return 0;
   }
-  return spaces + 1 >= CAPS_MIN_WORDS && upper >= 20 * lower && upper * 2 >= b->len;
+  if (i < len) { /* the last bytes; the zeros after them count as nothing */
+    uint64_t x = 0;
+    memcpy(&x, b->text + i, len - i);
+    upper += pith_swar_count(swar_range(x, 'A', 'Z'));
+    lower += pith_swar_count(swar_range(x, 'a', 'z'));
+    spaces += pith_swar_count(pith_swar_eq(x, ' '));
+  }
+  return spaces + 1 >= CAPS_MIN_WORDS && upper >= 20 * lower && upper * 2 >= len;
 }
 
 static void apply_rules(pith_doc *d, const pith_classify_ctx *ctx) {
@@ -220,6 +240,15 @@ static uint8_t context_free(const pith_doc *d, const pith_block *b,
   return *why = "few stop words", PITH_CLS_BAD;
 }
 
+/* block->memo bits: tests made once per block, after the context-free
+ * class (their inputs do not change after it). */
+enum {
+  MEMO_SHAPE = 1, /* heading_shaped(); only set when cf != BAD */
+  MEMO_LONE = 2,  /* not inside a run of short heading-shaped lines */
+  MEMO_POST = 4   /* candidate for the heading post-pass: cf != BAD,
+                     no rule action, heading-shaped and lone */
+};
+
 /* Neighbour searches (jusText): the nearest block before/after one whose
  * class is good or bad, skipping short and (NB_PLAIN) neargood blocks.
  * Edges count as bad. A tail marker is
@@ -230,63 +259,41 @@ static uint8_t context_free(const pith_doc *d, const pith_block *b,
  * points of precision on the benchmark: menus are full of them.)
  * NB_ASIDES looks past asides and short lines: between two neutral edges a
  * short line that is not a headline (teaser lists are headlines) belongs
- * to the article when prose is the next thing past them. */
+ * to the article when prose is the next thing past them.
+ *
+ * The three searches run together: a search state holds one byte per
+ * mode (NB_PLAIN in the low byte, then NB_NEAR, NB_ASIDES), and a block
+ * where a search stops replaces that byte. What each (action, class)
+ * does to the state is in two tables: the bytes it keeps, the bytes it
+ * sets. Edges are bad: a state of 0 (PITH_CLS_BAD in every byte). */
 enum { NB_PLAIN, NB_NEAR, NB_ASIDES };
 
-/* Does a neighbour search in `mode` stop at b, and with what class? */
-static int nb_stop(const pith_block *b, int mode, uint8_t *cls) {
-  int aside = b->action == PITH_ACT_ASIDE, cut = b->action == PITH_ACT_CUT;
-  if (mode == NB_ASIDES) {
-    if (aside || b->cls == PITH_CLS_SHORT) return 0;
-    *cls = cut ? (uint8_t)PITH_CLS_BAD : b->cls;
-    return 1;
-  }
-  if (cut || aside) return *cls = PITH_CLS_SHORT, 1;
-  if (b->cls == PITH_CLS_GOOD || b->cls == PITH_CLS_BAD ||
-      (mode == NB_NEAR && b->cls == PITH_CLS_NEARGOOD))
-    return *cls = b->cls, 1;
-  return 0;
-}
+#define NB_CUTASIDE(a) ((a) == PITH_ACT_CUT || (a) == PITH_ACT_ASIDE)
+/* The class a search in each mode stops with at a block, 0xFF: it goes on. */
+#define NB_V0(a, c)                                                        \
+  (NB_CUTASIDE(a) ? PITH_CLS_SHORT                                         \
+   : (c) == PITH_CLS_GOOD || (c) == PITH_CLS_BAD ? (c) : 0xFF)
+#define NB_V1(a, c)                                                        \
+  (NB_CUTASIDE(a) ? PITH_CLS_SHORT : (c) != PITH_CLS_SHORT ? (c) : 0xFF)
+#define NB_V2(a, c)                                                        \
+  ((a) == PITH_ACT_ASIDE || (c) == PITH_CLS_SHORT ? 0xFF                   \
+   : (a) == PITH_ACT_CUT ? PITH_CLS_BAD : (c))
+#define NB_K1(v, sh) ((v) == 0xFF ? 0xFFu << (sh) : 0u)
+#define NB_S1(v, sh) ((v) == 0xFF ? 0u : (uint32_t)(v) << (sh))
+#define NB_KEEP(a, c) \
+  (NB_K1(NB_V0(a, c), 0) | NB_K1(NB_V1(a, c), 8) | NB_K1(NB_V2(a, c), 16))
+#define NB_SET(a, c) \
+  (NB_S1(NB_V0(a, c), 0) | NB_S1(NB_V1(a, c), 8) | NB_S1(NB_V2(a, c), 16))
+#define NB_A(X, a) X(a, 0), X(a, 1), X(a, 2), X(a, 3)
+#define NB_TABLE(X) \
+  {NB_A(X, 0), NB_A(X, 1), NB_A(X, 2), NB_A(X, 3), \
+   NB_A(X, 4), NB_A(X, 5), NB_A(X, 6), NB_A(X, 7)}
+static const uint32_t nb_keep[32] = NB_TABLE(NB_KEEP);
+static const uint32_t nb_set[32] = NB_TABLE(NB_SET);
 
-/* For every block, the class of the nearest block before and after it where
- * a search in `mode` stops; edges count as bad. One pass each way, so long
- * runs of short lines cost linear time. */
-static void scan_neighbours(const pith_doc *d, int mode, uint8_t *before,
-                            uint8_t *after) {
-  uint8_t c = PITH_CLS_BAD, v;
-  for (size_t i = 0; i < d->n; i++) {
-    before[i] = c;
-    if (nb_stop(&d->blocks[i], mode, &v)) c = v;
-  }
-  c = PITH_CLS_BAD;
-  for (size_t i = d->n; i-- > 0;) {
-    after[i] = c;
-    if (nb_stop(&d->blocks[i], mode, &v)) c = v;
-  }
-}
-
-/* A text line is only a heading candidate when it does not sit in a run of
- * short lines: menus are runs of heading-shaped shorts; real section
- * headings follow prose, a byline or the title. (HTML headings are marked
- * by their tag and need no such guard.) */
-static void mark_lone_shorts(const pith_doc *d, uint8_t *lone) {
-  int around = 0;  /* the previous kept-able line is a short heading */
-  size_t first = d->n; /* the first kept-able line */
-  for (size_t i = 0; i < d->n; i++) {
-    const pith_block *b = &d->blocks[i];
-    lone[i] = (uint8_t)(b->heading || !around);
-    if (b->action != PITH_ACT_NONE && b->action != PITH_ACT_KEEP) continue;
-    if (first == d->n) first = i;
-    around = b->cf == PITH_CLS_SHORT && heading_shaped(b);
-  }
-  /* The first line of a menu has nothing before it: look after it. */
-  if (first < d->n && !d->blocks[first].heading)
-    for (size_t j = first + 1; j < d->n; j++) {
-      const pith_block *b = &d->blocks[j];
-      if (b->action != PITH_ACT_NONE && b->action != PITH_ACT_KEEP) continue;
-      if (b->cf == PITH_CLS_SHORT && heading_shaped(b)) lone[first] = 0;
-      break;
-    }
+/* Table row of a block's action and a class. */
+static inline unsigned nb_row(const pith_block *b, unsigned cls) {
+  return ((unsigned)(b->action & 7) << 2) | (cls & 3);
 }
 
 /* jusText's heading walk: is a good block reached within
@@ -300,80 +307,93 @@ static int good_follows(const pith_doc *d, size_t i) {
   return 0;
 }
 
+/* Three walks: forward (the heading pre-pass, then every block's state
+ * before it), backward (shorts decided against the first two walks'
+ * states; the plain search after each block over the new classes) and
+ * forward again (neargood blocks). Each walk's searches see the classes
+ * as they were before the walk's own changes, as when every step had its
+ * own passes over a snapshot. */
 static int smooth(pith_doc *d) {
   size_t n = d->n;
-  uint8_t *buf = malloc(8 * (n ? n : 1));
-  if (!buf) return PITH_ENOMEM;
-  uint8_t *next = buf, *lone = buf + n, *pb = buf + 2 * n, *pa = buf + 3 * n,
-          *nb = buf + 4 * n, *na = buf + 5 * n, *ab = buf + 6 * n,
-          *aa = buf + 7 * n;
-  mark_lone_shorts(d, lone);
-  /* Heading pre-pass. */
+  pith_block *bl = d->blocks;
+  uint32_t *before = malloc((n ? n : 1) * (sizeof *before + 1));
+  if (!before) return PITH_ENOMEM;
+  uint8_t *after2 = (uint8_t *)(before + n);
+  /* Heading pre-pass, and the searches' states before each block. */
+  uint32_t c = 0;
   for (size_t i = 0; i < n; i++) {
-    pith_block *b = &d->blocks[i];
-    if (b->cls == PITH_CLS_SHORT && heading_shaped(b) && lone[i] &&
+    pith_block *b = &bl[i];
+    if (b->cls == PITH_CLS_SHORT &&
+        (b->memo & (MEMO_SHAPE | MEMO_LONE)) == (MEMO_SHAPE | MEMO_LONE) &&
         good_follows(d, i)) {
       b->cls = PITH_CLS_NEARGOOD;
       b->why = "heading before content";
     }
+    before[i] = c;
+    unsigned r = nb_row(b, b->cls);
+    c = (c & nb_keep[r]) | nb_set[r];
   }
-  /* Shorts, against a snapshot of the classes. */
-  scan_neighbours(d, NB_PLAIN, pb, pa);
-  scan_neighbours(d, NB_NEAR, nb, na);
-  scan_neighbours(d, NB_ASIDES, ab, aa);
-  for (size_t i = 0; i < n; i++) {
-    pith_block *b = &d->blocks[i];
-    next[i] = b->cls;
-    if (b->cls != PITH_CLS_SHORT) continue;
-    uint8_t p = pb[i], q = pa[i];
-    if (p == PITH_CLS_SHORT && q == PITH_CLS_SHORT && !heading_shaped(b)) {
-      p = ab[i];
-      q = aa[i];
-      p = q = (p == PITH_CLS_GOOD || p == PITH_CLS_NEARGOOD ||
-               q == PITH_CLS_GOOD || q == PITH_CLS_NEARGOOD)
-                  ? PITH_CLS_GOOD
-                  : PITH_CLS_BAD;
+  /* Shorts, walking back. */
+  uint32_t a = 0, a2 = 0;
+  for (size_t i = n; i-- > 0;) {
+    pith_block *b = &bl[i];
+    uint8_t old = b->cls;
+    if (old == PITH_CLS_SHORT) {
+      uint32_t bf = before[i];
+      uint8_t p = (uint8_t)bf, q = (uint8_t)a, next;
+      if (p == PITH_CLS_SHORT && q == PITH_CLS_SHORT && !(b->memo & MEMO_SHAPE)) {
+        p = (uint8_t)(bf >> 16);
+        q = (uint8_t)(a >> 16);
+        p = q = (p == PITH_CLS_GOOD || p == PITH_CLS_NEARGOOD ||
+                 q == PITH_CLS_GOOD || q == PITH_CLS_NEARGOOD)
+                    ? PITH_CLS_GOOD
+                    : PITH_CLS_BAD;
+      }
+      if (p == PITH_CLS_SHORT) p = q;
+      if (q == PITH_CLS_SHORT) q = p;
+      if (p == PITH_CLS_GOOD && q == PITH_CLS_GOOD) next = PITH_CLS_GOOD;
+      else if (p == PITH_CLS_BAD && q == PITH_CLS_BAD) next = PITH_CLS_BAD;
+      else {
+        uint8_t bad_side = (uint8_t)((p == PITH_CLS_BAD ? bf : a) >> 8);
+        next = bad_side == PITH_CLS_NEARGOOD ? PITH_CLS_GOOD : PITH_CLS_BAD;
+      }
+      b->cls = next;
+      b->why = next == PITH_CLS_GOOD ? "short between content"
+                                     : "short beside boilerplate";
     }
-    if (p == PITH_CLS_SHORT) p = q;
-    if (q == PITH_CLS_SHORT) q = p;
-    if (p == PITH_CLS_GOOD && q == PITH_CLS_GOOD) next[i] = PITH_CLS_GOOD;
-    else if (p == PITH_CLS_BAD && q == PITH_CLS_BAD) next[i] = PITH_CLS_BAD;
-    else {
-      uint8_t bad_side = p == PITH_CLS_BAD ? nb[i] : na[i];
-      next[i] = bad_side == PITH_CLS_NEARGOOD ? PITH_CLS_GOOD : PITH_CLS_BAD;
-    }
-    b->why = next[i] == PITH_CLS_GOOD ? "short between content"
-                                      : "short beside boilerplate";
+    after2[i] = (uint8_t)a2;
+    unsigned r = nb_row(b, old);
+    a = (a & nb_keep[r]) | nb_set[r];
+    r = nb_row(b, b->cls);
+    a2 = (a2 & nb_keep[r]) | nb_set[r];
   }
-  for (size_t i = 0; i < n; i++) d->blocks[i].cls = next[i];
   /* Neargood. */
-  scan_neighbours(d, NB_PLAIN, pb, pa);
+  uint32_t p2 = 0;
   for (size_t i = 0; i < n; i++) {
-    pith_block *b = &d->blocks[i];
-    if (b->cls != PITH_CLS_NEARGOOD) continue;
-    uint8_t p = pb[i], q = pa[i];
-    if (p == PITH_CLS_SHORT) p = q;
-    if (q == PITH_CLS_SHORT) q = p;
-    int bad = p == PITH_CLS_BAD && q == PITH_CLS_BAD;
-    next[i] = bad ? PITH_CLS_BAD : PITH_CLS_GOOD;
-  }
-  for (size_t i = 0; i < n; i++) {
-    pith_block *b = &d->blocks[i];
+    pith_block *b = &bl[i];
+    unsigned r = nb_row(b, b->cls);
     if (b->cls == PITH_CLS_NEARGOOD) {
-      b->cls = next[i];
-      if (b->cls == PITH_CLS_BAD) b->why = "neargood beside boilerplate";
+      uint8_t p = (uint8_t)p2, q = after2[i];
+      if (p == PITH_CLS_SHORT) p = q;
+      if (q == PITH_CLS_SHORT) q = p;
+      if (p == PITH_CLS_BAD && q == PITH_CLS_BAD) {
+        b->cls = PITH_CLS_BAD;
+        b->why = "neargood beside boilerplate";
+      } else {
+        b->cls = PITH_CLS_GOOD;
+      }
     }
+    p2 = (p2 & nb_keep[r]) | nb_set[r];
   }
   /* Heading post-pass. */
   for (size_t i = 0; i < n; i++) {
-    pith_block *b = &d->blocks[i];
-    if (b->cls == PITH_CLS_BAD && b->cf != PITH_CLS_BAD && heading_shaped(b) &&
-        b->action == PITH_ACT_NONE && lone[i] && good_follows(d, i)) {
+    pith_block *b = &bl[i];
+    if ((b->memo & MEMO_POST) && b->cls == PITH_CLS_BAD && good_follows(d, i)) {
       b->cls = PITH_CLS_GOOD;
       b->why = "heading before content";
     }
   }
-  free(buf);
+  free(before);
   return PITH_OK;
 }
 
@@ -392,7 +412,7 @@ static void promote_neargood_runs(pith_doc *d) {
                         d->blocks[j].cls == PITH_CLS_GOOD ||
                         (d->blocks[j].cls == PITH_CLS_SHORT &&
                          d->blocks[j].action == PITH_ACT_NONE && shorts == 0 &&
-                         heading_shaped(&d->blocks[j])))) {
+                         (d->blocks[j].memo & MEMO_SHAPE)))) {
       if (d->blocks[j].cls != PITH_CLS_SHORT) {
         chars += d->blocks[j].chars;
         count++;
@@ -622,18 +642,41 @@ int pith_classify(pith_doc *d, const pith_classify_ctx *ctx) {
   apply_rules(d, ctx);
   pith_meta_text(d, ctx->reference_date);
   double lo = d->stop ? STOPWORDS_LOW : 0.0, hi = d->stop ? STOPWORDS_HIGH : 0.0;
+  /* Context-free classes, and what later passes ask of each block. A
+   * text line is only a heading candidate when it does not sit in a run
+   * of short lines: menus are runs of heading-shaped shorts; real section
+   * headings follow prose, a byline or the title. (HTML headings are
+   * marked by their tag and need no such guard.) */
+  int around = 0;      /* the previous kept-able line is a short heading */
+  size_t first = d->n; /* the first kept-able line */
   for (size_t i = 0; i < d->n; i++) {
     pith_block *b = &d->blocks[i];
     const char *why = b->why;
-    b->cf = b->cls = context_free(d, b, lo, hi, &why);
+    uint8_t cf = context_free(d, b, lo, hi, &why);
+    b->cf = b->cls = cf;
     if (!b->why || b->action == PITH_ACT_NONE) b->why = why;
+    unsigned memo = 0;
+    if (cf != PITH_CLS_BAD && heading_shaped(b)) memo |= MEMO_SHAPE;
+    if (b->heading || !around) memo |= MEMO_LONE;
+    if (memo == (MEMO_SHAPE | MEMO_LONE) && b->action == PITH_ACT_NONE)
+      memo |= MEMO_POST;
+    b->memo = (uint8_t)memo;
+    /* (A rule-dropped line has cf BAD, and stays BAD through smoothing.) */
+    if (b->action != PITH_ACT_NONE && b->action != PITH_ACT_KEEP) continue;
+    if (first == d->n) first = i;
+    around = cf == PITH_CLS_SHORT && (memo & MEMO_SHAPE);
   }
+  /* The first line of a menu has nothing before it: look after it. */
+  if (first < d->n && !d->blocks[first].heading)
+    for (size_t j = first + 1; j < d->n; j++) {
+      const pith_block *b = &d->blocks[j];
+      if (b->action != PITH_ACT_NONE && b->action != PITH_ACT_KEEP) continue;
+      if (b->cf == PITH_CLS_SHORT && (b->memo & MEMO_SHAPE))
+        d->blocks[first].memo &= (uint8_t)~(MEMO_LONE | MEMO_POST);
+      break;
+    }
   promote_neargood_runs(d);
   if (smooth(d) != PITH_OK) return PITH_ENOMEM;
-  for (size_t i = 0; i < d->n; i++)
-    if (d->blocks[i].action != PITH_ACT_NONE &&
-        d->blocks[i].action != PITH_ACT_KEEP)
-      d->blocks[i].cls = PITH_CLS_BAD;
   mark_dated_listing(d);
   cut_tail(d);
   article_core(d);

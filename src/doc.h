@@ -82,6 +82,8 @@ typedef struct pith_block {
   uint8_t keep;        /* final decision: 1 = in the output */
   uint8_t dup;         /* repeats an earlier block or the title */
   uint8_t pending;     /* CAPTURE with an empty value: the value follows */
+  uint8_t memo;        /* classifier scratch (classify.c): per-block tests
+                          made once, e.g. the heading shape */
   float score;         /* HTML: container evidence, free for front ends */
   const char *why;     /* reason for the decision (static or arena) */
 } pith_block;
