@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "decode.h"
 #include "filters_builtin.h"
 #include "htmlmeta.h"
 #include "normalize.h"
@@ -358,6 +359,14 @@ static uint32_t utf8_chars(const char *s, size_t n) {
  * inside <pre>). */
 static void text_append(hx_walk *w, const char *s, size_t n,
                         const hx_frame *f) {
+  /* gumbo writes an overflowing numeric reference ("&#2222222222222222")
+   * as bytes that are not UTF-8: such text is repaired first. */
+  pith_buf fixed = PITH_BUF_INIT;
+  if (!pith_utf8_valid(s, n)) {
+    pith_utf8_sanitize(s, n, &fixed);
+    s = fixed.data ? fixed.data : "";
+    n = fixed.len;
+  }
   int pre = f->pre, link = f->link;
   size_t before = w->text.len;
   if (pre) {
@@ -384,6 +393,7 @@ static void text_append(hx_walk *w, const char *s, size_t n,
     w->hint_chars += utf8_chars(w->text.data + before, w->text.len - before);
     w->hint_bits |= f->ihints;
   }
+  pith_buf_free(&fixed);
 }
 
 /* Emit the pending text as a block owned by the frame's element. */
