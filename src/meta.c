@@ -651,46 +651,41 @@ static uint64_t line_key(const char *s, size_t n) {
  * only where prefix keys meet (rare): most kept text is hashed ~40 bytes
  * per paragraph instead of all of it. */
 #define PREFIX_KEY_BYTES 32
+/* The key byte at or after *i that line_key hashes (-1: none), with *i
+ * moved past it: the same skips as line_key. */
+static int next_key_byte(const char *s, size_t n, size_t *i) {
+  for (; *i < n; (*i)++) {
+    unsigned char c = key_byte[(unsigned char)s[*i]];
+    if (!c) continue;
+    if (c == 0xE2 && *i + 2 < n && ((unsigned char)s[*i + 1] & 0xFE) == 0x80) {
+      *i += 2;
+      continue;
+    }
+    if (c == 0xC2 && *i + 1 < n &&
+        ((unsigned char)s[*i + 1] == 0xAB || (unsigned char)s[*i + 1] == 0xBB)) {
+      *i += 1;
+      continue;
+    }
+    (*i)++;
+    return c;
+  }
+  return -1;
+}
+
 static uint64_t prefix_key(const char *s, size_t n) {
   uint64_t h = 1469598103934665603ull;
-  for (size_t i = 0, kept = 0; i < n && kept < PREFIX_KEY_BYTES; i++) {
-    unsigned char c = key_byte[(unsigned char)s[i]];
-    if (!c) continue;
-    /* the same skips as line_key */
-    if (c == 0xE2 && i + 2 < n && ((unsigned char)s[i + 1] & 0xFE) == 0x80) {
-      i += 2;
-      continue;
-    }
-    if (c == 0xC2 && i + 1 < n &&
-        ((unsigned char)s[i + 1] == 0xAB || (unsigned char)s[i + 1] == 0xBB)) {
-      i += 1;
-      continue;
-    }
-    h = (h ^ c) * FNV_PRIME;
-    kept++;
-  }
+  size_t i = 0;
+  int c;
+  for (size_t kept = 0; kept < PREFIX_KEY_BYTES && (c = next_key_byte(s, n, &i)) >= 0; kept++)
+    h = (h ^ (unsigned)c) * FNV_PRIME;
   return h | 1; /* 0 marks empty slots */
 }
 
 /* The first byte a line's key is made of (-1: none). Lines with equal
  * keys start with the same one: a cheap test before line_key. */
 static int first_key_byte(const char *s, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = key_byte[(unsigned char)s[i]];
-    if (!c) continue;
-    /* the same skips as line_key */
-    if (c == 0xE2 && i + 2 < n && ((unsigned char)s[i + 1] & 0xFE) == 0x80) {
-      i += 2;
-      continue;
-    }
-    if (c == 0xC2 && i + 1 < n &&
-        ((unsigned char)s[i + 1] == 0xAB || (unsigned char)s[i + 1] == 0xBB)) {
-      i += 1;
-      continue;
-    }
-    return c;
-  }
-  return -1;
+  size_t i = 0;
+  return next_key_byte(s, n, &i);
 }
 
 /* Full key of block i, computed once (0 = not yet). */
