@@ -16,6 +16,10 @@
 #include "swar.h"
 #include "text.h"
 
+#if defined(__SSE2__) && !defined(PITH_NO_SSE2)
+#include <emmintrin.h>
+#endif
+
 /* A document larger than this is refused with an error record instead of
  * risking the process (gumbo keeps several copies of a page). */
 #define PITH_MAX_DOCUMENT ((size_t)256 << 20)
@@ -187,22 +191,47 @@ void pith_free(void *p) { free(p); }
 
 /* ---- the pipeline ------------------------------------------------------ */
 
+/* Number of set bits (a popcount builtin is a library call without
+ * -mpopcnt). */
+static inline unsigned popcount64(uint64_t x) {
+  x = x - ((x >> 1) & 0x5555555555555555ull);
+  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+  return (unsigned)((x * PITH_SWAR_ONES) >> 56);
+}
+
 /* Words of the output: runs of bytes other than ' ' and '\n', counted as
- * the bytes that follow a separator (or start the text), 8 at a time. */
+ * the bytes that follow a separator (or start the text): 64 bytes at a
+ * time as a bit mask where SSE2 is there, then 8 at a time. */
 static size_t count_words(const char *s, size_t n) {
   size_t w = 0, i = 0;
   uint64_t prev = 0x80; /* the byte before is a separator */
+#if defined(__SSE2__) && !defined(PITH_NO_SSE2)
+  const __m128i sp = _mm_set1_epi8(' '), nl = _mm_set1_epi8('\n');
+  uint64_t before = 1;
+  for (; i + 64 <= n; i += 64) {
+    uint64_t m = 0;
+    for (int k = 0; k < 4; k++) {
+      __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 16 * k));
+      __m128i e = _mm_or_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(v, nl));
+      m |= (uint64_t)(uint16_t)_mm_movemask_epi8(e) << (16 * k);
+    }
+    w += popcount64(~m & ((m << 1) | before));
+    before = m >> 63;
+  }
+  prev = before << 7;
+#endif
   for (; i + 8 <= n; i += 8) {
     uint64_t x = pith_swar_load(s + i);
-    uint64_t sp = pith_swar_eq(x, ' ') | pith_swar_eq(x, '\n');
-    w += pith_swar_count(~sp & PITH_SWAR_HIGH & pith_swar_after(sp, prev));
-    prev = pith_swar_last(sp);
+    uint64_t sp8 = pith_swar_eq(x, ' ') | pith_swar_eq(x, '\n');
+    w += pith_swar_count(~sp8 & PITH_SWAR_HIGH & pith_swar_after(sp8, prev));
+    prev = pith_swar_last(sp8);
   }
   int in = !prev;
   for (; i < n; i++) {
-    int sp = s[i] == ' ' || s[i] == '\n';
-    if (!sp && !in) w++;
-    in = !sp;
+    int sp1 = s[i] == ' ' || s[i] == '\n';
+    if (!sp1 && !in) w++;
+    in = !sp1;
   }
   return w;
 }
