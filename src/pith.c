@@ -252,32 +252,32 @@ static void build_explain(const pith_doc *d, pith_buf *ex) {
 }
 
 static int collect(pith_result *r, const pith_doc *d, unsigned flags) {
-  pith_buf t = PITH_BUF_INIT;
   size_t kept = 0, bytes = 0;
   for (size_t i = 0; i < d->n; i++)
     if (d->blocks[i].keep) kept++, bytes += d->blocks[i].len + 2;
   r->blocks = calloc(kept ? kept : 1, sizeof *r->blocks);
   if (!r->blocks) return PITH_ENOMEM;
-  pith_buf_reserve(&t, bytes); /* the text exactly: no regrowth */
-  pith_buf_clear(&t);
+  /* The text exactly (blocks joined by blank lines, a final newline, the
+   * NUL) fits in bytes + 1: written straight, one allocation. */
+  char *t = malloc(bytes + 1);
+  if (!t) return PITH_ENOMEM;
+  size_t len = 0;
   for (size_t i = 0; i < d->n; i++) {
     const pith_block *b = &d->blocks[i];
     if (!b->keep) continue;
-    if (t.len) pith_buf_put(&t, "\n\n", 2);
+    if (len) t[len++] = '\n', t[len++] = '\n';
     pith_out_block *o = &r->blocks[r->nblocks++];
-    o->off = t.len;
+    o->off = len;
     o->len = b->len;
     o->kind = b->kind;
     o->heading = b->heading;
-    pith_buf_put(&t, b->text, b->len);
+    memcpy(t + len, b->text, b->len);
+    len += b->len;
   }
-  if (t.len) pith_buf_putc(&t, '\n');
-  if (t.failed) {
-    pith_buf_free(&t);
-    return PITH_ENOMEM;
-  }
-  r->text = pith_buf_detach(&t, &r->text_len);
-  if (!r->text) return PITH_ENOMEM;
+  if (len) t[len++] = '\n';
+  t[len] = '\0';
+  r->text = t;
+  r->text_len = len;
   r->words = count_words(r->text, r->text_len);
   for (int f = 0; f < PITH_FIELD_COUNT_; f++)
     if (d->fields[f] && !r->fields[f] && !(r->fields[f] = strdup(d->fields[f])))
