@@ -61,7 +61,7 @@ struct pith_stopsets {
   slot *tab;
   size_t cap;    /* power of two */
   size_t bits;   /* log2(cap) (size_t: hit counters never alias it) */
-  size_t tab_shift, bloom_shift; /* 64 - bits, 64 - bits - BLOOM_BITS */
+  size_t tab_shift; /* 64 - bits */
   uint64_t *pool; /* chunks after the first of words over 8 bytes */
   size_t pool_len, pool_cap; /* in chunks */
   /* One bit per word hash: most words of a text are not stop words and
@@ -90,8 +90,12 @@ static void to_chunks(const char *w, size_t n, uint64_t *q) {
   memcpy(q, w, n);
 }
 
+/* The filter takes hash bits 32..47 (a constant shift), below the
+ * table's home slot (the top bits) for tables of up to 2^16 slots. */
+#define BLOOM_SHIFT 32
 static inline uint32_t bloom_bit(const pith_stopsets *s, uint64_t h) {
-  return (uint32_t)(h >> s->bloom_shift) & ((1u << BLOOM_BITS) - 1);
+  (void)s;
+  return (uint32_t)(h >> BLOOM_SHIFT) & ((1u << BLOOM_BITS) - 1);
 }
 
 static inline int bloom_has(const pith_stopsets *s, uint64_t h) {
@@ -216,7 +220,6 @@ pith_stopsets *pith_stopsets_new(void) {
   s->cap = 64, s->bits = 6;
   while (s->cap < words * 2 + 64) s->cap *= 2, s->bits++;
   s->tab_shift = 64 - s->bits;
-  s->bloom_shift = 64 - s->bits - BLOOM_BITS;
   s->tab = calloc(s->cap, sizeof *s->tab);
   if (!s->tab) goto fail;
   build_fold2(s);
@@ -258,11 +261,22 @@ int pith_stoplist_cjk(const pith_stoplist *l) { return l ? l->cjk : 0; }
 
 /* ---- counting --------------------------------------------------------- */
 
+/* Hangul syllables (U+AC00..U+D7A3, three bytes) are letters that fold to
+ * themselves: Korean words skip utf8proc. */
+static inline int hangul(int32_t cp) { return cp >= 0xAC00 && cp <= 0xD7A3; }
+
+/* pith_is_alnum_cp, Hangul first. */
+static inline int alnum_cp(int32_t cp) { return hangul(cp) || pith_is_alnum_cp(cp); }
+
 typedef struct tally {
   uint32_t words;   /* all words (space-separated words + CJK characters) */
   uint32_t cjk;     /* CJK characters */
   uint32_t kana;
   uint32_t letters; /* code points in space-separated words */
+  /* The language choice records the mask of every stop-word hit at rec
+   * (room for one per word is made before each text) and adds them up per
+   * language once, at the end. NULL rec (no memory): straight into hits. */
+  uint32_t *rec;
   uint32_t hits[MAX_LANGS];
 } tally;
 
@@ -273,13 +287,55 @@ static void add_hits(tally *t, uint32_t m) {
   }
 }
 
+static inline void record(tally *t, uint32_t m) {
+  if (t->rec) *t->rec++ = m;
+  else add_hits(t, m);
+}
+
+/* Add the n masks at m to hits, bit by bit. */
+static void sum_masks(const uint32_t *m, size_t n, uint32_t *hits) {
+  /* Few distinct masks recur: each is counted in a small table, then its
+   * bits are added once; masks finding no room go bit by bit. */
+  enum { SUM_BITS = 8, SUM_N = 1 << SUM_BITS };
+  uint32_t key[SUM_N], cnt[SUM_N];
+  uint8_t used[SUM_N];
+  size_t nused = 0;
+  memset(key, 0, sizeof key);
+  for (size_t i = 0; i < n; i++) {
+    uint32_t x = m[i], j = (x * 0x9E3779B1u) >> (32 - SUM_BITS);
+    if (key[j] == x) {
+      cnt[j]++;
+      continue;
+    }
+    for (unsigned probes = 0;; probes++, j = (j + 1) & (SUM_N - 1)) {
+      if (key[j] == x) {
+        cnt[j]++;
+        break;
+      }
+      if (!key[j] && probes < 8) {
+        key[j] = x, cnt[j] = 1;
+        used[nused++] = (uint8_t)j;
+        break;
+      }
+      if (probes >= 8) {
+        for (; x; x &= x - 1) hits[__builtin_ctz(x)]++;
+        break;
+      }
+    }
+  }
+  for (size_t u = 0; u < nused; u++) {
+    uint32_t j = used[u];
+    for (uint32_t x = key[j]; x; x &= x - 1) hits[__builtin_ctz(x)] += cnt[j];
+  }
+}
+
 /* Count the stop-word hits of mask m: with `only` != 0 only its bits
  * (into hits[0]), else every space-separated language's. */
 static inline void count_mask(const pith_stopsets *s, uint32_t m, uint32_t only,
                               tally *t) {
   m &= only ? only : ~s->cjk_mask;
   if (only) t->hits[0] += m != 0;
-  else add_hits(t, m);
+  else if (m) record(t, m);
 }
 
 /* The word being read by the general path: folded bytes. */
@@ -407,10 +463,12 @@ static size_t scan_general(const pith_stopsets *s, const char *text,
       if (!s) return i;
       uint32_t m = mask_of(s, src, k) & s->cjk_mask;
       if (only) t->hits[0] += (m & only) != 0;
-      else add_hits(t, m);
+      else if (m) record(t, m);
       return i;
     } else if (cp == 0x2019 && w.n) { /* curly apostrophe (quotes kept) */
       w.pending_apos = 1;
+    } else if (hangul(cp)) {
+      word_letter(&w, src, s ? 3 : 1);
     } else if (pith_is_alnum_cp(cp)) {
       char tmp[16];
       word_letter(&w, tmp, s ? pith_fold_cp(cp, tmp) : 1);
@@ -523,17 +581,21 @@ static void window_at(cursor *c, size_t i) {
   classify(w, w->b, (unsigned)(w->avail + 15) / 16);
 }
 
+/* keep[n]: the first n bytes of a chunk (n 0..8). */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define KEEP(n) (~0ull << (64 - 8 * (n)))
+#else
+#define KEEP(n) (~0ull >> (64 - 8 * (n)))
+#endif
+static const uint64_t keep[9] = {0,       KEEP(1), KEEP(2), KEEP(3), KEEP(4),
+                                 KEEP(5), KEEP(6), KEEP(7), KEEP(8)};
+
 /* Bytes [0, n) (n 1..8) of the ASCII word at b, folded (letters, digits
  * and apostrophes: | 0x20), as a zero-padded chunk. */
 static inline uint64_t chunk(const unsigned char *b, size_t n) {
   uint64_t x;
   memcpy(&x, b, 8);
-  x |= 0x2020202020202020ull;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-  return x & (~0ull << (64 - 8 * n));
-#else
-  return x & (~0ull >> (64 - 8 * n));
-#endif
+  return (x | 0x2020202020202020ull) & keep[n];
 }
 
 /* The bytes of the word at window offset a (n bytes, inside the window):
@@ -549,7 +611,6 @@ static inline const unsigned char *word_at(const cursor *c, size_t a,
  * here, without the probe loop. */
 static inline uint32_t lookup_ascii(const pith_stopsets *s,
                                     const unsigned char *b, size_t n) {
-  if (n > s->maxlen) return 0;
   uint64_t q[MAX_WORD / 8], h;
   if (n <= 8) {
     q[0] = chunk(b, n);
@@ -559,6 +620,7 @@ static inline uint32_t lookup_ascii(const pith_stopsets *s,
     if (e->first == q[0] && (e->at & 127) == n) return e->mask;
     if (!e->mask) return 0;
   } else {
+    if (n > s->maxlen) return 0;
     q[0] = chunk(b, 8);
     for (size_t k = 1; k * 8 < n; k++)
       q[k] = chunk(b + 8 * k, n - k * 8 < 8 ? n - k * 8 : 8);
@@ -592,7 +654,7 @@ static size_t general(cursor *c, size_t a) {
  * its U+2019 is an apostrophe. */
 static inline int separator_cp(int32_t cp) {
   if (cp >= 0x2000 && cp <= 0x206F) return cp != 0x2019;
-  return !pith_is_cjk(cp) && !pith_is_alnum_cp(cp);
+  return !pith_is_cjk(cp) && !alnum_cp(cp);
 }
 
 /* A word of ASCII and 2-byte letters/digits (Latin-1, Greek, Cyrillic...)
@@ -743,15 +805,29 @@ static void plain_words(cursor *c, size_t p, size_t lim) {
     t->words += popcount(starts);
     return;
   }
-  uint32_t words = 0, letters = 0;
+  /* every word starting here ends here: the n-th end is the n-th start's */
+  uint64_t ends = an & ~(an >> 1) & in;
+  uint32_t words = 0, letters = 0, only = c->only, drop = ~s->cjk_mask;
+  uint32_t *rec = t->rec, hits0 = 0;
+  const unsigned char *base = c->w.base;
   while (starts) {
-    size_t a = (size_t)__builtin_ctzll(starts), n = run_end(an, a) - a;
+    size_t a = (size_t)__builtin_ctzll(starts);
+    size_t n = (size_t)__builtin_ctzll(ends) + 1 - a;
     starts &= starts - 1;
+    ends &= ends - 1;
     words++;
     letters += (uint32_t)n;
-    uint32_t m = lookup_ascii(s, word_at(c, a, n), n);
-    if (m) count_mask(s, m, c->only, t);
+    uint32_t m = lookup_ascii(s, base + a, n);
+    if (!m) continue;
+    if (only) {
+      hits0 += (m & only) != 0;
+    } else if ((m &= drop) != 0) {
+      if (rec) *rec++ = m;
+      else add_hits(t, m);
+    }
   }
+  t->rec = rec;
+  t->hits[0] += hits0;
   t->words += words;
   t->letters += letters;
 }
@@ -865,7 +941,7 @@ static size_t words_bytes(const pith_stopsets *tabs, const unsigned char *t,
         continue;
       }
       if (cp == 0x2019) continue; /* an open word stays open */
-      an = (uint32_t)pith_is_alnum_cp(cp);
+      an = (uint32_t)alnum_cp(cp);
     }
     w += an & ~(st >> 8);
     st = an << 8;
@@ -1009,22 +1085,41 @@ const pith_stoplist *pith_stopsets_detect_each(const pith_stopsets *s,
   if (!s || !s->n || !texts) return NULL;
   tally t;
   memset(&t, 0, sizeof t);
-  uint32_t *each = stops && n ? malloc(n * s->n * sizeof *each) : NULL;
+  /* A text of len bytes holds at most len / 2 + 1 words, each one hit at
+   * most. */
+  uint32_t buf[2048], *rec = buf;
+  size_t cap = sizeof buf / sizeof *buf, total = 0;
+  for (size_t i = 0; i < n; i++)
+    if (texts[i]) total += (lens ? lens[i] : strlen(texts[i])) / 2 + 1;
+  if (total > cap) {
+    rec = total < SIZE_MAX / sizeof *rec ? malloc(total * sizeof *rec) : NULL;
+    cap = rec ? total : 0;
+  }
+  t.rec = rec;
+  int given = stops && rec && cap <= UINT32_MAX;
   for (size_t i = 0; i < n; i++) {
-    uint32_t w0 = t.words, h0[MAX_LANGS];
-    if (each) memcpy(h0, t.hits, s->n * sizeof *h0);
+    uint32_t w0 = t.words;
     if (texts[i]) scan(s, texts[i], lens ? lens[i] : strlen(texts[i]), 0, &t);
     if (words) words[i] = t.words - w0;
-    if (each)
-      for (size_t k = 0; k < s->n; k++) each[i * s->n + k] = t.hits[k] - h0[k];
+    /* where text i's hits end, until its count is known */
+    if (given) stops[i] = (uint32_t)(t.rec - rec);
   }
+  if (rec) sum_masks(rec, (size_t)(t.rec - rec), t.hits);
   const pith_stoplist *best = choose(s, &t, min_density);
   if (stops && n && !best) { /* no list: no stop words */
     memset(stops, 0, n * sizeof *stops);
-  } else if (each && !best->cjk) {
-    size_t k = (size_t)__builtin_ctz(best->bit);
-    for (size_t i = 0; i < n; i++) stops[i] = each[i * s->n + k];
+  } else if (stops && n && (!given || best->cjk)) {
+    stops[0] = UINT32_MAX;
+  } else if (stops && n) {
+    unsigned k = (unsigned)__builtin_ctz(best->bit);
+    size_t a = 0;
+    for (size_t i = 0; i < n; i++) {
+      size_t e = stops[i];
+      uint32_t c = 0;
+      for (; a < e; a++) c += (rec[a] >> k) & 1;
+      stops[i] = c;
+    }
   }
-  free(each);
+  if (rec != buf) free(rec);
   return best;
 }
