@@ -982,6 +982,43 @@ static inline __m128i load_short(const unsigned char *p, size_t n) {
 }
 #endif
 
+/* Lines of up to 32 bytes of plain ASCII (most lines counted without a
+ * list): one or two blocks, the second one ending at the text's end.
+ * Returns 0 (and leaves *words) for any other text. */
+static inline int words_short(const char *text, size_t len, uint32_t *words) {
+#if defined(__SSE2__) && (!defined(__BYTE_ORDER__) || __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+  const unsigned char *t = (const unsigned char *)text;
+  const __m128i bit5 = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('\'');
+  const __m128i la = _mm_set1_epi8(0x80 - 'a'), lz = _mm_set1_epi8(-128 + 26);
+  const __m128i d0 = _mm_set1_epi8(0x80 - '0'), d9 = _mm_set1_epi8(-128 + 10);
+#define WO_AN(x)                                                              \
+  (uint32_t) _mm_movemask_epi8(                                               \
+      _mm_or_si128(_mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(x, bit5), la), lz), \
+                   _mm_cmplt_epi8(_mm_add_epi8(x, d0), d9)))
+#define WO_ODD(x) (uint32_t) _mm_movemask_epi8(_mm_or_si128(x, _mm_cmpeq_epi8(x, quote)))
+  if (len > 32) return 0;
+  uint32_t an, odd;
+  if (len <= 16) {
+    __m128i x = len == 16 ? _mm_loadu_si128((const __m128i *)(const void *)t)
+                          : load_short(t, len);
+    an = WO_AN(x), odd = WO_ODD(x);
+  } else {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)t);
+    __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(t + len - 16));
+    an = WO_AN(x) | WO_AN(y) << (len - 16);
+    odd = WO_ODD(x) | WO_ODD(y) << (len - 16);
+  }
+#undef WO_AN
+#undef WO_ODD
+  if (odd) return 0;
+  *words = popcount(an & ~(an << 1));
+  return 1;
+#else
+  (void)text, (void)len, (void)words;
+  return 0;
+#endif
+}
+
 static uint32_t count_words_only(const pith_stopsets *tabs, const char *text,
                                  size_t len) {
   const unsigned char *t = (const unsigned char *)text;
@@ -1021,13 +1058,16 @@ static uint32_t count_words_only(const pith_stopsets *tabs, const char *text,
 
 uint32_t pith_stopsets_count_words(const pith_stopsets *s, const char *text,
                                    size_t len) {
+  uint32_t w;
+  if (words_short(text, len, &w)) return w;
   return count_words_only(s, text, len);
 }
 
 void pith_stoplist_count(const pith_stoplist *l, const char *text, size_t len,
                          uint32_t *words, uint32_t *stops) {
   if (!l) {
-    uint32_t w = count_words_only(NULL, text, len);
+    uint32_t w;
+    if (!words_short(text, len, &w)) w = count_words_only(NULL, text, len);
     if (words) *words = w;
     if (stops) *stops = 0;
     return;

@@ -174,6 +174,20 @@ static void test_boundaries(const pith_stopsets *s) {
                        "ASCII then 2-byte letters, no-break space");
   const pith_stoplist *zh = list_of(s, "zh");
   same_at_every_offset(zh, "我的iPhone 15在这里", 7, 4, "CJK after and before Latin");
+  /* words-only lines of 1..40 bytes (one block, two overlapping blocks,
+   * longer) cut from plain, apostrophe and 2-byte text, against the
+   * counter with a list */
+  static const char *lines[] = {"Home News Sport a b c d Weather 42 x9 Travel Go",
+                                "it's a dog's life o'clock tea' ' x",
+                                "Caf\xC3\xA9 Men\xC3\xBC \xC2\xB7 Kontakt \xD0\x9C\xD0\xB8\xD1\x80 z"};
+  int bad = 0;
+  for (size_t k = 0; k < sizeof lines / sizeof *lines; k++)
+    for (size_t n = 0; n <= 40 && n <= strlen(lines[k]); n++) {
+      uint32_t w, st;
+      pith_stoplist_count(en, lines[k], n, &w, &st);
+      if (pith_stopsets_count_words(s, lines[k], n) != w) bad++;
+    }
+  OK(!bad, "words-only counter on lines of 0..40 bytes");
 }
 
 /* Counts of the chosen list given by the language choice match
