@@ -291,20 +291,31 @@ static int collect(pith_result *r, const pith_doc *d, unsigned flags) {
   return PITH_OK;
 }
 
+/* `norm`: the text front end's normalized text, which the blocks point
+ * into (used in place, not copied): the caller frees it after the
+ * document. */
 static int run_front_end(pith_doc *d, const pith_options *o, pith_kind kind,
-                         const char *utf8, size_t len) {
+                         const char *utf8, size_t len, pith_buf *norm) {
   if (kind == PITH_KIND_HTML) {
     d->is_html = 1;
     return pith_html_blocks(d, utf8, len);
   }
-  pith_buf norm = PITH_BUF_INIT;
+  enum { PAD = 16 }; /* zeros after the text: lines are read 8 bytes at a time */
   /* Normalized text is rarely longer than its input: one allocation. */
-  pith_buf_reserve(&norm, len + len / 16 + 64);
-  pith_buf_clear(&norm);
-  int rc = pith_normalize(utf8, len, o->flags, &norm);
-  if (rc == PITH_OK)
-    rc = pith_text_blocks(d, norm.data ? norm.data : "", norm.len);
-  pith_buf_free(&norm);
+  pith_buf_reserve(norm, len + len / 16 + 64 + PAD);
+  pith_buf_clear(norm);
+  int rc = pith_normalize(utf8, len, o->flags, norm);
+  if (rc == PITH_OK && pith_buf_reserve(norm, PAD) != 0) rc = PITH_ENOMEM;
+  if (rc != PITH_OK) return rc;
+  memset(norm->data + norm->len, 0, PAD);
+  rc = pith_text_blocks_in_place(d, norm->data, norm->len);
+  if (rc == 1) { /* hard-wrapped lines that had trailing spaces: again */
+    pith_buf again = PITH_BUF_INIT;
+    rc = pith_normalize(utf8, len, o->flags, &again);
+    if (rc == PITH_OK)
+      rc = pith_text_blocks(d, again.data ? again.data : "", again.len);
+    pith_buf_free(&again);
+  }
   return rc;
 }
 
@@ -358,7 +369,8 @@ static int clean_into(pith_result *r, const pith_options *o, const pith_input *i
   }
   pith_doc d;
   pith_doc_init(&d, o);
-  if (rc == PITH_OK) rc = run_front_end(&d, o, kind, text, text_len);
+  pith_buf norm = PITH_BUF_INIT;
+  if (rc == PITH_OK) rc = run_front_end(&d, o, kind, text, text_len, &norm);
   if (rc == PITH_OK) {
     pith_classify_language(&d, o->stops);
     if (o->flags & PITH_OPT_STRIP) {
@@ -387,6 +399,7 @@ static int clean_into(pith_result *r, const pith_options *o, const pith_input *i
     rc = d.failed ? PITH_ENOMEM : collect(r, &d, o->flags);
   }
   pith_doc_free(&d);
+  pith_buf_free(&norm);
   pith_buf_free(&utf8);
   return rc;
 }

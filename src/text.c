@@ -11,7 +11,7 @@ enum { PAD = 16 };
 /* Line mode: one block per non-empty line. Returns whether the text is
  * hard-wrapped instead (paragraph mode): blank lines separate runs that
  * mostly hold more than one line. */
-static int line_blocks(pith_doc *d, char *s, size_t len) {
+static int line_blocks(pith_doc *d, char *s, size_t len, int *exact) {
   size_t runs = 0, multi = 0, run_lines = 0;
   char *p = s, *end = s + len;
   /* the next '|' at or after p (end: none); a line holds one when it
@@ -30,7 +30,8 @@ static int line_blocks(pith_doc *d, char *s, size_t len) {
         bar = memchr(p, '|', (size_t)(end - p));
         if (!bar) bar = end;
       }
-      pith_doc_add_line(d, p, (size_t)(e - p), bar < e);
+      pith_block *b = pith_doc_add_line(d, p, (size_t)(e - p), bar < e);
+      if (b && b->text + b->len != e) *exact = 0; /* NUL not on the '\n' */
     }
     p = nl ? nl + 1 : end;
   }
@@ -68,10 +69,30 @@ int pith_text_blocks(pith_doc *d, const char *text, size_t len) {
   memcpy(s, text, len);
   memset(s + len, 0, PAD);
   size_t n0 = d->n;
-  if (line_blocks(d, s, len)) {
+  int exact = 1;
+  if (line_blocks(d, s, len, &exact)) {
     /* hard-wrapped text (rare): start again from a fresh copy */
     d->n = n0;
     memcpy(s, text, len);
+    paragraph_blocks(d, s, len);
+  }
+  return d->failed ? PITH_ENOMEM : PITH_OK;
+}
+
+int pith_text_blocks_in_place(pith_doc *d, char *s, size_t len) {
+  size_t n0 = d->n;
+  int exact = 1;
+  if (line_blocks(d, s, len, &exact)) {
+    if (!exact) { /* a trimmed line's last space is lost */
+      d->n = n0;
+      return 1;
+    }
+    /* hard-wrapped: each line's NUL back to the '\n' it replaced */
+    for (size_t i = n0; i < d->n; i++) {
+      char *e = (char *)d->blocks[i].text + d->blocks[i].len;
+      if (e < s + len) *e = '\n';
+    }
+    d->n = n0;
     paragraph_blocks(d, s, len);
   }
   return d->failed ? PITH_ENOMEM : PITH_OK;

@@ -76,6 +76,33 @@ static void test_flags(void) {
   pith_options_free(o);
 }
 
+/* Hard-wrapped text: the normalized text's lines are first read in place
+ * as blocks, then joined into paragraphs; without space normalization a
+ * line's trailing spaces stay inside its paragraph. */
+static void test_hard_wrapped(void) {
+  pith_options *o = pith_options_new();
+  unsigned flags = pith_options_flags(o) & ~PITH_OPT_STRIP;
+  pith_options_set_flags(o, flags);
+  const char in[] = "One line \t\nand the next\n\nThird line\nfourth  \n";
+  pith_result *r = pith_clean(o, in, sizeof in - 1, PITH_KIND_TEXT);
+  STR_EQ(pith_result_text(r, NULL), "One line and the next\n\nThird line fourth\n",
+         "hard-wrapped lines joined into paragraphs");
+  INT_EQ((int)pith_result_words(r), 8, "words of the paragraphs");
+  pith_result_free(r);
+  pith_options_set_flags(o, flags & ~PITH_OPT_SPACES);
+  r = pith_clean(o, in, sizeof in - 1, PITH_KIND_TEXT);
+  STR_EQ(pith_result_text(r, NULL),
+         "One line \t and the next\n\nThird line fourth\n",
+         "--no-spaces: a line's trailing spaces kept inside its paragraph");
+  pith_result_free(r);
+  const char lines[] = "One line\nTwo line  \n\nThree\n";
+  r = pith_clean(o, lines, sizeof lines - 1, PITH_KIND_TEXT);
+  STR_EQ(pith_result_text(r, NULL), "One line\n\nTwo line\n\nThree\n",
+         "--no-spaces: line mode trims each line");
+  pith_result_free(r);
+  pith_options_free(o);
+}
+
 static void test_explain_and_errors(void) {
   pith_options *o = pith_options_new();
   pith_options_set_flags(o, pith_options_flags(o) | PITH_OPT_EXPLAIN);
@@ -153,6 +180,7 @@ int main(void) {
   test_clean_text();
   test_markdown();
   test_flags();
+  test_hard_wrapped();
   test_explain_and_errors();
   return test_done();
 }
