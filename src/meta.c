@@ -4,10 +4,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
 #include <time.h>
 
 #include "filters_builtin.h"
 #include "swar.h"
+
+#if defined(__SSE2__) && !defined(PITH_NO_SSE2)
+#include <emmintrin.h>
+#endif
 
 /* ---- dates ------------------------------------------------------------ */
 
@@ -25,13 +30,12 @@ static unsigned byte_weight(unsigned char c) {
 }
 
 /* Month number of a (lowercase ASCII or UTF-8) word from filters/months.txt,
- * 0 when it is not a month name. The table is tiny; a search is cheaper than
- * building an index per document (a table per options object would be
- * cheaper still). Names in the file are lowercase, one space before each:
- * a match is " name" followed by a space, a newline or the end, on a line
- * that is not a '#' comment; the first such line decides. Folding ASCII
- * only is what strncasecmp did. */
-static int month_number(const char *w, size_t n) {
+ * 0 when it is not a month name. Names in the file are lowercase, one space
+ * before each: a match is " name" followed by a space, a newline or the
+ * end, on a line that is not a '#' comment; the first such line decides.
+ * Folding ASCII only is what strncasecmp did. This is the search over the
+ * file; month_number() below asks a table built from it once. */
+static int month_search(const char *w, size_t n) {
   if (n < 3 || n > 12) return 0;
   char needle[13];
   needle[0] = ' ';
@@ -65,24 +69,142 @@ static int month_number(const char *w, size_t n) {
   return 0;
 }
 
-/* Does s hold an ASCII digit? 8 bytes at a time (the last word overlaps
- * the one before: a yes/no answer does not mind). */
+/* The names of months.txt in an open-addressed table: a name of 3 to 12
+ * bytes as two zero-padded 8-byte words (its length apart), the month.
+ * Built once per process from the file, by the first caller; callers that
+ * meet it under construction (other threads) search the file instead. */
+enum { MONTH_SLOTS = 256, MONTH_MAX = 12 };
+typedef struct month_slot {
+  uint64_t k0, k1;
+  uint8_t len, mon;
+} month_slot;
+static month_slot month_tab[MONTH_SLOTS];
+static atomic_int month_state; /* 0 not built, 1 being built, 2 ready, 3 failed */
+
+static size_t month_hash(uint64_t k0, uint64_t k1, size_t n) {
+  uint64_t h = (k0 ^ (k1 * 0x9E3779B97F4A7C15ull) ^ n) * 0xFF51AFD7ED558CCDull;
+  return (size_t)(h >> 56) & (MONTH_SLOTS - 1);
+}
+
+/* Words as table keys: ASCII letters lowercased, zero padded. */
+static void month_key(const char *w, size_t n, int fold, uint64_t *k0, uint64_t *k1) {
+  unsigned char b[16] = {0};
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)w[i];
+    b[i] = (unsigned char)(fold && c >= 'A' && c <= 'Z' ? c | 0x20 : c);
+  }
+  memcpy(k0, b, 8);
+  memcpy(k1, b + 8, 8);
+}
+
+static int month_build(void) {
+  const pith_builtin_file *f = pith_builtin_files;
+  while (f->name && strcmp(f->name, "months.txt") != 0) f++;
+  if (!f->name) return 1; /* an empty table: no month names, as the search */
+  const char *p = f->data, *end = f->data + f->len;
+  while (p < end) {
+    const char *eol = memchr(p, '\n', (size_t)(end - p));
+    if (!eol) eol = end;
+    if (*p != '#') {
+      int mon = atoi(p);
+      /* names: the runs of bytes other than ' ' and '\n' after a space */
+      for (const char *q = p; q < eol;) {
+        if (*q != ' ') {
+          q++;
+          continue;
+        }
+        const char *a = ++q;
+        while (q < eol && *q != ' ') q++;
+        size_t n = (size_t)(q - a);
+        int upper = 0;
+        for (size_t i = 0; i < n; i++) upper |= a[i] >= 'A' && a[i] <= 'Z';
+        /* a needle is folded: a name with capitals never matched one */
+        if (mon < 0 || mon > 255) return 0; /* not a uint8_t: search instead */
+        if (n < 3 || n > MONTH_MAX || upper) continue;
+        uint64_t k0, k1;
+        month_key(a, n, 0, &k0, &k1);
+        size_t h = month_hash(k0, k1, n), probes = 0;
+        while (month_tab[h].len &&
+               !(month_tab[h].len == n && month_tab[h].k0 == k0 && month_tab[h].k1 == k1)) {
+          h = (h + 1) & (MONTH_SLOTS - 1);
+          if (++probes == MONTH_SLOTS / 2) return 0; /* too full: search instead */
+        }
+        if (month_tab[h].len) continue; /* the first line decides */
+        month_tab[h] = (month_slot){k0, k1, (uint8_t)n, (uint8_t)mon};
+      }
+    }
+    p = eol + 1;
+  }
+  return 1;
+}
+
+static int month_number(const char *w, size_t n) {
+  if (n < 3 || n > MONTH_MAX) return 0;
+  int state = atomic_load_explicit(&month_state, memory_order_acquire);
+  if (state != 2) {
+    int expected = 0;
+    if (state != 0 ||
+        !atomic_compare_exchange_strong_explicit(&month_state, &expected, 1,
+                                                 memory_order_acq_rel,
+                                                 memory_order_acquire))
+      return month_search(w, n);
+    state = month_build() ? 2 : 3;
+    atomic_store_explicit(&month_state, state, memory_order_release);
+    if (state != 2) return month_search(w, n);
+  }
+  for (size_t i = 0; i < n; i++)
+    if (w[i] == ' ' || w[i] == '\n') return 0; /* names are single words */
+  uint64_t k0, k1;
+  month_key(w, n, 1, &k0, &k1);
+  for (size_t h = month_hash(k0, k1, n);; h = (h + 1) & (MONTH_SLOTS - 1)) {
+    const month_slot *e = &month_tab[h];
+    if (!e->len) return 0;
+    if (e->len == n && e->k0 == k0 && e->k1 == k1) return e->mon;
+  }
+}
+
+/* Does s hold an ASCII digit? 16 bytes at a time with SSE2, else 8 (the
+ * last block overlaps the one before: a yes/no answer does not mind);
+ * lines under 8 bytes byte by byte. */
+#if defined(__SSE2__) && !defined(PITH_NO_SSE2)
+static int digits16(const char *p) {
+  /* b - '0' < 10 as unsigned bytes: flipped to signed, < -128 + 10 */
+  __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+  __m128i t = _mm_xor_si128(_mm_sub_epi8(v, _mm_set1_epi8('0')), _mm_set1_epi8(-128));
+  return _mm_movemask_epi8(_mm_cmplt_epi8(t, _mm_set1_epi8(-128 + 10)));
+}
+#endif
+
+static int digits8(const char *p) {
+  const uint64_t low = ~PITH_SWAR_HIGH;
+  uint64_t x = pith_swar_load(p), y = x & low;
+  /* bit 7 of each byte: (b & 0x7F) >= '0', not >= ':', and b < 0x80 */
+  return ((y + PITH_SWAR_ONES * (0x80 - '0')) & ~(y + PITH_SWAR_ONES * (0x80 - ':')) & ~x &
+          PITH_SWAR_HIGH) != 0;
+}
+
 static int has_digit(const char *s, size_t n) {
   if (n < 8) {
     for (size_t i = 0; i < n; i++)
       if ((unsigned char)(s[i] - '0') <= 9) return 1;
     return 0;
   }
-  const uint64_t low = ~PITH_SWAR_HIGH;
+#if defined(__SSE2__) && !defined(PITH_NO_SSE2)
+  if (n >= 16) {
+    for (size_t i = 0;; i += 16) {
+      if (i + 16 > n) i = n - 16;
+      if (digits16(s + i)) return 1;
+      if (i + 16 == n) return 0;
+    }
+  }
+  return digits8(s) || digits8(s + n - 8);
+#else
   for (size_t i = 0;; i += 8) {
     if (i + 8 > n) i = n - 8;
-    uint64_t x = pith_swar_load(s + i), y = x & low;
-    /* bit 7 of each byte: (b & 0x7F) >= '0', not >= ':', and b < 0x80 */
-    if ((y + PITH_SWAR_ONES * (0x80 - '0')) & ~(y + PITH_SWAR_ONES * (0x80 - ':')) & ~x &
-        PITH_SWAR_HIGH)
-      return 1;
+    if (digits8(s + i)) return 1;
     if (i + 8 == n) return 0;
   }
+#endif
 }
 
 static int read_int(const char *s, size_t n, size_t *i, int maxdigits) {
@@ -99,6 +221,25 @@ static int valid_ymd(int y, int m, int d) {
   return y >= 1900 && y <= 2100 && m >= 1 && m <= 12 && d >= 1 && d <= 31;
 }
 
+/* Two decimal digits of v (0..99) at o: what "%02d" writes. */
+static char *put2(char *o, int v) {
+  o[0] = (char)('0' + v / 10);
+  o[1] = (char)('0' + v % 10);
+  return o + 2;
+}
+
+/* "YYYY-MM-DD" of a valid_ymd() date, as "%04d-%02d-%02d" writes it;
+ * returns its length (10). */
+static int put_ymd(char out[40], int y, int m, int d) {
+  char *o = put2(put2(out, y / 100), y % 100);
+  *o++ = '-';
+  o = put2(o, m);
+  *o++ = '-';
+  o = put2(o, d);
+  *o = '\0';
+  return 10;
+}
+
 /* ISO 8601 at s[i]: YYYY-MM-DD with optional THH:MM[:SS][Z|±HH:MM]. */
 static int parse_iso(const char *s, size_t n, size_t i, char out[40],
                      size_t *end) {
@@ -112,7 +253,7 @@ static int parse_iso(const char *s, size_t n, size_t i, char out[40],
   int d = read_int(s, n, &j, 2);
   if (!valid_ymd(y, m, d)) return 0;
   if (j < n && isdigit((unsigned char)s[j])) return 0;
-  int len = snprintf(out, 40, "%04d-%02d-%02d", y, m, d);
+  int len = put_ymd(out, y, m, d);
   if (j < n && (s[j] == 'T' || s[j] == ' ') && j + 5 < n + 0 &&
       isdigit((unsigned char)s[j + 1])) {
     size_t k = j + 1;
@@ -130,9 +271,17 @@ static int parse_iso(const char *s, size_t n, size_t i, char out[40],
       }
     }
     if (hh >= 0 && hh < 24 && mm >= 0 && mm < 60 && ss >= 0 && ss < 61) {
-      len += snprintf(out + len, (size_t)(40 - len), "T%02d:%02d:%02d", hh, mm, ss);
+      char *o = out + len;
+      *o++ = 'T';
+      o = put2(o, hh);
+      *o++ = ':';
+      o = put2(o, mm);
+      *o++ = ':';
+      o = put2(o, ss);
+      *o = '\0';
       if (k < n && s[k] == 'Z') {
-        snprintf(out + len, (size_t)(40 - len), "Z");
+        o[0] = 'Z';
+        o[1] = '\0';
         k++;
       } else if (k + 5 < n + 1 && (s[k] == '+' || s[k] == '-') &&
                  isdigit((unsigned char)s[k + 1])) {
@@ -141,7 +290,11 @@ static int parse_iso(const char *s, size_t n, size_t i, char out[40],
         if (z < n && s[z] == ':') z++;
         if (z < n && isdigit((unsigned char)s[z])) zm = read_int(s, n, &z, 2);
         if (zh >= 0 && zh < 15 && zm >= 0 && zm < 60) {
-          snprintf(out + len, (size_t)(40 - len), "%c%02d:%02d", s[k], zh, zm);
+          o[0] = s[k];
+          o = put2(o + 1, zh);
+          *o++ = ':';
+          o = put2(o, zm);
+          *o = '\0';
           k = z;
         }
       }
@@ -193,7 +346,7 @@ static int parse_named(const char *s, size_t n, size_t i, char out[40],
   if (!valid_ymd(year, 1, day)) return 0;
   mon = month_number(s + w, we - w);
   if (!mon || !valid_ymd(year, mon, day)) return 0;
-  snprintf(out, 40, "%04d-%02d-%02d", year, mon, day);
+  put_ymd(out, year, mon, day);
   *end = j;
   return 1;
 }
@@ -213,7 +366,7 @@ static int parse_dotted(const char *s, size_t n, size_t i, char out[40],
   int year = read_int(s, n, &j, 4);
   if (j - y0 != 4 || !valid_ymd(year, mon, day)) return 0;
   if (j < n && isdigit((unsigned char)s[j])) return 0;
-  snprintf(out, 40, "%04d-%02d-%02d", year, mon, day);
+  put_ymd(out, year, mon, day);
   *end = j;
   return 1;
 }
@@ -228,6 +381,13 @@ static int parse_relative(const char *s, size_t n, size_t i, const char *ref,
   int k = read_int(s, n, &j, 4);
   if (k < 0) return 0;
   while (j < n && s[j] == ' ') j++;
+  /* the units start with one of these letters: most numbers are followed
+   * by none */
+  if (j >= n) return 0;
+  switch (s[j] | 0x20) {
+    case 's': case 'm': case 'h': case 'd': case 'w': case 'y': break;
+    default: return 0;
+  }
   for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
     size_t ul = strlen(units[u].unit);
     if (j + ul > n || strncasecmp(s + j, units[u].unit, ul) != 0) continue;
@@ -252,10 +412,9 @@ static int parse_relative(const char *s, size_t n, size_t i, const char *ref,
   return 0;
 }
 
-int pith_meta_parse_date(const char *s, size_t n, const char *ref_date,
-                         char out[40], size_t *span) {
-  /* every date form holds a digit: most lines are turned away here */
-  if (!has_digit(s, n)) return 0;
+/* pith_meta_parse_date on a line that holds a digit. */
+static int parse_date_at(const char *s, size_t n, const char *ref_date, char out[40],
+                         size_t *span) {
   for (size_t i = 0; i < n; i++) {
     if (i > 0 && (isalnum((unsigned char)s[i - 1]) || (unsigned char)s[i - 1] >= 0x80))
       continue; /* dates start at a word boundary */
@@ -286,6 +445,13 @@ int pith_meta_parse_date(const char *s, size_t n, const char *ref_date,
     }
   }
   return 0;
+}
+
+int pith_meta_parse_date(const char *s, size_t n, const char *ref_date,
+                         char out[40], size_t *span) {
+  /* every date form holds a digit: most lines are turned away here,
+   * before the frame of the search is set up */
+  return has_digit(s, n) && parse_date_at(s, n, ref_date, out, span);
 }
 
 /* ---- captures ---------------------------------------------------------- */
@@ -649,8 +815,11 @@ static uint64_t line_key(const char *s, size_t n) {
  * of them for shorter lines). Lines with equal keys have equal prefix
  * keys, so dedup compares prefix keys first and hashes whole paragraphs
  * only where prefix keys meet (rare): most kept text is hashed ~40 bytes
- * per paragraph instead of all of it. */
-#define PREFIX_KEY_BYTES 32
+ * per paragraph instead of all of it. A prefix key is only a filter
+ * before line_key (and the table slot): any hash of those bytes will do.
+ * They are gathered into a zero-padded buffer (key bytes are never 0) and
+ * mixed 8 at a time, not one multiply per byte. */
+#define PREFIX_KEY_BYTES 16
 /* The key byte at or after *i that line_key hashes (-1: none), with *i
  * moved past it: the same skips as line_key. */
 static int next_key_byte(const char *s, size_t n, size_t *i) {
@@ -672,12 +841,49 @@ static int next_key_byte(const char *s, size_t n, size_t *i) {
   return -1;
 }
 
+static uint64_t mix64(uint64_t h) {
+  h ^= h >> 32;
+  h *= 0xD6E8FEB86659FD93ull;
+  h ^= h >> 32;
+  return h;
+}
+
 static uint64_t prefix_key(const char *s, size_t n) {
-  uint64_t h = 1469598103934665603ull;
-  size_t i = 0;
-  int c;
-  for (size_t kept = 0; kept < PREFIX_KEY_BYTES && (c = next_key_byte(s, n, &i)) >= 0; kept++)
-    h = (h ^ (unsigned)c) * FNV_PRIME;
+  /* room for a last 8-byte step begun below PREFIX_KEY_BYTES */
+  unsigned char buf[PREFIX_KEY_BYTES + 8] = {0};
+  size_t i = 0, kept = 0;
+  while (kept < PREFIX_KEY_BYTES && i < n) {
+    /* plain ASCII 8 bytes at a time: every byte's key byte is stored,
+     * the count moves past the ones that add something */
+    if (i + 8 <= n && !(pith_swar_load(s + i) & PITH_SWAR_HIGH)) {
+      for (size_t k = i; k < i + 8; k++) {
+        unsigned char c = key_byte[(unsigned char)s[k]];
+        buf[kept] = c;
+        kept += c != 0;
+      }
+      i += 8;
+      continue;
+    }
+    /* one byte, with line_key's skips */
+    unsigned char c = key_byte[(unsigned char)s[i++]];
+    if (!c) continue;
+    if (c == 0xE2 && i + 1 < n && ((unsigned char)s[i] & 0xFE) == 0x80) {
+      i += 2;
+      continue;
+    }
+    if (c == 0xC2 && i < n &&
+        ((unsigned char)s[i] == 0xAB || (unsigned char)s[i] == 0xBB)) {
+      i += 1;
+      continue;
+    }
+    buf[kept++] = c;
+  }
+  /* bytes stored past the first PREFIX_KEY_BYTES are not the prefix's;
+   * a last zero stored at buf[kept] needs clearing only below that */
+  if (kept < PREFIX_KEY_BYTES) memset(buf + kept, 0, PREFIX_KEY_BYTES - kept);
+  uint64_t h = 0x9E3779B97F4A7C15ull;
+  for (size_t k = 0; k < PREFIX_KEY_BYTES; k += 8)
+    h = mix64((h ^ pith_swar_load(buf + k)) * 0xFF51AFD7ED558CCDull);
   return h | 1; /* 0 marks empty slots */
 }
 
@@ -749,6 +955,7 @@ void pith_meta_dedup(pith_doc *d) {
       /* any class: a front end may still keep it (an h1 in the article) */
       if (title && b->len <= tlen + 8 && b->len + 8 >= tlen &&
           first_key_byte(b->text, b->len) == tfirst &&
+          prefix_key(b->text, b->len) == tprefix &&
           (line_key(b->text, b->len) | 1) == (tkey | 1)) {
         b->dup = 1;
         b->why = "repeats the title";

@@ -1,10 +1,13 @@
 /* Metadata from text: dates, captured values, titles, repetition. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "doc.h"
 #include "harness.h"
 #include "classify.h"
 #include "meta.h"
+#include "filters_builtin.h"
 
 static const char *date_of(const char *s, const char *ref) {
   static char out[40];
@@ -45,6 +48,58 @@ static void test_dates(void) {
   OK(date_of("May 40 2019", NULL) == NULL, "no such day");
   STR_EQ(date_of("Updated:2024-01-05", NULL), "2024-01-05", "digits in the last word");
   OK(date_of("no digits in this line at all", NULL) == NULL, "no digit");
+}
+
+/* Every name of filters/months.txt gives its line's month through the
+ * table, in any ASCII case; names of 3 to 12 bytes only are looked up. */
+static void test_month_table(void) {
+  const pith_builtin_file *f = pith_builtin_files;
+  while (f->name && strcmp(f->name, "months.txt") != 0) f++;
+  OK(f->name != NULL, "months.txt is built in");
+  if (!f->name) return;
+  int names = 0, bad = 0;
+  for (const char *p = f->data, *end = f->data + f->len; p < end;) {
+    const char *eol = memchr(p, '\n', (size_t)(end - p));
+    if (!eol) eol = end;
+    if (*p != '#') {
+      int mon = atoi(p);
+      for (const char *q = p; q < eol;) {
+        if (*q++ != ' ') continue;
+        const char *a = q;
+        while (q < eol && *q != ' ') q++;
+        size_t n = (size_t)(q - a);
+        if (n < 3 || n > 12) continue;
+        char line[64], want[16], up[16];
+        snprintf(want, sizeof want, "2020-%02d-05", mon);
+        snprintf(line, sizeof line, "5 %.*s 2020", (int)n, a);
+        const char *got = date_of(line, NULL);
+        bad += !got || strcmp(got, want) != 0;
+        for (size_t i = 0; i < n; i++)
+          up[i] = (char)(a[i] >= 'a' && a[i] <= 'z' ? a[i] - 0x20 : a[i]);
+        snprintf(line, sizeof line, "%.*s 5, 2020", (int)n, up);
+        got = date_of(line, NULL);
+        bad += !got || strcmp(got, want) != 0;
+        names++;
+      }
+    }
+    p = eol + 1;
+  }
+  OK(names > 50, "months.txt lists the names");
+  INT_EQ(bad, 0, "every month name gives its month, day first or after it");
+  OK(date_of("5 jul. 2020", NULL) && strcmp(date_of("5 jul. 2020", NULL), "2020-07-05") == 0,
+     "abbreviation with a dot");
+  OK(date_of("5 julyjuly 2020", NULL) == NULL, "two names glued are no name");
+  OK(date_of("5 names 2020", NULL) == NULL, "a word of the comment line is no name");
+  OK(date_of("5 mon 2020", NULL) == NULL, "a word that is no name");
+  STR_EQ(date_of("Aug 9, 2020 12:00", NULL), "2020-08-09", "month first with a time after");
+  STR_EQ(date_of("2020-08-09T07:05:09.123-03:30", NULL), "2020-08-09T07:05:09-03:30",
+         "ISO date-time with fraction and negative offset");
+  STR_EQ(date_of("1999/12/31 23:59", NULL), "1999-12-31T23:59:00", "ISO with slashes and a time");
+  STR_EQ(date_of("x 2 weeks ago", "2024-03-12"), "2024-02-27", "relative weeks");
+  OK(date_of("x 2 apples ago", "2024-03-12") == NULL, "no unit");
+  OK(date_of("1234567", NULL) == NULL, "digits only, 7 bytes");
+  OK(date_of("abcdefghijklmnopq 12345678", NULL) == NULL, "digits only after 16 bytes");
+  OK(date_of("abcdefghijkl 2021-03-04", NULL) != NULL, "a date in the last 16 bytes");
 }
 
 static void test_captures(void) {
@@ -94,6 +149,34 @@ static void test_title_and_dedup(void) {
   OK(d.blocks[2].dup, "headline copy is a duplicate of the title");
   OK(!d.blocks[3].dup && d.blocks[4].dup, "second copy of a paragraph is a duplicate");
   pith_doc_free(&d);
+
+  /* prefix keys: paragraphs that begin alike (in case, punctuation and
+   * curly quotes too) are told apart by the rest; equal keys are repeats */
+  pith_doc e;
+  pith_doc_init(&e, NULL);
+  const char *paras[] = {
+      "The council said on Monday that the sports hall would stay open for "
+      "families until the river falls, which may take a week or more.",
+      "THE COUNCIL SAID, on Monday, that the sports hall would stay open for "
+      "families until the river falls; which may take a week or more!",
+      "The council said on Monday that the sports hall would close for "
+      "families once the river falls, which may take a week or more.",
+      "\xE2\x80\x9CThe council\xE2\x80\x9D said on Monday that the sports hall would "
+      "close for families once the river falls, which may take a week or more.",
+      "Der Stadtrat sagte am Montag, die Sporthalle bleibe f\xC3\xBCr Familien "
+      "ge\xC3\xB6" "ffnet, bis der Fluss sinkt, was eine Woche dauern kann.",
+      "der stadtrat sagte am montag die sporthalle bleibe f\xC3\xBCr familien "
+      "ge\xC3\xB6" "ffnet bis der fluss sinkt was eine woche dauern kann",
+  };
+  for (size_t i = 0; i < 6; i++) pith_doc_add(&e, paras[i], strlen(paras[i]), PITH_BLK_P);
+  pith_classify_language(&e, NULL);
+  for (size_t i = 0; i < e.n; i++) e.blocks[i].cls = PITH_CLS_GOOD;
+  pith_meta_dedup(&e);
+  OK(!e.blocks[0].dup && e.blocks[1].dup, "case and punctuation do not count");
+  OK(!e.blocks[2].dup, "same beginning, other words later: no repeat");
+  OK(e.blocks[3].dup, "curly quotes do not count");
+  OK(!e.blocks[4].dup && e.blocks[5].dup, "non-ASCII paragraphs");
+  pith_doc_free(&e);
 }
 
 static int stamp(const char *s) { return pith_meta_stamp_line(s, strlen(s)); }
@@ -111,11 +194,20 @@ static void test_stamps(void) {
   OK(!stamp("Nov 18, 2019 @17:19 PM - Updated: Nov 18, 2019 @17:26 PM and more"),
      "more than eight words");
   OK(!stamp(""), "empty");
+  OK(stamp("(Nov 18, 2019)"), "brackets and commas around the words");
+  OK(stamp("NOVEMBER 18 | 5min"), "capitals, a bar, a number with a unit");
+  OK(stamp("2h ago"), "a number with a unit and ago");
+  OK(stamp("10:30 am"), "a clock time and am");
+  OK(stamp("18.11.2019 5 PM"), "dotted date and pm");
+  OK(!stamp("Posted 18.11.2019 - 5 PM"), "two words of five are not stamps");
+  OK(stamp("Chapter 5 Jul"), "two stamp words of three, one a month name");
+  OK(!stamp("Julyx 5 2019"), "no month name: no word only dates have");
 }
 
 int main(void) {
   test_stamps();
   test_dates();
+  test_month_table();
   test_captures();
   test_title_and_dedup();
   return test_done();
