@@ -175,16 +175,24 @@ static int digits16(const char *p) {
 }
 #endif
 
-static int digits8(const char *p) {
+static int digits64(uint64_t x) {
   const uint64_t low = ~PITH_SWAR_HIGH;
-  uint64_t x = pith_swar_load(p), y = x & low;
+  uint64_t y = x & low;
   /* bit 7 of each byte: (b & 0x7F) >= '0', not >= ':', and b < 0x80 */
   return ((y + PITH_SWAR_ONES * (0x80 - '0')) & ~(y + PITH_SWAR_ONES * (0x80 - ':')) & ~x &
           PITH_SWAR_HIGH) != 0;
 }
 
-static int has_digit(const char *s, size_t n) {
+static int digits8(const char *p) { return digits64(pith_swar_load(p)); }
+
+static inline int has_digit(const char *s, size_t n) {
   if (n < 8) {
+    if (n >= 4) { /* two overlapping 4-byte loads in one word */
+      uint32_t a, b;
+      memcpy(&a, s, 4);
+      memcpy(&b, s + n - 4, 4);
+      return digits64(a | (uint64_t)b << 32);
+    }
     for (size_t i = 0; i < n; i++)
       if ((unsigned char)(s[i] - '0') <= 9) return 1;
     return 0;
@@ -205,6 +213,18 @@ static int has_digit(const char *s, size_t n) {
     if (i + 8 == n) return 0;
   }
 #endif
+}
+
+/* strncasecmp(s, lw, k) == 0 for lw lowercase ASCII without NUL, inline
+ * (the strings are short and most fail at the first or second byte): a
+ * lowercase letter of lw matches itself and its capital, other bytes only
+ * themselves. */
+static int eq_lower(const char *s, const char *lw, size_t k) {
+  for (size_t j = 0; j < k; j++) {
+    char c = s[j], l = lw[j];
+    if (c != l && !(l >= 'a' && l <= 'z' && c == l - 0x20)) return 0;
+  }
+  return 1;
 }
 
 static int read_int(const char *s, size_t n, size_t *i, int maxdigits) {
@@ -390,11 +410,11 @@ static int parse_relative(const char *s, size_t n, size_t i, const char *ref,
   }
   for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
     size_t ul = strlen(units[u].unit);
-    if (j + ul > n || strncasecmp(s + j, units[u].unit, ul) != 0) continue;
+    if (j + ul > n || !eq_lower(s + j, units[u].unit, ul)) continue;
     size_t e = j + ul;
     if (e < n && s[e] == 's') e++;
     while (e < n && s[e] == ' ') e++;
-    if (e + 3 > n || strncasecmp(s + e, "ago", 3) != 0) return 0;
+    if (e + 3 > n || !eq_lower(s + e, "ago", 3)) return 0;
     int y, m, d;
     if (!ref || sscanf(ref, "%d-%d-%d", &y, &m, &d) != 3) return 0;
     struct tm tm = {0};
@@ -458,7 +478,7 @@ int pith_meta_parse_date(const char *s, size_t n, const char *ref_date,
 
 static int starts_ci(const char *s, size_t n, const char *p) {
   size_t k = strlen(p);
-  return n >= k && strncasecmp(s, p, k) == 0;
+  return n >= k && eq_lower(s, p, k);
 }
 
 /* Author values: drop a leading "By"/"Written by", a trailing credit
@@ -478,7 +498,7 @@ static void clean_author(const char **s, size_t *n) {
     size_t cl = strlen(cuts[k]);
     /* cuts start with ' ' or ',', which only match themselves */
     for (size_t i = 0; i + cl <= *n; i++)
-      if ((*s)[i] == cuts[k][0] && strncasecmp(*s + i, cuts[k], cl) == 0) {
+      if ((*s)[i] == cuts[k][0] && eq_lower(*s + i + 1, cuts[k] + 1, cl - 1)) {
         *n = i;
         break;
       }
@@ -517,7 +537,7 @@ static void clean_site(const char **s, size_t *n) {
   for (size_t k = 0; k < sizeof tails / sizeof *tails; k++) {
     size_t tl = strlen(tails[k]);
     for (size_t i = 0; i + tl <= *n; i++) /* tails start with ' ' */
-      if ((*s)[i] == ' ' && strncasecmp(*s + i, tails[k], tl) == 0) {
+      if ((*s)[i] == ' ' && eq_lower(*s + i + 1, tails[k] + 1, tl - 1)) {
         *n = i;
         break;
       }
@@ -695,23 +715,46 @@ void pith_meta_text(pith_doc *d, const char *ref_date) {
  * for a word only dates and times have: a clock time ("23:05"), a number
  * glued to a short unit ("12H", "5min", "10am"), "ago", "am"/"pm". 3 for a
  * word that may be a month name (looked up only when it decides). */
+/* Bytes stamp_word trims and reads: TRAIL at a word's end (",.;()@|-"),
+ * LEAD at its start ("(@|-"), CLOCK inside a number (":./"). NUL is in
+ * all three, as strchr() found the terminator. */
+enum { SW_TRAIL = 1, SW_LEAD = 2, SW_CLOCK = 4 };
+static const uint8_t stamp_class[256] = {
+    [0] = SW_TRAIL | SW_LEAD | SW_CLOCK,
+    [','] = SW_TRAIL,
+    ['.'] = SW_TRAIL | SW_CLOCK,
+    [';'] = SW_TRAIL,
+    ['('] = SW_TRAIL | SW_LEAD,
+    [')'] = SW_TRAIL,
+    ['@'] = SW_TRAIL | SW_LEAD,
+    ['|'] = SW_TRAIL | SW_LEAD,
+    ['-'] = SW_TRAIL | SW_LEAD,
+    [':'] = SW_CLOCK,
+    ['/'] = SW_CLOCK,
+};
+
+/* ASCII letter c (lowercase) in either case: c and c - 0x20 are the only
+ * bytes with c's bits once 0x20 is set. */
+static int is_ci(char b, char c) { return (b | 0x20) == c; }
+
 static int stamp_word(const char **wp, size_t *np) {
   const char *w = *wp;
   size_t n = *np;
-  while (n && strchr(",.;()@|-", w[n - 1])) n--; /* "19," "2019." */
-  while (n && strchr("(@|-", w[0])) w++, n--;
+  while (n && stamp_class[(unsigned char)w[n - 1]] & SW_TRAIL) n--; /* "19," "2019." */
+  while (n && stamp_class[(unsigned char)w[0]] & SW_LEAD) w++, n--;
   *wp = w;
   *np = n;
   if (!n) return 0;
   size_t d = 0;
   int colon = 0;
-  while (d < n && ((w[d] >= '0' && w[d] <= '9') || (d && strchr(":./", w[d]))))
+  while (d < n && ((w[d] >= '0' && w[d] <= '9') ||
+                   (d && stamp_class[(unsigned char)w[d]] & SW_CLOCK)))
     colon |= w[d++] == ':';
   if (d == n) return colon ? 2 : 1;
   if (d && n - d <= 3) return 2;
   if (d) return 0;
-  if ((n == 3 && strncasecmp(w, "ago", 3) == 0) ||
-      (n == 2 && (strncasecmp(w, "am", 2) == 0 || strncasecmp(w, "pm", 2) == 0)))
+  if ((n == 3 && is_ci(w[0], 'a') && is_ci(w[1], 'g') && is_ci(w[2], 'o')) ||
+      (n == 2 && (is_ci(w[0], 'a') || is_ci(w[0], 'p')) && is_ci(w[1], 'm')))
     return 2;
   return n >= 3 && n <= 12 ? 3 : 0;
 }
@@ -894,30 +937,39 @@ static int first_key_byte(const char *s, size_t n) {
   return next_key_byte(s, n, &i);
 }
 
-/* Full key of block i, computed once (0 = not yet). */
-static uint64_t full_key(const pith_doc *d, uint64_t *full, size_t i) {
-  if (!full[i]) full[i] = line_key(d->blocks[i].text, d->blocks[i].len) | 1;
-  return full[i];
+/* A long good block in the table: its full key (0 = not computed yet),
+ * its index, the next block whose prefix key is the same. */
+typedef struct dedup_node {
+  uint64_t full;
+  uint32_t block, next;
+} dedup_node;
+
+static uint64_t node_key(const pith_doc *d, dedup_node *e) {
+  if (!e->full) e->full = line_key(d->blocks[e->block].text, d->blocks[e->block].len) | 1;
+  return e->full;
 }
 
 /* Is block i's text a repeat of a kept paragraph? `slot` holds prefix keys
- * with the first such paragraph; `next` chains the others. A new prefix
- * key is added, a new paragraph joins its chain. */
-static int seen_before(const pith_doc *d, size_t i, uint64_t pk, uint64_t *slot_key,
-                       uint32_t *slot_first, uint32_t *next, uint64_t *full,
-                       size_t cap) {
+ * with the first such paragraph's node; nodes chain the others. A new
+ * prefix key is added, a new paragraph joins its chain. `full` is block
+ * i's full key when known (0: not yet). */
+static int seen_before(const pith_doc *d, size_t i, uint64_t pk, uint64_t full,
+                       uint64_t *slot_key, uint32_t *slot_node, dedup_node *nodes,
+                       uint32_t *nnodes, size_t cap) {
   size_t h = (size_t)(pk & (cap - 1));
   while (slot_key[h] && slot_key[h] != pk) h = (h + 1) & (cap - 1);
   if (!slot_key[h]) {
     slot_key[h] = pk;
-    slot_first[h] = (uint32_t)i;
+    slot_node[h] = *nnodes;
+    nodes[(*nnodes)++] = (dedup_node){full, (uint32_t)i, UINT32_MAX};
     return 0;
   }
-  uint64_t k = full_key(d, full, i);
-  uint32_t j = slot_first[h], last = j;
-  for (; j != UINT32_MAX; last = j, j = next[j])
-    if (full_key(d, full, j) == k) return 1;
-  next[last] = (uint32_t)i;
+  if (!full) full = line_key(d->blocks[i].text, d->blocks[i].len) | 1;
+  uint32_t j = slot_node[h], last = j;
+  for (; j != UINT32_MAX; last = j, j = nodes[j].next)
+    if (node_key(d, &nodes[j]) == full) return 1;
+  nodes[last].next = *nnodes;
+  nodes[(*nnodes)++] = (dedup_node){full, (uint32_t)i, UINT32_MAX};
   return 0;
 }
 
@@ -929,46 +981,48 @@ void pith_meta_dedup(pith_doc *d) {
     eligible += d->blocks[i].cls == PITH_CLS_GOOD && d->blocks[i].chars >= DEDUP_MIN_CHARS;
   size_t cap = 16;
   while (cap < eligible * 2) cap *= 2;
-  /* one allocation: slot keys, slot heads, full keys, chain links */
-  size_t bytes = cap * (sizeof(uint64_t) + sizeof(uint32_t)) +
-                 d->n * (sizeof(uint64_t) + sizeof(uint32_t));
+  /* one allocation: slot keys, nodes, slot heads */
+  size_t bytes = cap * (sizeof(uint64_t) + sizeof(uint32_t)) + eligible * sizeof(dedup_node);
   /* most documents fit on the stack: no calloc of the whole table */
   max_align_t local[8192 / sizeof(max_align_t)];
   char *mem = bytes <= sizeof local ? (char *)local : malloc(bytes);
   if (!mem) return;
-  /* zeroed: slot keys and full keys (0 = empty / not yet); slot heads are
-   * written with their keys, chain links below */
-  memset(mem, 0, cap * sizeof(uint64_t) + d->n * sizeof(uint64_t));
-  uint64_t *slot_key = (uint64_t *)mem, *full = slot_key + cap;
-  uint32_t *slot_first = (uint32_t *)(full + d->n), *next = slot_first + cap;
-  memset(next, 0xFF, d->n * sizeof *next);
+  /* only the slot keys are zeroed (0 = empty): heads are written with
+   * their keys, nodes as they are added */
+  memset(mem, 0, cap * sizeof(uint64_t));
+  uint64_t *slot_key = (uint64_t *)mem;
+  dedup_node *nodes = (dedup_node *)(slot_key + cap);
+  uint32_t *slot_node = (uint32_t *)(nodes + eligible), nnodes = 0;
   const char *title = d->fields[PITH_FIELD_TITLE];
   size_t tlen = title ? strlen(title) : 0;
-  uint64_t tkey = title ? line_key(title, tlen) : 0;
+  uint64_t tkey = title ? line_key(title, tlen) | 1 : 0;
   uint64_t tprefix = title ? prefix_key(title, tlen) : 0;
   int tfirst = title ? first_key_byte(title, tlen) : 0;
+  /* lengths a title repeat may have: tlen - 8 .. tlen + 8, as one
+   * unsigned range test (none without a title) */
+  size_t tlo = !title ? SIZE_MAX : tlen > 8 ? tlen - 8 : 0;
+  size_t tspan = !title ? 0 : tlen + 8 - tlo;
   for (size_t i = 0; i < d->n; i++) {
     pith_block *b = &d->blocks[i];
     /* Short repeats are often legitimate (interview questions, list
      * labels); only paragraphs repeated whole are scraping artefacts. */
     if (b->cls != PITH_CLS_GOOD || b->chars < DEDUP_MIN_CHARS) {
       /* any class: a front end may still keep it (an h1 in the article) */
-      if (title && b->len <= tlen + 8 && b->len + 8 >= tlen &&
-          first_key_byte(b->text, b->len) == tfirst &&
+      if (b->len - tlo <= tspan && first_key_byte(b->text, b->len) == tfirst &&
           prefix_key(b->text, b->len) == tprefix &&
-          (line_key(b->text, b->len) | 1) == (tkey | 1)) {
+          (line_key(b->text, b->len) | 1) == tkey) {
         b->dup = 1;
         b->why = "repeats the title";
       }
       continue;
     }
-    uint64_t pk = prefix_key(b->text, b->len);
-    if (title && pk == tprefix && full_key(d, full, i) == (tkey | 1)) {
+    uint64_t pk = prefix_key(b->text, b->len), full = 0;
+    if (title && pk == tprefix && (full = line_key(b->text, b->len) | 1) == tkey) {
       b->dup = 1;
       b->why = "repeats the title";
       continue;
     }
-    if (seen_before(d, i, pk, slot_key, slot_first, next, full, cap)) {
+    if (seen_before(d, i, pk, full, slot_key, slot_node, nodes, &nnodes, cap)) {
       b->dup = 1;
       b->why = "repeats an earlier block";
     }
