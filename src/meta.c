@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdatomic.h>
 #include <time.h>
 
 #include "filters_builtin.h"
@@ -16,151 +15,29 @@
 
 /* ---- dates ------------------------------------------------------------ */
 
-/* How common a byte is in month names (filters/months.txt), roughly: the
- * search looks for the needle's least common byte with memchr. A guess
- * only steers speed; any byte of the needle gives the same answer. */
-static unsigned byte_weight(unsigned char c) {
-  switch (c) {
-    case 'e': case 'r': case 'o': case 'a': case 'i': case 'n': case 'b':
-    case 'm': case 't': return 3;
-    case 'u': case 'l': case 'c': case 'j': case 'v': case 's': case 'p':
-    case 'd': return 2;
-    default: return c >= 0x80 ? 2 : 1;
-  }
-}
-
-/* Month number of a (lowercase ASCII or UTF-8) word from filters/months.txt,
- * 0 when it is not a month name. Names in the file are lowercase, one space
- * before each: a match is " name" followed by a space, a newline or the
- * end, on a line that is not a '#' comment; the first such line decides.
- * Folding ASCII only is what strncasecmp did. This is the search over the
- * file; month_number() below asks a table built from it once. */
-static int month_search(const char *w, size_t n) {
+/* Month number of a word from filters/months.txt, 0 when it is not a
+ * month name. ASCII letters are folded (the names are lowercase; other
+ * bytes compare as they are), and the first line naming a word decides.
+ * The table is generated from the file at build time (pith_month_names,
+ * sorted by length, then bytes): a binary search, no state. */
+static int month_number(const char *w, size_t n) {
   if (n < 3 || n > 12) return 0;
-  char needle[13];
-  needle[0] = ' ';
-  size_t rare = 1;
-  unsigned rare_w = 4;
-  for (size_t i = 0; i < n; i++) {
-    if (w[i] == ' ' || w[i] == '\n') return 0; /* names are single words */
-    needle[i + 1] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] | 0x20 : w[i]);
-    unsigned wt = byte_weight((unsigned char)needle[i + 1]);
-    if (wt < rare_w) rare = i + 1, rare_w = wt;
-  }
-  const pith_builtin_file *f = pith_builtin_files;
-  while (f->name && (f->name[0] != 'm' || strcmp(f->name, "months.txt") != 0)) f++;
-  if (!f->name) return 0;
-  /* candidates: the needle's least common byte at offset `rare` */
-  if (f->len < n + 1) return 0;
-  const char *data = f->data, *end = f->data + f->len;
-  const char *p = data + rare, *last = end - (n + 1 - rare); /* last start + rare */
-  while (p <= last) {
-    const char *hit = memchr(p, needle[rare], (size_t)(last - p) + 1);
-    if (!hit) return 0;
-    p = hit + 1;
-    const char *m = hit - rare;
-    if (memcmp(m, needle, n + 1) != 0) continue;
-    const char *after = m + 1 + n;
-    if (after < end && *after != ' ' && *after != '\n') continue; /* a longer name */
-    const char *line = m;
-    while (line > data && line[-1] != '\n') line--;
-    if (*line != '#') return atoi(line);
-  }
-  return 0;
-}
-
-/* The names of months.txt in an open-addressed table: a name of 3 to 12
- * bytes as two zero-padded 8-byte words (its length apart), the month.
- * Built once per process from the file, by the first caller; callers that
- * meet it under construction (other threads) search the file instead. */
-enum { MONTH_SLOTS = 256, MONTH_MAX = 12 };
-typedef struct month_slot {
-  uint64_t k0, k1;
-  uint8_t len, mon;
-} month_slot;
-static month_slot month_tab[MONTH_SLOTS];
-static atomic_int month_state; /* 0 not built, 1 being built, 2 ready, 3 failed */
-
-static size_t month_hash(uint64_t k0, uint64_t k1, size_t n) {
-  uint64_t h = (k0 ^ (k1 * 0x9E3779B97F4A7C15ull) ^ n) * 0xFF51AFD7ED558CCDull;
-  return (size_t)(h >> 56) & (MONTH_SLOTS - 1);
-}
-
-/* Words as table keys: ASCII letters lowercased, zero padded. */
-static void month_key(const char *w, size_t n, int fold, uint64_t *k0, uint64_t *k1) {
-  unsigned char b[16] = {0};
+  unsigned char key[12];
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)w[i];
-    b[i] = (unsigned char)(fold && c >= 'A' && c <= 'Z' ? c | 0x20 : c);
+    if (c == ' ' || c == '\n') return 0; /* names are single words */
+    key[i] = (unsigned char)(c >= 'A' && c <= 'Z' ? c | 0x20 : c);
   }
-  memcpy(k0, b, 8);
-  memcpy(k1, b + 8, 8);
-}
-
-static int month_build(void) {
-  const pith_builtin_file *f = pith_builtin_files;
-  while (f->name && strcmp(f->name, "months.txt") != 0) f++;
-  if (!f->name) return 1; /* an empty table: no month names, as the search */
-  const char *p = f->data, *end = f->data + f->len;
-  while (p < end) {
-    const char *eol = memchr(p, '\n', (size_t)(end - p));
-    if (!eol) eol = end;
-    if (*p != '#') {
-      int mon = atoi(p);
-      /* names: the runs of bytes other than ' ' and '\n' after a space */
-      for (const char *q = p; q < eol;) {
-        if (*q != ' ') {
-          q++;
-          continue;
-        }
-        const char *a = ++q;
-        while (q < eol && *q != ' ') q++;
-        size_t n = (size_t)(q - a);
-        int upper = 0;
-        for (size_t i = 0; i < n; i++) upper |= a[i] >= 'A' && a[i] <= 'Z';
-        /* a needle is folded: a name with capitals never matched one */
-        if (mon < 0 || mon > 255) return 0; /* not a uint8_t: search instead */
-        if (n < 3 || n > MONTH_MAX || upper) continue;
-        uint64_t k0, k1;
-        month_key(a, n, 0, &k0, &k1);
-        size_t h = month_hash(k0, k1, n), probes = 0;
-        while (month_tab[h].len &&
-               !(month_tab[h].len == n && month_tab[h].k0 == k0 && month_tab[h].k1 == k1)) {
-          h = (h + 1) & (MONTH_SLOTS - 1);
-          if (++probes == MONTH_SLOTS / 2) return 0; /* too full: search instead */
-        }
-        if (month_tab[h].len) continue; /* the first line decides */
-        month_tab[h] = (month_slot){k0, k1, (uint8_t)n, (uint8_t)mon};
-      }
-    }
-    p = eol + 1;
+  size_t lo = 0, hi = pith_month_names_count;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    const pith_month_name *e = &pith_month_names[mid];
+    int c = e->len != n ? (e->len < n ? -1 : 1) : memcmp(e->name, key, n);
+    if (c == 0) return e->month;
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
   }
-  return 1;
-}
-
-static int month_number(const char *w, size_t n) {
-  if (n < 3 || n > MONTH_MAX) return 0;
-  int state = atomic_load_explicit(&month_state, memory_order_acquire);
-  if (state != 2) {
-    int expected = 0;
-    if (state != 0 ||
-        !atomic_compare_exchange_strong_explicit(&month_state, &expected, 1,
-                                                 memory_order_acq_rel,
-                                                 memory_order_acquire))
-      return month_search(w, n);
-    state = month_build() ? 2 : 3;
-    atomic_store_explicit(&month_state, state, memory_order_release);
-    if (state != 2) return month_search(w, n);
-  }
-  for (size_t i = 0; i < n; i++)
-    if (w[i] == ' ' || w[i] == '\n') return 0; /* names are single words */
-  uint64_t k0, k1;
-  month_key(w, n, 1, &k0, &k1);
-  for (size_t h = month_hash(k0, k1, n);; h = (h + 1) & (MONTH_SLOTS - 1)) {
-    const month_slot *e = &month_tab[h];
-    if (!e->len) return 0;
-    if (e->len == n && e->k0 == k0 && e->k1 == k1) return e->mon;
-  }
+  return 0;
 }
 
 /* Does s hold an ASCII digit? 16 bytes at a time with SSE2, else 8 (the

@@ -46,7 +46,35 @@ def main() -> int:
                 data = fh.read()
             o.write('  {"%s",\n    %s,\n    %d},\n' % (name, c_string(data), len(data)))
         o.write('  {NULL, NULL, 0}\n};\n')
+        write_months(o, [f for f in files if os.path.basename(f) == 'months.txt'])
     return 0
+
+
+def month_names(path):
+    """(name, month) pairs of months.txt: lowercase names of 3 to 12 bytes,
+    the first line naming a word decides, sorted by length then bytes."""
+    seen = {}
+    with open(path, 'rb') as fh:
+        for line in fh.read().split(b'\n'):
+            if not line or line.startswith(b'#'):
+                continue
+            num, *names = line.split(b' ')
+            for name in names:
+                if 3 <= len(name) <= 12 and name == name.lower() and name not in seen:
+                    seen[name] = int(num)
+    return sorted(seen.items(), key=lambda kv: (len(kv[0]), kv[0]))
+
+
+def write_months(o, paths):
+    """pith_month_names[]: months.txt as a sorted table (binary search at
+    run time; nothing is built or cached in the process)."""
+    pairs = month_names(paths[0]) if paths else []
+    o.write('\nconst pith_month_name pith_month_names[] = {\n')
+    for name, num in pairs:
+        o.write('  {%s, %d, %d},\n' % (c_string(name), len(name), num))
+    if not pairs:
+        o.write('  {"", 0, 0},\n')
+    o.write('};\nconst size_t pith_month_names_count = %d;\n' % len(pairs))
 
 
 if __name__ == '__main__':
