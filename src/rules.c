@@ -32,6 +32,13 @@
 #include "doc.h"
 #include "textfold.h"
 
+#if defined(__SSE2__) && !defined(PITH_NO_SSE2)
+#include <emmintrin.h>
+#define RULES_SSE2 1
+#else
+#define RULES_SSE2 0
+#endif
+
 enum { K_EXACT, K_PREFIX, K_SUFFIX, K_CONTAINS, K_GLOB, K_REGEX };
 enum { A_NONE, A_PREFIX, A_SUFFIX, A_CONTAINS };
 
@@ -60,10 +67,17 @@ typedef struct rule {
   uint64_t kword, kmask;
   int32_t next;    /* next rule in the same bucket, -1 = end */
   uint8_t action, kind, anchor, owns_where;
+  /* globs: bit 0 set when the pattern opens with `#`, bit 1 when it
+   * closes with `#` (the block must open / close with a digit) */
+  uint8_t ends;
   int8_t field;
 } rule;
 
 #define CON_STRIDE 4u
+/* Zero bytes after a folded text (and one NUL more). */
+#define FOLD_PAD 16u
+/* Stack buffer for folded blocks of up to (FOLD_STACK - 32) / 8 bytes. */
+#define FOLD_STACK 2048
 
 /* A contains-anchor entered under one of its windows. */
 typedef struct cent {
@@ -104,6 +118,10 @@ struct pith_rules {
   exact_slot *ex;
   size_t excap, exn;
   uint32_t exact_chars; /* longest exact pattern, in code points */
+  /* Folded byte lengths of exact patterns: bit L of exlens for L < 256,
+   * exlong for any longer one. A block of another length skips the hash. */
+  uint64_t exlens[4];
+  uint8_t exlong;
   uint32_t maxcap[4];   /* per anchor kind: longest cap (0 = no rule) */
   uint32_t reach;       /* longest block any rule can match, code points */
   atab pre, suf;
@@ -121,11 +139,18 @@ struct pith_rules {
   int32_t con1[256];
   uint8_t con1set[256]; /* 1: the byte heads a con1 chain */
   uint32_t con1cap;
-  int32_t con[NBUCKET], cmem, none;
+  /* none: rules without a literal anchor, tried on every short block;
+   * noned: those of them that are globs opening with `#` (tried only on
+   * blocks opening with a digit) */
+  int32_t con[NBUCKET], cmem, none, noned;
   size_t ncon2; /* rules in con (2- and 3-byte anchors) */
   uint32_t con2cap; /* longest cap among them: longer blocks skip the pair scan */
   uint8_t pairs[65536 / 8]; /* key byte pairs of 2- and 3-byte anchors */
-  uint8_t quads[65536 / 8]; /* hashed window keys of con5 */
+  uint64_t quads[65536 / 64]; /* hashed window keys of con5 */
+  /* con1set as a list when it holds at most 4 bytes (SSE2 compares) */
+  uint8_t rare[4];
+  unsigned nrare; /* 0..4; 5 = more, use con1set */
+  _Alignas(16) uint8_t rarev[4][16]; /* rare[j] (rare[0] past nrare) x 16 */
 };
 
 /* ---- folding ---------------------------------------------------------- */
@@ -172,81 +197,168 @@ static inline int caseless3(const char *s, size_t left) {
          a == 0xEB || a == 0xEC || (a == 0xED && b < 0xA0);
 }
 
-/* Fold text into out (cleared first). ASCII bytes are lowered inline;
- * other characters go through utf8proc's case folding. When `ascii_only`
- * is set, ASCII is kept as is (regex patterns: REG_ICASE handles ASCII and
- * bracket class names must keep their case). */
+/* 8 bytes at p as a little-endian number: byte p[i] in bits 8i..8i+7. */
+static inline uint64_t load_le64(const char *p) {
+  uint64_t x;
+  memcpy(&x, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  x = __builtin_bswap64(x);
+#endif
+  return x;
+}
+
+static inline void store_le64(char *p, uint64_t x) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  x = __builtin_bswap64(x);
+#endif
+  memcpy(p, &x, 8);
+}
+
+/* The n (1..7) bytes at s as load_le64 gives them, the rest zero; no
+ * call and no read past s + n. */
+static inline uint64_t load_le64_short(const char *s, size_t n) {
+  const unsigned char *u = (const unsigned char *)s;
+  if (n >= 4) { /* two overlapping 4-byte loads */
+    uint64_t a = (uint64_t)u[0] | (uint64_t)u[1] << 8 | (uint64_t)u[2] << 16 |
+                 (uint64_t)u[3] << 24;
+    const unsigned char *e = u + n - 4;
+    uint64_t b = (uint64_t)e[0] | (uint64_t)e[1] << 8 | (uint64_t)e[2] << 16 |
+                 (uint64_t)e[3] << 24;
+    return a | b << (8 * (n - 4));
+  }
+  return (uint64_t)u[0] | (uint64_t)u[n >> 1] << (8 * (n >> 1)) |
+         (uint64_t)u[n - 1] << (8 * (n - 1));
+}
+
+/* Set 0x20 on the bytes of x in 'A'..'Z' (x plain ASCII). */
+static inline uint64_t lower8(uint64_t x) {
+  const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+  uint64_t ge_a = x + ones * (0x80 - 'A'), gt_z = x + ones * (0x7F - 'Z');
+  return x | ((ge_a & ~gt_z) & high) >> 2;
+}
+
+/* One non-ASCII character (or invalid byte) at s (left > 0 bytes) folded
+ * into d; returns the bytes read, *w the bytes written. */
+static size_t fold_char(const char *s, size_t left, char *d, size_t *w) {
+  if (fold2(s, left, d)) {
+    *w = 2;
+    return 2;
+  }
+  if (caseless3(s, left)) {
+    memcpy(d, s, 3);
+    *w = 3;
+    return 3;
+  }
+  int32_t cp;
+  size_t k = pith_u8_next(s, left, &cp);
+  if (cp < 0) {
+    d[0] = s[0];
+    *w = 1;
+  } else {
+    *w = pith_fold_cp(cp, d);
+  }
+  return k;
+}
+
+/* Fold n bytes of text into d, which has room for n * 8 + 17 bytes:
+ * a character of 2+ bytes folds to at most 16 (4 code points), an ASCII
+ * or invalid byte to 1. Returns the folded length; d is NUL-terminated and
+ * zero-padded for FOLD_PAD bytes past it (matching loads 8 or 16 bytes at
+ * a time). ASCII bytes are lowered inline, 16 (8) at a time: a chunk is
+ * lowered and stored whole, and its bytes from the first non-ASCII one on
+ * are overwritten after (d has room: the output never runs more than 8
+ * bytes per input byte ahead). Other characters go through fold_char.
+ * When `ascii_only` is set, ASCII is kept as is (regex patterns: REG_ICASE
+ * handles ASCII and bracket class names must keep their case). */
+static size_t fold_to(char *d, const char *s, size_t n, int ascii_only) {
+  const uint64_t high = 0x8080808080808080ull;
+  size_t len = 0, i = 0;
+  while (i < n) {
+    size_t left = n - i, c, k;
+#if RULES_SSE2
+    if (left >= 16) {
+      __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+      unsigned m = (unsigned)_mm_movemask_epi8(v);
+      if (!ascii_only) {
+        __m128i up = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1)),
+                                   _mm_cmplt_epi8(v, _mm_set1_epi8('Z' + 1)));
+        v = _mm_or_si128(v, _mm_and_si128(up, _mm_set1_epi8(0x20)));
+      }
+      _mm_storeu_si128((__m128i *)(void *)(d + len), v);
+      c = 16;
+      k = m ? (size_t)__builtin_ctz(m) : 16;
+    } else
+#endif
+    {
+      uint64_t x;
+      if (left >= 8) {
+        x = load_le64(s + i);
+        c = 8;
+      } else {
+        x = load_le64_short(s + i, left);
+        c = left;
+      }
+      uint64_t h = x & high;
+      k = h ? (size_t)__builtin_ctzll(h) >> 3 : c;
+      /* bytes from the first non-ASCII one on are dropped (lower8 would
+       * carry across them) */
+      if (k < 8) x &= ~(~0ull << (8 * k));
+      if (!ascii_only) x = lower8(x);
+      store_le64(d + len, x);
+    }
+    i += k;
+    len += k;
+    if (k == c) continue;
+    /* A run of non-ASCII characters, and single ASCII bytes between them
+     * (the spaces of Cyrillic or Greek prose), without the chunk steps. */
+    for (;;) {
+      size_t w;
+      i += fold_char(s + i, n - i, d + len, &w);
+      len += w;
+      if (i >= n) break;
+      unsigned char a = (unsigned char)s[i];
+      if (a < 0x80) {
+        if (i + 1 >= n || (unsigned char)s[i + 1] < 0x80) break;
+        d[len++] = (char)(!ascii_only && a >= 'A' && a <= 'Z' ? a | 0x20 : a);
+        i++;
+      }
+    }
+  }
+  memset(d + len, 0, FOLD_PAD + 1);
+  return len;
+}
+
+/* fold_to for a block of 1..16 plain ASCII bytes, inline: one or two
+ * overlapping words. Returns 0 (nothing written) for other blocks. */
+static inline int fold_short(char *d, const char *s, size_t n) {
+  const uint64_t high = 0x8080808080808080ull;
+  uint64_t x0, x1;
+  if (n >= 8) {
+    x0 = load_le64(s);
+    x1 = load_le64(s + n - 8);
+  } else {
+    x0 = load_le64_short(s, n);
+    x1 = 0;
+  }
+  if ((x0 | x1) & high) return 0;
+  store_le64(d, lower8(x0));
+  store_le64(d + 8, 0);
+  if (n >= 8) store_le64(d + n - 8, lower8(x1));
+  store_le64(d + n, 0);
+  store_le64(d + n + 8, 0);
+  d[n + 16] = 0;
+  return 1;
+}
+
+/* Fold text into out (cleared first); see fold_to. */
 static void fold_into(pith_buf *out, const char *s, size_t n, int ascii_only) {
   pith_buf_clear(out);
-  /* One reserve for the worst case: a character of 2+ bytes folds to at
-   * most 16 (4 code points), an ASCII or invalid byte to 1, so 8 bytes
-   * per input byte always suffice, plus the 9 bytes of padding. Only
-   * blocks within the rules' reach (a few hundred characters) and
-   * patterns get here, so the bound stays small; no per-character
-   * reserve calls. */
   if (n > (SIZE_MAX - 32) / 8 ||
       (out->cap < n * 8 + 17 && pith_buf_reserve(out, n * 8 + 16) < 0)) {
     out->failed = 1;
     return;
   }
-  const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-  size_t i = 0;
-  while (i < n) {
-    char *d = out->data + out->len;
-    size_t i0 = i;
-    /* Eight ASCII bytes at a time: set 0x20 on bytes in 'A'..'Z'. */
-    for (; i + 8 <= n; i += 8) {
-      uint64_t x;
-      memcpy(&x, s + i, 8);
-      if (x & high) break;
-      if (!ascii_only) {
-        uint64_t ge_a = x + ones * (0x80 - 'A'), gt_z = x + ones * (0x7F - 'Z');
-        x |= ((ge_a & ~gt_z) & high) >> 2;
-      }
-      memcpy(d + (i - i0), &x, 8);
-    }
-    /* An all-ASCII block of 8+ bytes: its last 8 bytes in one overlapping
-     * step (input and output offsets still agree). */
-    if (i0 == 0 && i < n && n >= 8 && i == (n & ~(size_t)7)) {
-      uint64_t x;
-      memcpy(&x, s + n - 8, 8);
-      if (!(x & high)) {
-        if (!ascii_only) {
-          uint64_t ge_a = x + ones * (0x80 - 'A'), gt_z = x + ones * (0x7F - 'Z');
-          x |= ((ge_a & ~gt_z) & high) >> 2;
-        }
-        memcpy(d + n - 8, &x, 8);
-        out->len = n;
-        break;
-      }
-    }
-    for (; i < n && (unsigned char)s[i] < 0x80; i++) {
-      unsigned char c = (unsigned char)s[i];
-      d[i - i0] = (char)(!ascii_only && c >= 'A' && c <= 'Z' ? c | 0x20 : c);
-    }
-    out->len += i - i0;
-    if (i >= n) break;
-    if (fold2(s + i, n - i, out->data + out->len)) {
-      out->len += 2;
-      i += 2;
-      continue;
-    }
-    if (caseless3(s + i, n - i)) {
-      memcpy(out->data + out->len, s + i, 3);
-      out->len += 3;
-      i += 3;
-      continue;
-    }
-    int32_t cp;
-    size_t k = pith_u8_next(s + i, n - i, &cp);
-    if (cp < 0) out->data[out->len++] = s[i];
-    else out->len += pith_fold_cp(cp, out->data + out->len);
-    i += k;
-  }
-  /* NUL-terminated and zero-padded: matching loads 8 bytes at a time. */
-  const uint64_t zero = 0;
-  memcpy(out->data + out->len, &zero, 8);
-  out->data[out->len + 8] = 0;
+  out->len = fold_to(out->data, s, n, ascii_only);
 }
 
 static size_t count_chars(const char *s, size_t n) {
@@ -255,10 +367,16 @@ static size_t count_chars(const char *s, size_t n) {
   return c;
 }
 
-static uint32_t hash_bytes(const char *s, size_t n) {
-  uint32_t h = 2166136261u;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
-  return h;
+/* Hash of n bytes at s, eight at a time: s must be zero-padded to the
+ * next multiple of 8 past n (folded blocks and patterns are). */
+static uint32_t hash_words(const char *s, size_t n) {
+  uint64_t h = (n + 1) * 0x9E3779B97F4A7C15ull;
+  for (size_t i = 0; i < n; i += 8) {
+    uint64_t x;
+    memcpy(&x, s + i, 8);
+    h = (h ^ x) * 0xFF51AFD7ED558CCDull;
+  }
+  return (uint32_t)(h >> 32) ^ (uint32_t)h;
 }
 
 static uint32_t bucket_of(unsigned a, unsigned b) {
@@ -274,6 +392,16 @@ static inline uint64_t first_bytes(uint64_t x, unsigned len) {
   return x & (~0ull << (8 * (8 - len)));
 #else
   return x & (~0ull >> (8 * (8 - len)));
+#endif
+}
+
+/* The last 4 bytes of an 8-byte load, moved to the front (the key of the
+ * window at offset 4). */
+static inline uint64_t second_half(uint64_t x) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  return x << 32;
+#else
+  return x >> 32;
 #endif
 }
 
@@ -294,15 +422,6 @@ static uint64_t key_of(const char *p, unsigned n) {
   return x;
 }
 
-/* 8 bytes at p as a little-endian number: byte p[i] in bits 8i..8i+7. */
-static inline uint64_t load_le64(const char *p) {
-  uint64_t x;
-  memcpy(&x, p, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-  x = __builtin_bswap64(x);
-#endif
-  return x;
-}
 
 /* The first w (<= 8) bytes at p as load_le64 gives them, the rest 0. */
 static inline uint64_t load_le64_n(const char *p, unsigned w) {
@@ -376,7 +495,7 @@ pith_rules *pith_rules_new(void) {
   if (!r) return NULL;
   for (size_t i = 0; i < NBUCKET; i++) r->con[i] = -1;
   for (size_t i = 0; i < 256; i++) r->con1[i] = -1;
-  r->cmem = r->none = -1;
+  r->cmem = r->none = r->noned = -1;
   return r;
 }
 
@@ -456,7 +575,7 @@ static int index_windows(pith_rules *r, size_t i) {
     uint32_t koff = o + j;
     uint64_t key = key_of((const char *)a + koff, 4);
     uint32_t b = quad_bit(key);
-    r->quads[b >> 3] |= (uint8_t)(1u << (b & 7));
+    r->quads[b >> 6] |= 1ull << (b & 63);
     int32_t *head = atab_head(&r->con5, a + koff, 4, PARTS_NONE);
     if (!head) return -1;
     if (r->cen == r->cecap) {
@@ -478,18 +597,44 @@ static int index_windows(pith_rules *r, size_t i) {
   return 0;
 }
 
+/* The chain of a rule without a literal anchor. */
+static int32_t *none_head(pith_rules *r, const rule *u) {
+  return u->kind == K_GLOB && u->plen && u->pat[0] == G_DIGITS ? &r->noned
+                                                               : &r->none;
+}
+
+/* A glob without wildcards: it matches one folded text only. */
+static int is_literal_glob(const rule *u) {
+  if (u->kind != K_GLOB || !u->plen) return 0;
+  for (uint32_t j = 0; j < u->plen; j++)
+    if ((unsigned char)u->pat[j] <= G_ONE) return 0;
+  return 1;
+}
+
 /* Link rule `i` into the index. */
 static int index_rule(pith_rules *r, size_t i) {
   rule *u = &r->v[i];
-  if (u->kind == K_EXACT) {
+  if (u->kind == K_GLOB && u->plen)
+    u->ends = (uint8_t)((u->pat[0] == G_DIGITS) | (u->pat[u->plen - 1] == G_DIGITS) << 1);
+  if (u->kind == K_EXACT || is_literal_glob(u)) {
+    /* a glob without wildcards is an exact rule with a cap */
     if ((r->exn + 1) * 2 > r->excap && exact_grow(r) < 0) return -1;
-    uint32_t h = hash_bytes(u->pat, u->plen);
+    char *padded = calloc(1, (size_t)u->plen + 8);
+    if (!padded) return -1;
+    memcpy(padded, u->pat, u->plen);
+    uint32_t h = hash_words(padded, u->plen);
+    free(padded);
     size_t j = h & (r->excap - 1);
     while (r->ex[j].idx) j = (j + 1) & (r->excap - 1);
     r->ex[j].hash = h;
     r->ex[j].idx = (uint32_t)i + 1;
     r->exn++;
+    if (u->plen < 256) r->exlens[u->plen >> 6] |= 1ull << (u->plen & 63);
+    else r->exlong = 1;
+    /* only blocks of at most this many code points can match (folding
+     * never shortens text in code points) */
     uint32_t c = (uint32_t)count_chars(u->pat, u->plen);
+    if (u->maxlen < c) c = u->maxlen;
     if (c > r->exact_chars) r->exact_chars = c;
     if (c > r->reach) r->reach = c;
     return 0;
@@ -516,6 +661,12 @@ static int index_rule(pith_rules *r, size_t i) {
       /* a short anchor with a rare byte (": @", "(afp"): found through
        * that byte, not by testing every window of every block */
       u->koff = rare_run(a, u->alen, 1);
+      if (!r->con1set[a[u->koff]]) {
+        if (r->nrare < 4) r->rare[r->nrare] = a[u->koff];
+        if (r->nrare < 5) r->nrare++;
+        for (unsigned j = 0; j < 4; j++)
+          memset(r->rarev[j], r->rare[j < r->nrare ? j : 0], 16);
+      }
       r->con1set[a[u->koff]] = 1;
       if (u->maxlen > r->con1cap) r->con1cap = u->maxlen;
       head = &r->con1[a[u->koff]];
@@ -531,7 +682,7 @@ static int index_rule(pith_rules *r, size_t i) {
     } else { /* no literal: tried on every block */
       u->anchor = A_NONE;
       if (u->maxlen > r->maxcap[A_NONE]) r->maxcap[A_NONE] = u->maxlen;
-      head = &r->none;
+      head = none_head(r, u);
     }
     if (u->alen >= 2) {
       unsigned w = u->alen - u->koff < 8 ? u->alen - u->koff : 8;
@@ -540,7 +691,7 @@ static int index_rule(pith_rules *r, size_t i) {
     }
     break;
   default:
-    head = &r->none;
+    head = none_head(r, u);
   }
   if (!head) return -1;
   u->next = *head;
@@ -1053,8 +1204,18 @@ static size_t digit_run(const char *t, size_t i, size_t n) {
   return j - i;
 }
 
+/* A literal byte that starts a character (not a UTF-8 continuation
+ * byte): the star may skip straight to its next occurrence. */
+static inline int leads(unsigned char c) {
+  return c > G_ONE && (c < 0x80 || c >= 0xC0);
+}
+
 /* Whole-block glob match. `#` is greedy; only `*` backtracks, one star at
- * a time (the classic two-pointer algorithm: O(n*m) worst case). */
+ * a time (the classic two-pointer algorithm: O(n*m) worst case). The
+ * star tries every character start in turn; when a literal byte `c`
+ * follows it, the starts without `c` would fail at once and are skipped
+ * by memchr (a `c` that starts a character is always a start the stepping
+ * would reach). */
 static int glob_match(const char *p, size_t m, const char *t, size_t n) {
   size_t pi = 0, ti = 0, sp = SIZE_MAX, st = 0;
   while (ti < n) {
@@ -1062,7 +1223,13 @@ static int glob_match(const char *p, size_t m, const char *t, size_t n) {
       unsigned char c = (unsigned char)p[pi];
       if (c == G_STAR) {
         sp = ++pi;
+        if (sp == m) return 1; /* a trailing star takes the rest */
         st = ti;
+        if (leads((unsigned char)p[sp])) {
+          const char *q = memchr(t + st, p[sp], n - st);
+          if (!q) return 0;
+          st = ti = (size_t)(q - t);
+        }
         continue;
       }
       if (c == G_ONE) {
@@ -1085,6 +1252,11 @@ static int glob_match(const char *p, size_t m, const char *t, size_t n) {
     }
     if (sp == SIZE_MAX) return 0;
     st += u8len(t, st, n);
+    if (st < n && leads((unsigned char)p[sp])) {
+      const char *q = memchr(t + st, p[sp], n - st);
+      if (!q) return 0;
+      st = (size_t)(q - t);
+    }
     ti = st;
     pi = sp;
   }
@@ -1107,8 +1279,8 @@ static int verify(const rule *u, const char *t, size_t n, size_t at) {
 
 static void match_exact(const pith_rules *r, const char *t, size_t n,
                         size_t chars, const rule **best) {
-  if (!r->exn) return;
-  uint32_t h = hash_bytes(t, n);
+  if (n < 256 ? !(r->exlens[n >> 6] >> (n & 63) & 1) : !r->exlong) return;
+  uint32_t h = hash_words(t, n);
   for (size_t j = h & (r->excap - 1); r->ex[j].idx; j = (j + 1) & (r->excap - 1)) {
     const rule *u = &r->v[r->ex[j].idx - 1];
     if (r->ex[j].hash == h && u->plen == n && u->maxlen >= chars &&
@@ -1123,8 +1295,12 @@ static void walk_prefix(const pith_rules *r, int32_t i, const char *t,
   for (; i >= 0; i = r->v[i].next) {
     const rule *u = &r->v[i];
     if (u->maxlen < chars || u->alen > n) continue;
-    if ((u->alen <= 8 || memcmp(t + 8, u->pat + u->aoff + 8, u->alen - 8) == 0) &&
-        verify(u, t, n, 0))
+    if (u->alen > 8 && memcmp(t + 8, u->pat + u->aoff + 8, u->alen - 8) != 0)
+      continue;
+    /* a glob's leading literal is its anchor, matched: the rest from there */
+    if (u->kind == K_GLOB ? glob_match(u->pat + u->alen, u->plen - u->alen,
+                                       t + u->alen, n - u->alen)
+                          : verify(u, t, n, 0))
       consider(r, best, (size_t)i);
   }
 }
@@ -1162,14 +1338,8 @@ static void match_prefix(const pith_rules *r, const char *t, size_t n,
 
 static void match_suffix(const pith_rules *r, const char *t, size_t n,
                          size_t chars, const rule **best) {
-  uint64_t x = 0;
-  if (n >= 8) {
-    memcpy(&x, t + n - 8, 8);
-  } else { /* right-align the block in 8 bytes */
-    char tmp[8] = {0};
-    memcpy(tmp + 8 - n, t, n);
-    memcpy(&x, tmp, 8);
-  }
+  uint64_t x; /* the last 8 bytes; t is preceded by 8 zero bytes */
+  memcpy(&x, t + n - 8, 8);
   const unsigned char *u = (const unsigned char *)t + n;
   unsigned m = (r->suf.lens & 1) | (n >= 2 && r->suf.lens2
                                         ? (unsigned)r->suf.lens2[u[-2] << 8 | u[-1]] << 1
@@ -1200,10 +1370,10 @@ static int seen_glob(done_set *done, int32_t k) {
 
 /* A glob opening or closing with `#` needs a digit there: most blocks are
  * turned away before any search. */
-static int ends_ok(const rule *u, const char *t, size_t n) {
-  if (u->kind != K_GLOB || !n) return 1;
-  if (u->pat[0] == G_DIGITS && (t[0] < '0' || t[0] > '9')) return 0;
-  if (u->pat[u->plen - 1] == G_DIGITS && (t[n - 1] < '0' || t[n - 1] > '9')) return 0;
+static inline int ends_ok(const rule *u, const char *t, size_t n) {
+  if (!u->ends || !n) return 1;
+  if ((u->ends & 1) && (unsigned)(t[0] - '0') > 9) return 0;
+  if ((u->ends & 2) && (unsigned)(t[n - 1] - '0') > 9) return 0;
   return 1;
 }
 
@@ -1256,6 +1426,26 @@ static void walk_rare(const pith_rules *r, const char *t, size_t n, size_t chars
  * bytes tested per step (t is zero-padded, and byte 0 heads no chain). */
 static void match_rare_bytes(const pith_rules *r, const char *t, size_t n,
                              size_t chars, done_set *done, const rule **best) {
+#if RULES_SSE2
+  if (r->nrare - 1u < 4) {
+    /* up to four rare bytes: 16 bytes compared at a time (t is padded
+     * with 16 zero bytes; a rare byte is never 0). The list is filled
+     * with its first byte. */
+    const __m128i *q = (const __m128i *)(const void *)r->rarev;
+    __m128i c0 = _mm_load_si128(q), c1 = _mm_load_si128(q + 1),
+            c2 = _mm_load_si128(q + 2), c3 = _mm_load_si128(q + 3);
+    for (size_t i = 0; i < n; i += 16) {
+      __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+      __m128i e = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, c0), _mm_cmpeq_epi8(v, c1)),
+                               _mm_or_si128(_mm_cmpeq_epi8(v, c2), _mm_cmpeq_epi8(v, c3)));
+      unsigned m = (unsigned)_mm_movemask_epi8(e);
+      if (n - i < 16) m &= (1u << (n - i)) - 1;
+      for (; m; m &= m - 1)
+        walk_rare(r, t, n, chars, i + (unsigned)__builtin_ctz(m), done, best);
+    }
+    return;
+  }
+#endif
   const uint8_t *set = r->con1set;
   const unsigned char *u = (const unsigned char *)t;
   for (size_t i = 0; i < n; i += 8) {
@@ -1274,14 +1464,20 @@ static void match_contains(const pith_rules *r, const char *t, size_t n,
                            size_t chars, const rule **best) {
   done_set done;
   done.n = 0;
-  for (size_t p = 0; chars <= r->con5cap && p + 4 <= n; p += CON_STRIDE) {
+  /* two windows per 8-byte load; the second one only when it lies within
+   * the block (it may reach into the zero padding) */
+  for (size_t p = 0; chars <= r->con5cap && p + 4 <= n; p += 2 * CON_STRIDE) {
     uint64_t x;
     memcpy(&x, t + p, 8);
-    uint64_t key = first_bytes(x, 4);
-    uint32_t b = quad_bit(key);
-    if (!(r->quads[b >> 3] >> (b & 7) & 1)) continue;
-    const int32_t *h = atab_find(&r->con5, key, 4);
-    if (h) walk_entries(r, *h, t, n, chars, p, &done, best);
+    uint64_t k0 = first_bytes(x, 4), k1 = second_half(x);
+    uint32_t b0 = quad_bit(k0), b1 = quad_bit(k1);
+    uint64_t q0 = r->quads[b0 >> 6] >> (b0 & 63), q1 = r->quads[b1 >> 6] >> (b1 & 63);
+    if (!((q0 | q1) & 1)) continue;
+    const int32_t *h;
+    if ((q0 & 1) && (h = atab_find(&r->con5, k0, 4)))
+      walk_entries(r, *h, t, n, chars, p, &done, best);
+    if ((q1 & 1) && p + 8 <= n && (h = atab_find(&r->con5, k1, 4)))
+      walk_entries(r, *h, t, n, chars, p + 4, &done, best);
   }
   for (size_t i = 0; r->ncon2 && chars <= r->con2cap && i + 1 < n; i++) {
     unsigned key = (unsigned)(unsigned char)t[i] << 8 | (unsigned char)t[i + 1];
@@ -1337,24 +1533,41 @@ int pith_rules_match(const pith_rules *r, const char *text, size_t len,
   /* Nothing can match a block longer than every rule's reach; casefolding
    * never shortens text in code points, so `chars` bounds exact rules too. */
   if (chars > r->reach) return 0;
-  fold_into(scratch, text, len, 0);
-  if (scratch->failed) return 0;
-  const char *t = scratch->data;
-  size_t n = scratch->len;
+  /* The folded block goes after 8 zero bytes (a suffix load of a short
+   * block reads them) into a stack buffer, or the scratch buffer when the
+   * bound on its folded length does not fit there. */
+  _Alignas(8) char stack[FOLD_STACK];
+  char *base = stack;
+  if (len > (FOLD_STACK - 32) / 8) {
+    if (len > (SIZE_MAX - 64) / 8 || scratch->failed) return 0;
+    size_t need = len * 8 + 32;
+    pith_buf_clear(scratch);
+    if (scratch->cap < need && pith_buf_reserve(scratch, need) < 0) return 0;
+    base = scratch->data;
+  }
+  memset(base, 0, 8);
+  const char *t = base + 8;
+  size_t n = len <= 16 && fold_short(base + 8, text, len)
+                 ? len
+                 : fold_to(base + 8, text, len, 0);
   const rule *best = NULL;
   if (chars <= r->exact_chars) match_exact(r, t, n, chars, &best);
   if (chars <= r->maxcap[A_PREFIX]) match_prefix(r, t, n, chars, &best);
   if (chars <= r->maxcap[A_SUFFIX]) match_suffix(r, t, n, chars, &best);
   if (chars <= r->maxcap[A_CONTAINS]) match_contains(r, t, n, chars, &best);
   if (chars <= r->maxcap[A_NONE]) {
-    int digit = t[0] >= '0' && t[0] <= '9';
     for (int32_t k = r->none; k >= 0; k = r->v[k].next) {
       const rule *u = &r->v[k];
-      /* a glob opening with `#` needs a digit first: most blocks fail
-       * here without a call */
-      if (u->kind == K_GLOB && u->pat[0] == G_DIGITS && !digit) continue;
-      if (u->maxlen >= chars && verify(u, t, n, 0)) consider(r, &best, (size_t)k);
+      if (u->maxlen >= chars && ends_ok(u, t, n) && verify(u, t, n, 0))
+        consider(r, &best, (size_t)k);
     }
+    /* globs opening with `#` need a digit first: most blocks skip them */
+    if (t[0] >= '0' && t[0] <= '9')
+      for (int32_t k = r->noned; k >= 0; k = r->v[k].next) {
+        const rule *u = &r->v[k];
+        if (u->maxlen >= chars && ends_ok(u, t, n) && verify(u, t, n, 0))
+          consider(r, &best, (size_t)k);
+      }
   }
   if (!best) return 0;
   hit->action = best->action;

@@ -199,6 +199,138 @@ static void test_unicode(void) {
   pith_rules_free(r);
 }
 
+
+/* Blocks of 1..40 bytes with an anchor at every offset, plain ASCII and
+ * with two-byte letters around it: the short-block fold (1..16 bytes),
+ * the 16- and 8-byte fold steps, the window scan (two windows per load)
+ * and the rare-byte scan (16 bytes per compare) must all find it. */
+static void test_offsets(void) {
+  pith_rules *r = load(
+      "drop contains:400 cookie policy\n"  /* long: windows */
+      "cut contains:400 (afp\n"            /* short with a rare byte */
+      "aside prefix:400 share on\n"
+      "keep suffix:400 min read\n"
+      "capture=title glob:400 *@*.com\n"); /* rare byte, star jumps */
+  static const char *anchors[] = {"Cookie POLICY", "(AFP", "Share on", "min Read", "a@b.com"};
+  static const char *wheres[] = {"t.rules:1", "t.rules:2", "t.rules:3", "t.rules:4", "t.rules:5"};
+  static const char *fills[] = {"-", "\xC3\xA9", "\xD0\x96", "\xE2\x80\x94"}; /* - é Ж — */
+  int bad = 0, tried = 0;
+  for (int a = 0; a < 5; a++) {
+    size_t al = strlen(anchors[a]);
+    for (int f = 0; f < 4; f++) {
+      size_t fl = strlen(fills[f]);
+      for (size_t len = al; len <= 40; len++) {
+        for (size_t at = 0; at + al <= len; at++) {
+          /* prefix / suffix anchors only at their end of the block */
+          if (a == 2 && at != 0) continue;
+          if (a == 3 && at + al != len) continue;
+          if (a == 4 && (at != 0 || at + al != len)) continue;
+          char b[256];
+          size_t n = 0;
+          for (size_t k = 0; k < at; k++) b[n++] = '-';
+          memcpy(b + n, anchors[a], al);
+          n += al;
+          /* the rest of the block: fill characters (word boundaries hold) */
+          b[n] = '\0';
+          size_t rest = len - at - al, k = 0;
+          if (rest) b[n++] = ' ', k++;
+          for (; k + fl <= rest; k += fl) memcpy(b + n, fills[f], fl), n += fl;
+          for (; k < rest; k++) b[n++] = '-';
+          b[n] = '\0';
+          if (a == 4 && rest) continue;
+          tried++;
+          const char *w = where(r, b);
+          if (!w || strcmp(w, wheres[a]) != 0) {
+            if (bad++ < 5) printf("# missed [%s] (rule %d) -> %s\n", b, a + 1, w ? w : "none");
+          }
+        }
+      }
+    }
+  }
+  OK(tried > 1000 && bad == 0, "anchors found at every offset of 1..40-byte blocks (%d tried)", tried);
+  /* a rare byte or a window in the zero padding after the block is no hit */
+  INT_EQ(act(r, "cookie polic"), 0, "window cut by the block end");
+  INT_EQ(act(r, "x (af"), 0, "rare byte, anchor cut by the block end");
+  INT_EQ(act(r, "a@b.co"), 0, "glob cut by the block end");
+  pith_rules_free(r);
+}
+
+/* Short blocks: every length of 1..40 bytes, ASCII and not, folded the
+ * same way whatever path folds them. */
+static void test_short_fold(void) {
+  char rules[4096];
+  size_t rl = 0;
+  static const char *alpha[] = {"AbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCdEf",
+                                "ÀbÇdÉfGhÏjKlMnÖpQrŠtÜvWxÝzЖЁЯ"};
+  for (int v = 0; v < 2; v++)
+    for (int len = 1; len <= 40; len++) {
+      /* the first len characters of the alphabet, as an exact rule */
+      const char *p = alpha[v];
+      size_t i = 0;
+      for (int c = 0; c < len && p[i]; c++) {
+        i++;
+        while ((p[i] & 0xC0) == 0x80) i++;
+      }
+      rl += (size_t)snprintf(rules + rl, sizeof rules - rl, "drop exact %.*s\n", (int)i, p);
+    }
+  pith_rules *r = load(rules);
+  int bad = 0;
+  for (int v = 0; v < 2; v++)
+    for (int len = 1; len <= 40; len++) {
+      const char *p = alpha[v];
+      size_t i = 0;
+      for (int c = 0; c < len && p[i]; c++) {
+        i++;
+        while ((p[i] & 0xC0) == 0x80) i++;
+      }
+      char same[128], up[128], lo[128];
+      for (size_t k = 0; k < i; k++) {
+        unsigned char c = (unsigned char)p[k];
+        same[k] = (char)c;
+        up[k] = (char)(c >= 'a' && c <= 'z' ? c - 32 : c);
+        lo[k] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+      }
+      same[i] = up[i] = lo[i] = '\0';
+      if (!act(r, same) || !act(r, up) || !act(r, lo)) {
+        if (bad++ < 5) printf("# exact miss: [%s]\n", same);
+      }
+    }
+  OK(bad == 0, "exact rules of 1..40 characters match in any case");
+  INT_EQ(act(r, "Ab C"), 0, "no exact rule of that text");
+  pith_rules_free(r);
+}
+
+/* Globs: star skips to the next occurrence of the literal after it, but
+ * still backtracks; literal-only globs are exact rules with a cap. */
+static void test_glob_paths(void) {
+  pith_rules *r = load(
+      "drop glob:60 *ab\n"
+      "cut glob:60 x*é*y\n"
+      "aside glob:5 {yes,ok}{,!}\n"
+      "keep glob:60 *one * two*\n"
+      "drop glob:60 #x#\n"
+      "drop glob:60 # #\n");
+  INT_EQ(act(r, "aab"), PITH_ACT_DROP, "star backtracks to the last occurrence");
+  INT_EQ(act(r, "abab"), PITH_ACT_DROP, "star, repeated literal");
+  INT_EQ(act(r, "abba"), 0, "star, literal not at the end");
+  INT_EQ(act(r, "xÉÉzy"), PITH_ACT_CUT, "star before a two-byte letter");
+  INT_EQ(act(r, "xeey"), 0, "two-byte letter required");
+  INT_EQ(act(r, "Yes!"), PITH_ACT_ASIDE, "literal glob, any case");
+  INT_EQ(act(r, "OK"), PITH_ACT_ASIDE, "literal glob, short");
+  INT_EQ(act(r, "yes!!"), 0, "literal glob is whole-block");
+  INT_EQ(act(r, "one one two"), PITH_ACT_KEEP, "two stars");
+  INT_EQ(act(r, "a one b two c"), PITH_ACT_KEEP, "two stars, text around");
+  INT_EQ(act(r, "one two"), 0, "space after the first star's literal");
+  INT_EQ(act(r, "12x34"), PITH_ACT_DROP, "leading and trailing #");
+  INT_EQ(act(r, "12x34a"), 0, "trailing # needs a digit last");
+  INT_EQ(act(r, "3 4"), PITH_ACT_DROP, "digits only");
+  pith_rules_free(r);
+  r = load("drop glob:3 hello\nkeep glob yes\ndrop exact yes\n");
+  INT_EQ(act(r, "hello"), 0, "literal glob keeps its cap");
+  INT_EQ(act(r, "YES"), PITH_ACT_KEEP, "literal glob and exact rule, priority");
+  pith_rules_free(r);
+}
+
 static void expect_error(const char *text, const char *prefix, const char *what) {
   pith_rules *r = pith_rules_new();
   char err[256] = "";
@@ -270,6 +402,9 @@ int main(void) {
   test_unicode();
   test_errors();
   test_scale();
+  test_offsets();
+  test_short_fold();
+  test_glob_paths();
   pith_buf_free(&scratch);
   return test_done();
 }
