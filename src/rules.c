@@ -3,21 +3,25 @@
  *
  * Matching must cost well under a microsecond per short block with a few
  * hundred rules, so no rule is tried blindly:
- *  - the block is case-folded once into the caller's scratch buffer, and not
- *    at all when it is longer than every rule can reach (long article lines
- *    are the bulk of the bytes);
- *  - exact rules live in a hash table of folded patterns;
+ *  - the block is case-folded once into a stack buffer (the caller's scratch
+ *    buffer for long blocks), and not at all when it is longer than every
+ *    rule can reach (long article lines are the bulk of the bytes);
+ *  - exact rules, and globs without wildcards, live in a hash table of
+ *    folded patterns;
  *  - every other rule has an "anchor", a literal that must occur at the
  *    start (prefix, glob with a leading literal), at the end (suffix, glob
  *    with a trailing literal) or anywhere (contains, other globs);
  *  - prefix and suffix anchors sit in hash tables keyed by their first
  *    (last) up to 8 bytes: braced globs expand to thousands of rules that
  *    share their first two bytes, so the block's own first/last 1..8 bytes
- *    are looked up, one probe per anchor length in use;
- *  - contains-anchors sit in a table keyed by a rare 4-byte run of the
- *    anchor (a byte pair for shorter anchors) and are found by one scan
- *    over the block's 4-byte windows through a 64 Kbit presence bitmap;
- *  - only regexes and literal-free globs are tried on every short block.
+ *    are looked up, one probe per anchor length that the block's outer
+ *    three bytes may start (a hashed table of length masks);
+ *  - long contains-anchors sit in a table keyed by the 4-byte windows of
+ *    their rarest 7-byte stretch, found by one scan over every fourth
+ *    window of the block (two per 8-byte load) through a 64 Kbit presence
+ *    bitmap; short ones through a rare byte (16 bytes per SSE2 compare);
+ *  - only regexes and literal-free globs are tried on every short block
+ *    (those opening with `#` only on blocks opening with a digit).
  */
 #include "rules.h"
 
@@ -103,13 +107,23 @@ typedef struct atab {
   akey *v;
   size_t cap, n; /* cap: power of two (or 0) */
   unsigned bits; /* log2(cap) */
-  unsigned lens; /* bit L-1 set: some key has L bytes */
-  /* Prefix/suffix tables: by the outer two bytes of a key (the first two
-   * of a prefix, the last two of a suffix), bit L-2 set when a key of L
-   * (2..8) bytes has them. A block probes only the lengths its own outer
-   * bytes name: most probe none. Allocated for prefix/suffix tables only. */
-  uint8_t *lens2;
+  /* Prefix/suffix tables: by the outer three bytes of a key (the first
+   * three of a prefix, the last three of a suffix; a 2-byte key under all
+   * 256 third bytes), hashed to LENS3_BITS bits: bit L-1 set when a key
+   * of L (2..8) bytes may have them; len1[b] bit 0 when the 1-byte key b
+   * is in use. A block probes only the lengths its own outer bytes name:
+   * most probe none. Allocated for prefix/suffix tables only. */
+  uint8_t *lens3;
+  uint8_t len1[256];
 } atab;
+
+#define LENS3_BITS 14
+
+/* Index in lens3 of the outer bytes a, b, c (a the farthest from the
+ * block's edge for suffixes, the nearest for prefixes). */
+static inline uint32_t lens3_at(unsigned a, unsigned b, unsigned c) {
+  return ((uint32_t)(a | b << 8 | c << 16) * 0x9E3779B1u) >> (32 - LENS3_BITS);
+}
 
 struct pith_rules {
   rule *v;
@@ -466,15 +480,22 @@ static int atab_grow(atab *t) {
 enum { PARTS_NONE, PARTS_LEADING, PARTS_TRAILING };
 
 /* The chain head for the key of `len` (1..8) bytes at kb, created empty if
- * new; NULL without memory. `parts`: which outer bytes go into lens2. */
+ * new; NULL without memory. `parts`: which outer bytes go into lens3. */
 static int32_t *atab_head(atab *t, const unsigned char *kb, unsigned len,
                           int parts) {
   const char *c = (const char *)kb;
-  if (parts != PARTS_NONE && len >= 2) {
-    if (!t->lens2 && !(t->lens2 = calloc(65536, 1))) return NULL;
-    unsigned o = parts == PARTS_LEADING ? (unsigned)kb[0] << 8 | kb[1]
-                                        : (unsigned)kb[len - 2] << 8 | kb[len - 1];
-    t->lens2[o] |= (uint8_t)(1u << (len - 2));
+  if (parts != PARTS_NONE) {
+    if (!t->lens3 && !(t->lens3 = calloc((size_t)1 << LENS3_BITS, 1))) return NULL;
+    uint8_t bit = (uint8_t)(1u << (len - 1));
+    if (len == 1) t->len1[kb[0]] = 1;
+    else if (len == 2)
+      for (unsigned o = 0; o < 256; o++)
+        t->lens3[parts == PARTS_LEADING ? lens3_at(kb[0], kb[1], o)
+                                        : lens3_at(o, kb[0], kb[1])] |= bit;
+    else if (parts == PARTS_LEADING)
+      t->lens3[lens3_at(kb[0], kb[1], kb[2])] |= bit;
+    else
+      t->lens3[lens3_at(kb[len - 3], kb[len - 2], kb[len - 1])] |= bit;
   }
   uint64_t key = key_of(c, len);
   int32_t *h = atab_find(t, key, len);
@@ -484,7 +505,6 @@ static int32_t *atab_head(atab *t, const unsigned char *kb, unsigned len,
   while (t->v[j].len) j = (j + 1) & (t->cap - 1);
   t->v[j] = (akey){key, -1, len};
   t->n++;
-  t->lens |= 1u << (len - 1);
   return &t->v[j].head;
 }
 
@@ -513,8 +533,8 @@ void pith_rules_free(pith_rules *r) {
   free(r->ex);
   free(r->pre.v);
   free(r->suf.v);
-  free(r->pre.lens2);
-  free(r->suf.lens2);
+  free(r->pre.lens3);
+  free(r->suf.lens3);
   free(r->con5.v);
   free(r->ce);
   free(r);
@@ -1318,16 +1338,16 @@ static void walk_suffix(const pith_rules *r, int32_t i, const char *t,
   }
 }
 
-/* Prefix rules: one probe per anchor length in use, with the block's own
- * first bytes. `t` is padded with zero bytes up to t+n+8. */
+/* Prefix rules: one probe per anchor length its first bytes may start,
+ * with the block's own first bytes. `t` is padded with zero bytes up to
+ * t+n+8. */
 static void match_prefix(const pith_rules *r, const char *t, size_t n,
                          size_t chars, const rule **best) {
   uint64_t x;
   memcpy(&x, t, 8);
   const unsigned char *u = (const unsigned char *)t;
-  unsigned m = (r->pre.lens & 1) | (n >= 2 && r->pre.lens2
-                                        ? (unsigned)r->pre.lens2[u[0] << 8 | u[1]] << 1
-                                        : 0);
+  if (!r->pre.lens3) return;
+  unsigned m = r->pre.len1[u[0]] | r->pre.lens3[lens3_at(u[0], u[1], u[2])];
   for (; m; m &= m - 1) {
     unsigned len = (unsigned)__builtin_ctz(m) + 1;
     if (len > n) break;
@@ -1341,9 +1361,8 @@ static void match_suffix(const pith_rules *r, const char *t, size_t n,
   uint64_t x; /* the last 8 bytes; t is preceded by 8 zero bytes */
   memcpy(&x, t + n - 8, 8);
   const unsigned char *u = (const unsigned char *)t + n;
-  unsigned m = (r->suf.lens & 1) | (n >= 2 && r->suf.lens2
-                                        ? (unsigned)r->suf.lens2[u[-2] << 8 | u[-1]] << 1
-                                        : 0);
+  if (!r->suf.lens3) return;
+  unsigned m = r->suf.len1[u[-1]] | r->suf.lens3[lens3_at(u[-3], u[-2], u[-1])];
   for (; m; m &= m - 1) {
     unsigned len = (unsigned)__builtin_ctz(m) + 1;
     if (len > n) break;

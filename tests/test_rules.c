@@ -331,6 +331,42 @@ static void test_glob_paths(void) {
   pith_rules_free(r);
 }
 
+/* Prefix/suffix keys of 1, 2, 3 and 8+ bytes against blocks of 1..3 bytes
+ * and longer: the probes are chosen by the block's outer three bytes. */
+static void test_short_keys(void) {
+  pith_rules *r = load(
+      "drop glob:20 a*\n"         /* prefix key of 1 byte */
+      "drop glob:20 bc*\n"        /* 2 bytes */
+      "drop glob:20 def*\n"       /* 3 bytes */
+      "drop glob:40 ghijklmnop*\n" /* 8 bytes and more */
+      "drop glob:20 *z\n"         /* suffix key of 1 byte */
+      "drop glob:20 *yx\n"
+      "drop glob:20 *wvu\n"
+      "drop glob:40 *tsrqponmlk\n"
+      "drop prefix:20 é\n"
+      "drop suffix:20 жж\n");
+  STR_EQ(where(r, "a"), "t.rules:1", "1-byte prefix, 1-byte block");
+  STR_EQ(where(r, "Ax"), "t.rules:1", "1-byte prefix, 2-byte block");
+  STR_EQ(where(r, "bc"), "t.rules:2", "2-byte prefix, 2-byte block");
+  STR_EQ(where(r, "bcd"), "t.rules:2", "2-byte prefix, 3-byte block");
+  OK(!where(r, "b"), "2-byte prefix, 1-byte block");
+  STR_EQ(where(r, "def"), "t.rules:3", "3-byte prefix, 3-byte block");
+  OK(!where(r, "de"), "3-byte prefix, 2-byte block");
+  STR_EQ(where(r, "GHIJKLMNOPQ"), "t.rules:4", "10-byte prefix");
+  OK(!where(r, "ghijklmnoq"), "10-byte prefix, 10th byte differs");
+  STR_EQ(where(r, "z"), "t.rules:5", "1-byte suffix, 1-byte block");
+  STR_EQ(where(r, "yx"), "t.rules:6", "2-byte suffix, 2-byte block");
+  STR_EQ(where(r, "-yx"), "t.rules:6", "2-byte suffix, 3-byte block");
+  OK(!where(r, "x"), "2-byte suffix, 1-byte block");
+  STR_EQ(where(r, "wvu"), "t.rules:7", "3-byte suffix, 3-byte block");
+  STR_EQ(where(r, "-TSRQPONMLK"), "t.rules:8", "10-byte suffix");
+  OK(!where(r, "-tsrqponmlj"), "10-byte suffix, last byte differs");
+  STR_EQ(where(r, "É"), "t.rules:9", "two-byte prefix key, folded");
+  STR_EQ(where(r, "ЖЖ"), "t.rules:10", "four-byte suffix key, folded");
+  OK(!where(r, "ж"), "suffix key longer than the block");
+  pith_rules_free(r);
+}
+
 static void expect_error(const char *text, const char *prefix, const char *what) {
   pith_rules *r = pith_rules_new();
   char err[256] = "";
@@ -405,6 +441,7 @@ int main(void) {
   test_offsets();
   test_short_fold();
   test_glob_paths();
+  test_short_keys();
   pith_buf_free(&scratch);
   return test_done();
 }
