@@ -1485,7 +1485,8 @@ static void match_contains(const pith_rules *r, const char *t, size_t n,
   done.n = 0;
   /* two windows per 8-byte load; the second one only when it lies within
    * the block (it may reach into the zero padding) */
-  for (size_t p = 0; chars <= r->con5cap && p + 4 <= n; p += 2 * CON_STRIDE) {
+  size_t wend = chars <= r->con5cap && n >= CON_STRIDE + 3 ? n : 0;
+  for (size_t p = 0; p + 4 <= wend; p += 2 * CON_STRIDE) {
     uint64_t x;
     memcpy(&x, t + p, 8);
     uint64_t k0 = first_bytes(x, 4), k1 = second_half(x);
