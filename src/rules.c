@@ -160,7 +160,9 @@ struct pith_rules {
   size_t ncon2; /* rules in con (2- and 3-byte anchors) */
   uint32_t con2cap; /* longest cap among them: longer blocks skip the pair scan */
   uint8_t pairs[65536 / 8]; /* key byte pairs of 2- and 3-byte anchors */
-  uint64_t quads[65536 / 64]; /* hashed window keys of con5 */
+  /* quadb[quad_hash(w)] = 1 for the 4-byte window keys w of con5 (a byte
+   * per hash: the scan tests it with one load) */
+  uint8_t quadb[65536];
   /* con1set as a list when it holds at most 4 bytes (SSE2 compares) */
   uint8_t rare[4];
   unsigned nrare; /* 0..4; 5 = more, use con1set */
@@ -409,16 +411,6 @@ static inline uint64_t first_bytes(uint64_t x, unsigned len) {
 #endif
 }
 
-/* The last 4 bytes of an 8-byte load, moved to the front (the key of the
- * window at offset 4). */
-static inline uint64_t second_half(uint64_t x) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-  return x << 32;
-#else
-  return x >> 32;
-#endif
-}
-
 /* The last `len` (1..8) bytes of an 8-byte load, moved to the front. */
 static inline uint64_t last_bytes(uint64_t x, unsigned len) {
   if (len >= 8) return x;
@@ -579,9 +571,10 @@ static uint32_t rare_run(const unsigned char *a, size_t n, size_t k) {
   return best;
 }
 
-/* Bit of a 4-byte key in the quads bitmap. */
-static inline uint32_t quad_bit(uint64_t key) {
-  return (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 48);
+/* Hash of a 4-byte window key (its bytes as a native 32-bit load): bits
+ * 16..31 of the product, which SSE2 computes for two windows at once. */
+static inline uint32_t quad_hash(uint32_t w) {
+  return (uint32_t)(w * 0x9E3779B1u) >> 16;
 }
 
 /* Enter a long contains-anchor under the CON_STRIDE windows of its rarest
@@ -593,9 +586,9 @@ static int index_windows(pith_rules *r, size_t i) {
   if (u->maxlen > r->con5cap) r->con5cap = u->maxlen;
   for (uint32_t j = 0; j < CON_STRIDE; j++) {
     uint32_t koff = o + j;
-    uint64_t key = key_of((const char *)a + koff, 4);
-    uint32_t b = quad_bit(key);
-    r->quads[b >> 6] |= 1ull << (b & 63);
+    uint32_t w4;
+    memcpy(&w4, a + koff, 4);
+    r->quadb[quad_hash(w4)] = 1;
     int32_t *head = atab_head(&r->con5, a + koff, 4, PARTS_NONE);
     if (!head) return -1;
     if (r->cen == r->cecap) {
@@ -1483,22 +1476,39 @@ static void match_contains(const pith_rules *r, const char *t, size_t n,
                            size_t chars, const rule **best) {
   done_set done;
   done.n = 0;
-  /* two windows per 8-byte load; the second one only when it lies within
-   * the block (it may reach into the zero padding) */
   size_t wend = chars <= r->con5cap && n >= CON_STRIDE + 3 ? n : 0;
+#if RULES_SSE2
+  /* four windows per 16-byte load (t is zero-padded to t+n+16), hashed two
+   * at a time by pmuludq: bits 16..31 of each product are quad_hash */
+  const __m128i mul = _mm_set1_epi32((int)0x9E3779B1u);
+  for (size_t p = 0; p + 4 <= wend; p += 4 * CON_STRIDE) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + p));
+    __m128i e = _mm_mul_epu32(v, mul), o = _mm_mul_epu32(_mm_srli_epi64(v, 32), mul);
+    unsigned h0 = (unsigned)_mm_extract_epi16(e, 1), h2 = (unsigned)_mm_extract_epi16(e, 5);
+    unsigned h1 = (unsigned)_mm_extract_epi16(o, 1), h3 = (unsigned)_mm_extract_epi16(o, 5);
+    unsigned q = r->quadb[h0] | r->quadb[h1] << 1 | r->quadb[h2] << 2 | r->quadb[h3] << 3;
+    if (!q) continue;
+    for (; q; q &= q - 1) {
+      size_t w = p + CON_STRIDE * (unsigned)__builtin_ctz(q);
+      const int32_t *h;
+      if (w + 4 <= n && (h = atab_find(&r->con5, key_of(t + w, 4), 4)))
+        walk_entries(r, *h, t, n, chars, w, &done, best);
+    }
+  }
+#else
   for (size_t p = 0; p + 4 <= wend; p += 2 * CON_STRIDE) {
-    uint64_t x;
-    memcpy(&x, t + p, 8);
-    uint64_t k0 = first_bytes(x, 4), k1 = second_half(x);
-    uint32_t b0 = quad_bit(k0), b1 = quad_bit(k1);
-    uint64_t q0 = r->quads[b0 >> 6] >> (b0 & 63), q1 = r->quads[b1 >> 6] >> (b1 & 63);
-    if (!((q0 | q1) & 1)) continue;
+    uint32_t w0, w1;
+    memcpy(&w0, t + p, 4);
+    memcpy(&w1, t + p + 4, 4);
+    unsigned q = r->quadb[quad_hash(w0)] | r->quadb[quad_hash(w1)] << 1;
+    if (!q) continue;
     const int32_t *h;
-    if ((q0 & 1) && (h = atab_find(&r->con5, k0, 4)))
+    if ((q & 1) && (h = atab_find(&r->con5, key_of(t + p, 4), 4)))
       walk_entries(r, *h, t, n, chars, p, &done, best);
-    if ((q1 & 1) && p + 8 <= n && (h = atab_find(&r->con5, k1, 4)))
+    if ((q & 2) && p + 8 <= n && (h = atab_find(&r->con5, key_of(t + p + 4, 4), 4)))
       walk_entries(r, *h, t, n, chars, p + 4, &done, best);
   }
+#endif
   for (size_t i = 0; r->ncon2 && chars <= r->con2cap && i + 1 < n; i++) {
     unsigned key = (unsigned)(unsigned char)t[i] << 8 | (unsigned char)t[i + 1];
     if (!(r->pairs[key >> 3] & (1u << (key & 7)))) continue;
