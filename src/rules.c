@@ -87,6 +87,10 @@ typedef struct rule {
 typedef struct cent {
   uint64_t kword, kmask; /* anchor bytes [koff, koff+8) and their mask */
   int32_t rule, next;
+  /* A chain keeps the entries of equal (kword, kmask, koff) together (the
+   * expansions of a braced glob share their anchor's rare stretch): skip
+   * is the first entry after the group, the same for all its entries. */
+  int32_t skip;
   uint32_t koff; /* offset of the window in the anchor */
 } cent;
 
@@ -604,8 +608,18 @@ static int index_windows(pith_rules *r, size_t i) {
     e->kmask = w < 8 ? ~(~0ull << (8 * w)) : ~0ull;
     e->rule = (int32_t)i;
     e->koff = koff;
-    e->next = *head;
-    *head = (int32_t)r->cen++;
+    int32_t g = *head;
+    while (g >= 0 && (r->ce[g].kword != e->kword || r->ce[g].kmask != e->kmask ||
+                      r->ce[g].koff != koff))
+      g = r->ce[g].skip;
+    if (g >= 0) { /* into its group, after the first entry */
+      e->next = r->ce[g].next;
+      e->skip = r->ce[g].skip;
+      r->ce[g].next = (int32_t)r->cen++;
+    } else { /* a new group at the head */
+      e->next = e->skip = *head;
+      *head = (int32_t)r->cen++;
+    }
   }
   return 0;
 }
@@ -707,6 +721,11 @@ static int index_rule(pith_rules *r, size_t i) {
     head = none_head(r, u);
   }
   if (!head) return -1;
+  if (head == &r->cmem || head == &r->none || head == &r->noned) {
+    /* chains walked for every block: longest cap first, so a walk stops
+     * at the first rule whose cap the block exceeds */
+    while (*head >= 0 && r->v[*head].maxlen > u->maxlen) head = &r->v[*head].next;
+  }
   u->next = *head;
   *head = (int32_t)i;
   return 0;
@@ -1415,12 +1434,16 @@ static void walk_entries(const pith_rules *r, int32_t e, const char *t,
                          size_t n, size_t chars, size_t i, done_set *done,
                          const rule **best) {
   const uint64_t y = load_le64(t + i); /* t is zero-padded past n */
-  for (; e >= 0; e = r->ce[e].next) {
+  while (e >= 0) {
     const cent *c = &r->ce[e];
-    if ((y & c->kmask) != c->kword || i < c->koff ||
-        r->v[c->rule].maxlen < chars)
-      continue;
-    try_at(r, c->rule, t, n, i - c->koff, done, best);
+    int32_t end = c->skip;
+    if ((y & c->kmask) == c->kword && i >= c->koff)
+      for (; e != end; e = r->ce[e].next) {
+        const cent *d = &r->ce[e];
+        if (r->v[d->rule].maxlen >= chars)
+          try_at(r, d->rule, t, n, i - d->koff, done, best);
+      }
+    e = end;
   }
 }
 
@@ -1451,6 +1474,7 @@ static void match_rare_bytes(const pith_rules *r, const char *t, size_t n,
       __m128i e = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, c0), _mm_cmpeq_epi8(v, c1)),
                                _mm_or_si128(_mm_cmpeq_epi8(v, c2), _mm_cmpeq_epi8(v, c3)));
       unsigned m = (unsigned)_mm_movemask_epi8(e);
+      if (!m) continue;
       if (n - i < 16) m &= (1u << (n - i)) - 1;
       for (; m; m &= m - 1)
         walk_rare(r, t, n, chars, i + (unsigned)__builtin_ctz(m), done, best);
@@ -1515,9 +1539,9 @@ static void match_contains(const pith_rules *r, const char *t, size_t n,
     walk_contains(r, r->con[bucket_of(key >> 8, key & 0xFF)], t, n, chars, i,
                   &done, best);
   }
-  for (int32_t k = r->cmem; k >= 0; k = r->v[k].next) {
+  for (int32_t k = r->cmem; k >= 0 && r->v[k].maxlen >= chars; k = r->v[k].next) {
     const rule *u = &r->v[k];
-    if (u->maxlen < chars || !ends_ok(u, t, n)) continue;
+    if (!ends_ok(u, t, n)) continue;
     const char *anchor = u->pat + u->aoff;
     for (const char *q = t; (q = memmem(q, (size_t)(t + n - q), anchor, u->alen)); q++) {
       if (verify(u, t, n, (size_t)(q - t))) {
@@ -1586,16 +1610,16 @@ int pith_rules_match(const pith_rules *r, const char *text, size_t len,
   if (chars <= r->maxcap[A_SUFFIX]) match_suffix(r, t, n, chars, &best);
   if (chars <= r->maxcap[A_CONTAINS]) match_contains(r, t, n, chars, &best);
   if (chars <= r->maxcap[A_NONE]) {
-    for (int32_t k = r->none; k >= 0; k = r->v[k].next) {
+    for (int32_t k = r->none; k >= 0 && r->v[k].maxlen >= chars; k = r->v[k].next) {
       const rule *u = &r->v[k];
-      if (u->maxlen >= chars && ends_ok(u, t, n) && verify(u, t, n, 0))
+      if (ends_ok(u, t, n) && verify(u, t, n, 0))
         consider(r, &best, (size_t)k);
     }
     /* globs opening with `#` need a digit first: most blocks skip them */
     if (t[0] >= '0' && t[0] <= '9')
-      for (int32_t k = r->noned; k >= 0; k = r->v[k].next) {
+      for (int32_t k = r->noned; k >= 0 && r->v[k].maxlen >= chars; k = r->v[k].next) {
         const rule *u = &r->v[k];
-        if (u->maxlen >= chars && ends_ok(u, t, n) && verify(u, t, n, 0))
+        if (ends_ok(u, t, n) && verify(u, t, n, 0))
           consider(r, &best, (size_t)k);
       }
   }
