@@ -1028,26 +1028,59 @@ static uint32_t count_words_only(const pith_stopsets *tabs, const char *text,
     const __m128i bit5 = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('\'');
     const __m128i la = _mm_set1_epi8(0x80 - 'a'), lz = _mm_set1_epi8(-128 + 26);
     const __m128i d0 = _mm_set1_epi8(0x80 - '0'), d9 = _mm_set1_epi8(-128 + 10);
+    const __m128i contlim = _mm_set1_epi8(-64); /* 0x80..0xBF: below */
+    const __m128i l0 = _mm_set1_epi8((char)(0x80 - 0xC3)), ln = _mm_set1_epi8(-128 + 6);
+    const __m128i one = _mm_set1_epi8(1), xd1 = _mm_set1_epi8((char)0xD1);
+    const __m128i xc3 = _mm_set1_epi8((char)0xC3), x97 = _mm_set1_epi8((char)0x97);
+    const __m128i xb7 = _mm_set1_epi8((char)0xB7), xe2 = _mm_set1_epi8((char)0xE2);
+    const __m128i x80 = _mm_set1_epi8((char)0x80), x99 = _mm_set1_epi8((char)0x99);
     for (size_t i = 0; i < len;) {
-      /* the last block overlaps the one before: its first `skip` bytes
-       * are counted already; a text under 16 bytes is one padded block */
-      size_t at = len - i >= 16 ? i : len >= 16 ? len - 16 : 0, skip = i - at;
-      __m128i x = len >= 16 ? _mm_loadu_si128((const __m128i *)(const void *)(t + at))
-                            : load_short(t, len);
+      /* A block of up to 16 bytes. Letters (L): ASCII letters/digits and
+       * the two bytes of U+00C0..U+023F (but U+00D7, U+00F7) and
+       * U+0400..U+047F; apostrophes (A, a word stays open across them):
+       * '\'' and U+2019; known separators: other ASCII, U+00D7, U+00F7,
+       * U+2000..U+203F. The block is cut at the first other byte. */
+      size_t n = len - i < 16 ? len - i : 16;
+      __m128i x = n == 16 ? _mm_loadu_si128((const __m128i *)(const void *)(t + i))
+                          : load_short(t + i, n);
       __m128i lo = _mm_or_si128(x, bit5);
       __m128i let = _mm_cmplt_epi8(_mm_add_epi8(lo, la), lz);
       __m128i dig = _mm_cmplt_epi8(_mm_add_epi8(x, d0), d9);
-      uint32_t an = (uint32_t)_mm_movemask_epi8(_mm_or_si128(let, dig)) >> skip;
-      uint32_t odd = (uint32_t)_mm_movemask_epi8(_mm_or_si128(x, _mm_cmpeq_epi8(x, quote))) >> skip;
-      /* plain bytes up to the first apostrophe or byte >= 0x80 */
-      size_t f = odd ? (size_t)__builtin_ctz(odd) : (len < 16 ? len : 16) - skip;
-      if (f) {
-        uint32_t m = an & ((1u << f) - 1);
-        words += popcount16(m & ~(m << 1 | open));
-        open = m >> (f - 1);
-        i += f;
+      uint32_t L = (uint32_t)_mm_movemask_epi8(_mm_or_si128(let, dig));
+      uint32_t A = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, quote));
+      uint32_t hi = (uint32_t)_mm_movemask_epi8(x), f = (uint32_t)n;
+      if (hi) {
+        uint32_t cont = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(x, contlim));
+        uint32_t lead = (uint32_t)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmplt_epi8(_mm_add_epi8(x, l0), ln),
+                         _mm_cmpeq_epi8(_mm_or_si128(x, one), xd1)));
+        uint32_t c3 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, xc3));
+        uint32_t sign = (uint32_t)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(x, x97), _mm_cmpeq_epi8(x, xb7)));
+        uint32_t e2 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, xe2));
+        uint32_t b80 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, x80));
+        uint32_t b99 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, x99));
+        uint32_t sep2 = c3 & sign >> 1;
+        uint32_t l2 = lead & cont >> 1 & ~sep2;
+        uint32_t seq3 = e2 & b80 >> 1 & cont >> 2;
+        uint32_t q99 = seq3 & b99 >> 2;
+        L |= l2 | l2 << 1;
+        A |= q99 | q99 << 1 | q99 << 2;
+        uint32_t unk = hi & ~(l2 | l2 << 1 | sep2 | sep2 << 1 | seq3 | seq3 << 1 | seq3 << 2);
+        if (unk) {
+          f = (uint32_t)__builtin_ctz(unk);
+          L &= (1u << f) - 1;
+          A &= (1u << f) - 1;
+        }
       }
-      if (odd) i = words_bytes(tabs, t, len, i, len < 16 ? len : at + 16, &words, &open);
+      /* open before a byte: after a letter, or after apostrophes that
+       * follow one (the carry of A + their first runs past them) */
+      uint32_t prev = L << 1 | open;
+      uint32_t O = prev | ((A + (prev & A)) & ~A);
+      words += popcount16(L & ~O);
+      open = O >> f & 1;
+      i += f;
+      if (f < n) i = words_bytes(tabs, t, len, i, i - f + n, &words, &open);
     }
     return words;
   }

@@ -5,6 +5,7 @@
 
 #include "harness.h"
 #include "stoplist.h"
+#include "textfold.h"
 
 static const char *detect(const pith_stopsets *s, const char *text) {
   const char *texts[1] = {text};
@@ -179,15 +180,30 @@ static void test_boundaries(const pith_stopsets *s) {
    * counter with a list */
   static const char *lines[] = {"Home News Sport a b c d Weather 42 x9 Travel Go",
                                 "it's a dog's life o'clock tea' ' x",
-                                "Caf\xC3\xA9 Men\xC3\xBC \xC2\xB7 Kontakt \xD0\x9C\xD0\xB8\xD1\x80 z"};
+                                "Caf\xC3\xA9 Men\xC3\xBC \xC2\xB7 Kontakt \xD0\x9C\xD0\xB8\xD1\x80 z",
+                                /* classes of the block counter: Latin-1 and
+                                 * Extended letters, U+00D7/U+00F7, Cyrillic,
+                                 * U+2000..U+203F, U+2019 after and between
+                                 * letters, others (Greek, U+0240+) aside */
+                                "\xC3\x80\xC4\x80\xC5\x93\xC6\x80\xC7\xBF\xC8\xBF 2\xC3\x97" "3 4\xC3\xB7"
+                                "5 \xD0\x80\xD1\xBF \xD1\x8F\xE2\x80\xA6x \xE2\x80\x8By\xE2\x80\xBFz "
+                                "it\xE2\x80\x99s \xE2\x80\x99" "a\xE2\x80\x99\xE2\x80\x99" "b\xE2\x80\x99 'c'"
+                                "\xE2\x80\x99'd \xCE\xB1\xCE\xB2 \xC9\x80\xC9\x90 \xC2\xAA\xE2\x81\x80q"};
   int bad = 0;
   for (size_t k = 0; k < sizeof lines / sizeof *lines; k++)
-    for (size_t n = 0; n <= 40 && n <= strlen(lines[k]); n++) {
+    for (size_t n = 0; n <= 200 && n <= strlen(lines[k]); n++) {
       uint32_t w, st;
       pith_stoplist_count(en, lines[k], n, &w, &st);
       if (pith_stopsets_count_words(s, lines[k], n) != w) bad++;
     }
-  OK(!bad, "words-only counter on lines of 0..40 bytes");
+  OK(!bad, "words-only counter on lines of 0..200 bytes");
+  /* the block counter takes these for letters, and U+2000..U+203F (but
+   * U+2019) for separators, without decoding */
+  bad = 0;
+  for (int32_t cp = 0xC0; cp <= 0x47F; cp++)
+    if ((cp < 0x240 && cp != 0xD7 && cp != 0xF7) || cp >= 0x400) bad += !pith_is_alnum_cp(cp);
+  for (int32_t cp = 0x2000; cp <= 0x203F; cp++) bad += pith_is_alnum_cp(cp);
+  OK(!bad, "letter and separator classes of the words-only counter");
 }
 
 /* Counts of the chosen list given by the language choice match
