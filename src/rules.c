@@ -164,8 +164,10 @@ struct pith_rules {
   size_t ncon2; /* rules in con (2- and 3-byte anchors) */
   uint32_t con2cap; /* longest cap among them: longer blocks skip the pair scan */
   uint8_t pairs[65536 / 8]; /* key byte pairs of 2- and 3-byte anchors */
-  /* quadb[quad_hash(w)] = 1 for the 4-byte window keys w of con5 (a byte
-   * per hash: the scan tests it with one load) */
+  /* quadb[quad_hash(w)]: for the 4-byte window keys w of con5, the
+   * next_bit of the anchor byte after each window under that hash (0: no
+   * window). The scan tests a byte per window; a hit checks the byte after
+   * the window against it before the chain lookup. */
   uint8_t quadb[65536];
   /* con1set as a list when it holds at most 4 bytes (SSE2 compares) */
   uint8_t rare[4];
@@ -581,6 +583,11 @@ static inline uint32_t quad_hash(uint32_t w) {
   return (uint32_t)(w * 0x9E3779B1u) >> 16;
 }
 
+/* Bit of the byte that follows a window in the window's quadb mask. */
+static inline unsigned next_bit(unsigned char b) {
+  return 1u << ((unsigned char)(b * 0x3Bu) >> 5);
+}
+
 /* Enter a long contains-anchor under the CON_STRIDE windows of its rarest
  * stretch of CON_STRIDE + 3 bytes. */
 static int index_windows(pith_rules *r, size_t i) {
@@ -592,7 +599,8 @@ static int index_windows(pith_rules *r, size_t i) {
     uint32_t koff = o + j;
     uint32_t w4;
     memcpy(&w4, a + koff, 4);
-    r->quadb[quad_hash(w4)] = 1;
+    /* the byte after the window (any, at the anchor's end) */
+    r->quadb[quad_hash(w4)] |= koff + 4 < u->alen ? next_bit(a[koff + 4]) : 0xFF;
     int32_t *head = atab_head(&r->con5, a + koff, 4, PARTS_NONE);
     if (!head) return -1;
     if (r->cen == r->cecap) {
@@ -1447,6 +1455,17 @@ static void walk_entries(const pith_rules *r, int32_t e, const char *t,
   }
 }
 
+/* The window at t+w, of hash h: if the byte after it may follow the window
+ * in an anchor, the entries of its chain. */
+static inline void window_at(const pith_rules *r, unsigned h, const char *t,
+                             size_t n, size_t chars, size_t w, done_set *done,
+                             const rule **best) {
+  const int32_t *c;
+  if (w + 4 <= n && (r->quadb[h] & next_bit((unsigned char)t[w + 4])) &&
+      (c = atab_find(&r->con5, key_of(t + w, 4), 4)))
+    walk_entries(r, *c, t, n, chars, w, done, best);
+}
+
 /* Rules of the con1 chain of the byte at t+i. */
 static void walk_rare(const pith_rules *r, const char *t, size_t n, size_t chars,
                       size_t i, done_set *done, const rule **best) {
@@ -1505,32 +1524,54 @@ static void match_contains(const pith_rules *r, const char *t, size_t n,
   /* four windows per 16-byte load (t is zero-padded to t+n+16), hashed two
    * at a time by pmuludq: bits 16..31 of each product are quad_hash */
   const __m128i mul = _mm_set1_epi32((int)0x9E3779B1u);
+  int fused = wend && chars <= r->con1cap && r->nrare - 1u < 4;
+  if (fused) {
+    /* the rare-byte pass (match_rare_bytes) in the same 16-byte steps */
+    const __m128i *rq = (const __m128i *)(const void *)r->rarev;
+    __m128i c0 = _mm_load_si128(rq), c1 = _mm_load_si128(rq + 1),
+            c2 = _mm_load_si128(rq + 2), c3 = _mm_load_si128(rq + 3);
+    for (size_t p = 0; p < n; p += 4 * CON_STRIDE) {
+      __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + p));
+      __m128i e = _mm_mul_epu32(v, mul), o = _mm_mul_epu32(_mm_srli_epi64(v, 32), mul);
+      unsigned h0 = (unsigned)_mm_extract_epi16(e, 1), h2 = (unsigned)_mm_extract_epi16(e, 5);
+      unsigned h1 = (unsigned)_mm_extract_epi16(o, 1), h3 = (unsigned)_mm_extract_epi16(o, 5);
+      unsigned q = r->quadb[h0] | r->quadb[h1] | r->quadb[h2] | r->quadb[h3];
+      __m128i c = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, c0), _mm_cmpeq_epi8(v, c1)),
+                               _mm_or_si128(_mm_cmpeq_epi8(v, c2), _mm_cmpeq_epi8(v, c3)));
+      unsigned m = (unsigned)_mm_movemask_epi8(c);
+      if (!(q | m)) continue;
+      if (q) {
+        window_at(r, h0, t, n, chars, p, &done, best);
+        window_at(r, h1, t, n, chars, p + 4, &done, best);
+        window_at(r, h2, t, n, chars, p + 8, &done, best);
+        window_at(r, h3, t, n, chars, p + 12, &done, best);
+      }
+      if (n - p < 16) m &= (1u << (n - p)) - 1;
+      for (; m; m &= m - 1)
+        walk_rare(r, t, n, chars, p + (unsigned)__builtin_ctz(m), &done, best);
+    }
+    wend = 0;
+  }
   for (size_t p = 0; p + 4 <= wend; p += 4 * CON_STRIDE) {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + p));
     __m128i e = _mm_mul_epu32(v, mul), o = _mm_mul_epu32(_mm_srli_epi64(v, 32), mul);
     unsigned h0 = (unsigned)_mm_extract_epi16(e, 1), h2 = (unsigned)_mm_extract_epi16(e, 5);
     unsigned h1 = (unsigned)_mm_extract_epi16(o, 1), h3 = (unsigned)_mm_extract_epi16(o, 5);
-    unsigned q = r->quadb[h0] | r->quadb[h1] << 1 | r->quadb[h2] << 2 | r->quadb[h3] << 3;
-    if (!q) continue;
-    for (; q; q &= q - 1) {
-      size_t w = p + CON_STRIDE * (unsigned)__builtin_ctz(q);
-      const int32_t *h;
-      if (w + 4 <= n && (h = atab_find(&r->con5, key_of(t + w, 4), 4)))
-        walk_entries(r, *h, t, n, chars, w, &done, best);
-    }
+    if (!(r->quadb[h0] | r->quadb[h1] | r->quadb[h2] | r->quadb[h3])) continue;
+    window_at(r, h0, t, n, chars, p, &done, best);
+    window_at(r, h1, t, n, chars, p + 4, &done, best);
+    window_at(r, h2, t, n, chars, p + 8, &done, best);
+    window_at(r, h3, t, n, chars, p + 12, &done, best);
   }
 #else
   for (size_t p = 0; p + 4 <= wend; p += 2 * CON_STRIDE) {
     uint32_t w0, w1;
     memcpy(&w0, t + p, 4);
     memcpy(&w1, t + p + 4, 4);
-    unsigned q = r->quadb[quad_hash(w0)] | r->quadb[quad_hash(w1)] << 1;
-    if (!q) continue;
-    const int32_t *h;
-    if ((q & 1) && (h = atab_find(&r->con5, key_of(t + p, 4), 4)))
-      walk_entries(r, *h, t, n, chars, p, &done, best);
-    if ((q & 2) && p + 8 <= n && (h = atab_find(&r->con5, key_of(t + p + 4, 4), 4)))
-      walk_entries(r, *h, t, n, chars, p + 4, &done, best);
+    unsigned h0 = quad_hash(w0), h1 = quad_hash(w1);
+    if (!(r->quadb[h0] | r->quadb[h1])) continue;
+    window_at(r, h0, t, n, chars, p, &done, best);
+    window_at(r, h1, t, n, chars, p + 4, &done, best);
   }
 #endif
   for (size_t i = 0; r->ncon2 && chars <= r->con2cap && i + 1 < n; i++) {
@@ -1551,6 +1592,9 @@ static void match_contains(const pith_rules *r, const char *t, size_t n,
       if (u->kind == K_GLOB) break;
     }
   }
+#if RULES_SSE2
+  if (fused) return;
+#endif
   if (chars <= r->con1cap) match_rare_bytes(r, t, n, chars, &done, best);
 }
 
