@@ -676,35 +676,47 @@ static size_t word2(cursor *c, size_t a) {
     uint64_t q[MAX_WORD / 8 + 1];
   } u;
   for (;;) {
-    if (i == len) {
-      end = i;
-      break;
-    }
-    unsigned b0 = t[i];
+    unsigned b0;
     const fold2 *f;
     size_t k;
-    if (b0 < 0x80) {
-      f = &s->fold[b0], k = 1;
-    } else if (b0 >= 0xC2 && b0 < 0xE0 && i + 1 < len && (t[i + 1] & 0xC0) == 0x80) {
-      f = &s->fold[(b0 & 0x1F) << 6 | (t[i + 1] & 0x3F)], k = 2;
-    } else {
-      int32_t cp;
-      k = pith_u8_next(c->text + i, len - i, &cp);
-      if (!n || !separator_cp(cp)) return general(c, a);
-      end = i + k;
+    if (__builtin_expect(i + 1 < len, 1)) { /* two bytes can be read */
+      b0 = t[i];
+      unsigned b1 = t[i + 1];
+      if (b0 < 0x80) {
+        f = &s->fold[b0], k = 1;
+      } else if (b0 - 0xC2u < 0x1Eu && (b1 & 0xC0) == 0x80) {
+        /* (b0 & 0x1F) << 6 | (b1 & 0x3F), b0 and b1 being what they are */
+        f = &s->fold[(b0 << 6) + b1 - (0xC0u << 6 | 0x80)], k = 2;
+      } else {
+        goto other;
+      }
+    } else if (i == len) {
+      end = i;
       break;
+    } else if ((b0 = t[i]) < 0x80) {
+      f = &s->fold[b0], k = 1;
+    } else {
+      goto other;
     }
     unsigned fn = FOLD_N(f);
-    if (!fn) {
-      if (b0 == '\'') return general(c, a);
+    if (__builtin_expect(fn - 1u >= 3u, 0)) { /* not a letter, or FOLD_LONG */
+      if (fn || b0 == '\'') return general(c, a);
       end = i + k;
       break;
     }
-    if (fn == FOLD_LONG || n + fn > MAX_WORD) return general(c, a);
+    if (n + fn > MAX_WORD) return general(c, a);
     memcpy(u.b + n, f->b, 4);
     n += fn;
     chars++;
     i += k;
+    continue;
+  other: {
+    int32_t cp;
+    k = pith_u8_next(c->text + i, len - i, &cp);
+    if (!n || !separator_cp(cp)) return general(c, a);
+    end = i + k;
+    break;
+  }
   }
   tally *ty = c->t;
   ty->words++;
