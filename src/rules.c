@@ -92,6 +92,11 @@ typedef struct cent {
    * is the first entry after the group, the same for all its entries. */
   int32_t skip;
   uint32_t koff; /* offset of the window in the anchor */
+  /* up to 8 more anchor bytes, at soff in the anchor (just before the key
+   * bytes, or just after them), and their mask: most key hits in text
+   * differ from the anchor there (0 mask: none) */
+  uint32_t soff;
+  uint64_t sword, smask;
 } cent;
 
 typedef struct exact_slot {
@@ -614,6 +619,12 @@ static int index_windows(pith_rules *r, size_t i) {
     cent *e = &r->ce[r->cen];
     e->kword = load_le64_n((const char *)a + koff, w);
     e->kmask = w < 8 ? ~(~0ull << (8 * w)) : ~0ull;
+    unsigned before = koff < 8 ? koff : 8;
+    unsigned after = u->alen > koff + 8 ? (u->alen - koff - 8 < 8 ? u->alen - koff - 8 : 8) : 0;
+    unsigned sw = before >= after ? before : after;
+    e->soff = before >= after ? koff - before : koff + 8;
+    e->sword = load_le64_n((const char *)a + e->soff, sw);
+    e->smask = sw < 8 ? ~(~0ull << (8 * sw)) : ~0ull;
     e->rule = (int32_t)i;
     e->koff = koff;
     int32_t g = *head;
@@ -1448,8 +1459,13 @@ static void walk_entries(const pith_rules *r, int32_t e, const char *t,
     if ((y & c->kmask) == c->kword && i >= c->koff)
       for (; e != end; e = r->ce[e].next) {
         const cent *d = &r->ce[e];
-        if (r->v[d->rule].maxlen >= chars)
-          try_at(r, d->rule, t, n, i - d->koff, done, best);
+        const rule *u = &r->v[d->rule];
+        size_t at = i - d->koff;
+        /* the anchor fits (t is readable to t+n+16) and its bytes at soff
+         * match before the full comparison */
+        if (u->maxlen >= chars && u->alen <= n - at &&
+            (load_le64(t + at + d->soff) & d->smask) == d->sword)
+          try_at(r, d->rule, t, n, at, done, best);
       }
     e = end;
   }
