@@ -447,19 +447,25 @@ static size_t line_left(const char *s, size_t i, size_t len) {
   return left;
 }
 
-/* Where the fused pass left off, for run() to check or redo a line. */
-typedef struct line_mark {
-  size_t begin, at;        /* input offset, output length at the line start */
-  int pending, line_start; /* emitter state there */
-  int saw;                 /* SAW_* bits of the line */
-} line_mark;
-
-/* A valid two-byte sequence at u (before end) and its code point. */
-static inline int is_two(const unsigned char *u, const unsigned char *end) {
-  return end - u >= 2 && (unsigned)(u[0] - 0xC2) < 0x1E && is_cont(u[1]);
-}
+/* The code point of a valid two-byte sequence. */
 static inline uint32_t two_cp(const unsigned char *u) {
   return ((uint32_t)(u[0] & 0x1F) << 6) | (u[1] & 0x3F);
+}
+
+/* Lead bytes C0..DF (bit lead & 31) all of whose 64 code points copy_as_is
+ * takes, without and with NFC (C3..DF but CA (ʼ); C3..C9 CB CF D0 D1 D3
+ * D4 D5 DA DE). Derived from copy_as_is over every two-byte code point;
+ * test_normalize checks them. Other leads take the full test. */
+#define TWO_OK_LEADS 0xfffffbf8u
+#define TWO_OK_LEADS_NFC 0x443b8bf8u
+
+/* A valid two-byte sequence at u (before end) that copy_as_is takes, the
+ * common leads by one mask test (`ok`: TWO_OK_LEADS or TWO_OK_LEADS_NFC, as nfc). */
+static inline int two_ok(const unsigned char *u, const unsigned char *end, uint32_t ok,
+                         int nfc) {
+  if (end - u < 2 || !is_cont(u[1]) || (u[0] & 0xE0) != 0xC0) return 0;
+  if ((ok >> (u[0] & 31)) & 1) return 1;
+  return u[0] >= 0xC2 && copy_as_is(two_cp(u), nfc);
 }
 
 /* Letters of two bytes each (Latin-1, Greek, Cyrillic, Hebrew, Arabic...)
@@ -472,13 +478,28 @@ static inline const unsigned char *put_two_run(fstate *st, const unsigned char *
   *d = ' ';
   d += st->pending;
   unsigned low = 0; /* a code point below U+0100: lead byte C2 or C3 */
+  uint32_t ok = nfc ? TWO_OK_LEADS_NFC : TWO_OK_LEADS;
   for (;;) {
     low |= u[0] < 0xC4;
     memcpy(d, u, 2);
     d += 2;
     u += 2;
-    if (is_two(u, end) && copy_as_is(two_cp(u), nfc)) continue;
-    if (u < end && u[0] == ' ' && is_two(u + 1, end) && copy_as_is(two_cp(u + 1), nfc)) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* two letters at a time: lead (110xxxxx) and continuation bytes in
+     * place, both leads in `ok` */
+    while (end - u >= 4) {
+      uint32_t x;
+      memcpy(&x, u, 4);
+      unsigned a = x & 0xFF, b = (x >> 16) & 0xFF;
+      if ((x & 0xC0E0C0E0u) != 0x80C080C0u || !((ok >> (a & 31)) & (ok >> (b & 31)) & 1)) break;
+      low |= (a < 0xC4) | (b < 0xC4);
+      memcpy(d, &x, 4);
+      d += 4;
+      u += 4;
+    }
+#endif
+    if (two_ok(u, end, ok, nfc)) continue;
+    if (u < end && u[0] == ' ' && two_ok(u + 1, end, ok, nfc)) {
       *d++ = ' ';
       u++;
       continue;
@@ -497,7 +518,7 @@ static inline int put_nonascii(fstate *st, const char *s, size_t *i, size_t len,
                                int *saw) {
   const unsigned char *u = (const unsigned char *)s + *i, *end = (const unsigned char *)s + len;
   int nfc = (f & PITH_OPT_NFC) != 0, moji = (f & PITH_OPT_MOJIBAKE) ? SAW_MOJI : 0;
-  if (is_two(u, end) && copy_as_is(two_cp(u), nfc)) {
+  if (two_ok(u, end, nfc ? TWO_OK_LEADS_NFC : TWO_OK_LEADS, nfc)) {
     *i = (size_t)((const char *)put_two_run(st, u, end, nfc, saw, moji) - s);
     return ACT_COPY;
   }
@@ -522,16 +543,30 @@ static inline int put_nonascii(fstate *st, const char *s, size_t *i, size_t len,
   return act;
 }
 
+/* Where the fused pass left off, for run() to check or redo a line. */
+typedef struct line_mark {
+  size_t begin, at;        /* input offset, output length at the line start */
+  int pending, line_start; /* emitter state there */
+  int saw;                 /* SAW_* bits of the line */
+} line_mark;
+
+static inline int is_plain(unsigned char c) { return c > ' ' && c < 0x7F && c != '&'; }
+
 /* Copy the plain run at s[*i] (whose first byte is plain): whole chunks
  * of printable ASCII without '&' and with single spaces, up to the first
  * byte needing a look. A space ending the run is owed rather than
- * written, as emit() does. */
-static inline void put_plain(fstate *st, const char *s, size_t *i, size_t len) {
+ * written, as emit() does. A '\n' ending it, when lines are not joined
+ * and the line needs no check (`saw` 0), is taken here as put_eol() does
+ * (mk: the next line's start, o: the output) and the run goes on if the
+ * next line starts plain. */
+static inline void put_plain(fstate *st, const char *s, size_t *i, size_t len, int saw,
+                             line_mark *mk, const pith_buf *o) {
   size_t j = *i;
   char *d = st->d;
   *d = ' ';
   d += st->pending;
   unsigned carry = 0; /* the chunk before ended with a space */
+  int eol_here = !st->join && !saw;
   for (;;) {
     const char *p = s + j;
     char tail[16];
@@ -551,6 +586,21 @@ static inline void put_plain(fstate *st, const char *s, size_t *i, size_t len) {
       continue;
     }
     unsigned k = (unsigned)__builtin_ctz(stop), last = (before >> k) & 1;
+    if (eol_here && p[k] == '\n' && j + k < len) {
+      d = d + k - last;
+      *d++ = '\n';
+      j += k + 1;
+      *mk = (line_mark){j, (size_t)(d - o->data), 0, 1, 0};
+      if (j < len && is_plain((unsigned char)s[j])) {
+        carry = 0;
+        continue;
+      }
+      st->d = d;
+      st->pending = 0;
+      st->line_start = 1;
+      *i = j;
+      return;
+    }
     st->d = d + k - last;
     st->pending = (int)last;
     st->line_start = 0;
@@ -571,8 +621,8 @@ static size_t fused(norm *n, const char *s, size_t i, size_t len, line_mark *mk)
   *mk = (line_mark){i, o->len, st.pending, st.line_start, 0};
   while (i < len) {
     unsigned char c = (unsigned char)s[i];
-    if (c > ' ' && c < 0x7F && c != '&') {
-      put_plain(&st, s, &i, len);
+    if (is_plain(c)) {
+      put_plain(&st, s, &i, len, saw, mk, o);
     } else if (c >= 0x80) {
       if (put_nonascii(&st, s, &i, len, f, &saw) == ACT_NFC) {
         saw |= SAW_NFC;

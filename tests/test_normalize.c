@@ -276,8 +276,59 @@ static void test_invalid_utf8(void) {
   STR_EQ(norm_n("\xC0\x85x", 3, ALL), "\xC0\x85x", "overlong NEL is no line end");
 }
 
+/* The lead bytes normalize.c copies letters of without a look of their
+ * own (TWO_OK_LEADS, TWO_OK_LEADS_NFC): every code point they start goes
+ * through unchanged, alone, in letter runs (two at a time) and between
+ * spaces. */
+static void test_two_byte_leads(void) {
+  static const unsigned masks[2] = {0xfffffbf8u, 0x443b8bf8u};
+  for (int nfc = 0; nfc < 2; nfc++) {
+    unsigned flags = PITH_OPT_SPACES | PITH_OPT_ASCII_QUOTES | PITH_OPT_ENTITIES |
+                     (nfc ? PITH_OPT_NFC : 0);
+    for (unsigned lead = 0xC2; lead <= 0xDF; lead++) {
+      if (!((masks[nfc] >> (lead & 31)) & 1)) continue;
+      for (unsigned t = 0x80; t < 0xC0; t++) {
+        char l[3] = {(char)lead, (char)t, 0}, in[64];
+        strcpy(in, "a ");
+        for (int k = 0; k < 5; k++) strcat(in, l);
+        strcat(in, " ");
+        strcat(in, l);
+        strcat(in, "\nb");
+        strcat(in, l);
+        int ok = strcmp(norm(in, flags), in) == 0;
+        if (!ok) OK(0, "lead %02X tail %02X nfc %d copied as is", lead, t, nfc);
+      }
+    }
+  }
+  OK(1, "two-byte leads copied as is");
+}
+
+/* Line ends met inside plain runs, at every offset from a chunk start,
+ * with the space before them owed, in both line modes. */
+static void test_plain_line_ends(void) {
+  for (int off = 0; off < 20; off++) {
+    char in[128], want[128], want_inl[128];
+    memset(in, 'x', (size_t)off);
+    in[off] = 0;
+    strcpy(want, in);
+    strcat(in, "ab \ncd\nef  \n gh\n\nij");
+    strcat(want, "ab\ncd\nef\ngh\n\nij");
+    STR_EQ(norm(in, PITH_OPT_SPACES), want, "plain line ends, offset %d", off);
+    memset(want_inl, 'x', (size_t)off);
+    want_inl[off] = 0;
+    strcat(want_inl, "ab cd ef gh ij");
+    STR_EQ(inl(in, PITH_OPT_SPACES, 0), want_inl, "joined line ends, offset %d", off);
+    STR_EQ(inl(in, PITH_OPT_SPACES, 1), want, "kept line ends, offset %d", off);
+    strcpy(want, in);
+    STR_EQ(norm(in, 0), want, "plain line ends without SPACES, offset %d", off);
+  }
+  STR_EQ(norm("a &amp; b\nc d\n", ALL), "a & b\nc d\n", "entity line then a plain one");
+}
+
 int main(void) {
   test_random();
+  test_two_byte_leads();
+  test_plain_line_ends();
   test_lines();
   test_spaces();
   test_quotes();
