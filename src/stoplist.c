@@ -23,7 +23,7 @@
 
 #define MAX_LANGS 32
 #define MAX_WORD 64 /* longer runs are words but never stop words */
-#define BLOOM_BITS 16
+#define BLOOM_BITS 17
 
 struct pith_stoplist {
   const pith_stopsets *set;
@@ -90,8 +90,9 @@ static void to_chunks(const char *w, size_t n, uint64_t *q) {
   memcpy(q, w, n);
 }
 
-/* The filter takes hash bits 32..47 (a constant shift), below the
- * table's home slot (the top bits) for tables of up to 2^16 slots. */
+/* The filter takes hash bits 32..48 (a constant shift; 2^17 bits, 16 KB:
+ * some 5% of the words in no list get past it), below the table's
+ * home slot (the top bits) for tables of up to 2^15 slots. */
 #define BLOOM_SHIFT 32
 static inline uint32_t bloom_bit(const pith_stopsets *s, uint64_t h) {
   (void)s;
