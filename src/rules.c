@@ -156,6 +156,9 @@ struct pith_rules {
   cent *ce;
   size_t cen, cecap;
   uint32_t con5cap; /* longest cap among them */
+  /* min(con5cap, con1cap) when the rare bytes are a list (nrare 1..4),
+   * else 0: blocks within it take the fused window and rare-byte scan */
+  uint32_t fusecap;
   /* con1: short anchors with a rare byte (and 1-byte anchors), chained by
    * that byte and found by one pass over the block's bytes; cmem: other
    * short anchors (4..6 bytes), found by memmem. */
@@ -701,8 +704,11 @@ static int index_rule(pith_rules *r, size_t i) {
     break;
   }
   case A_CONTAINS:
-    if (u->alen >= CON_STRIDE + 3)
-      return index_windows(r, i);
+    if (u->alen >= CON_STRIDE + 3) {
+      int rc = index_windows(r, i);
+      r->fusecap = r->nrare - 1u < 4 ? (r->con5cap < r->con1cap ? r->con5cap : r->con1cap) : 0;
+      return rc;
+    }
     if (u->alen == 1 || (u->alen >= 2 && rarity(a[rare_run(a, u->alen, 1)]) >= 20)) {
       /* a short anchor with a rare byte (": @", "(afp"): found through
        * that byte, not by testing every window of every block */
@@ -739,6 +745,7 @@ static int index_rule(pith_rules *r, size_t i) {
   default:
     head = none_head(r, u);
   }
+  r->fusecap = r->nrare - 1u < 4 ? (r->con5cap < r->con1cap ? r->con5cap : r->con1cap) : 0;
   if (!head) return -1;
   if (head == &r->cmem || head == &r->none || head == &r->noned) {
     /* chains walked for every block: longest cap first, so a walk stops
@@ -1485,9 +1492,13 @@ static inline void window_at(const pith_rules *r, unsigned h, const char *t,
 /* Rules of the con1 chain of the byte at t+i. */
 static void walk_rare(const pith_rules *r, const char *t, size_t n, size_t chars,
                       size_t i, done_set *done, const rule **best) {
+  const uint64_t y = load_le64(t + i); /* t is zero-padded past n */
   for (int32_t k = r->con1[(unsigned char)t[i]]; k >= 0; k = r->v[k].next) {
     const rule *u = &r->v[k];
-    if (u->maxlen >= chars && i >= u->koff && ends_ok(u, t, n))
+    /* kword: the anchor's bytes from the rare one on (none for 1-byte
+     * anchors: mask 0) */
+    if ((y & u->kmask) == u->kword && u->maxlen >= chars && i >= u->koff &&
+        ends_ok(u, t, n))
       try_at(r, k, t, n, i - u->koff, done, best);
   }
 }
@@ -1540,7 +1551,7 @@ static void match_contains(const pith_rules *r, const char *t, size_t n,
   /* four windows per 16-byte load (t is zero-padded to t+n+16), hashed two
    * at a time by pmuludq: bits 16..31 of each product are quad_hash */
   const __m128i mul = _mm_set1_epi32((int)0x9E3779B1u);
-  int fused = wend && chars <= r->con1cap && r->nrare - 1u < 4;
+  int fused = chars <= r->fusecap && n >= CON_STRIDE + 3;
   if (fused) {
     /* the rare-byte pass (match_rare_bytes) in the same 16-byte steps */
     const __m128i *rq = (const __m128i *)(const void *)r->rarev;
