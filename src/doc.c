@@ -5,6 +5,10 @@
 
 #include "swar.h"
 
+#if defined(__SSE2__) && !defined(PITH_NO_SSE2)
+#include <emmintrin.h>
+#endif
+
 /* Arena chunks grow geometrically so a document needs few allocations. */
 struct pith_arena_chunk {
   pith_arena_chunk *next;
@@ -135,11 +139,23 @@ static int separator_at(const char *s, size_t n, size_t i) {
                        (unsigned char)s[i + 1] == 0xBB);  /* » */
 }
 
-/* Separators starting in the word at s+i (the last byte never starts one). */
-static unsigned separators_in(const char *s, size_t n, size_t i) {
+/* Separators starting in the word x at s+i (the last byte never starts
+ * one). Little-endian: only at the bytes that can start one ('|', 0xC2,
+ * 0xE2), found by a mask. */
+static unsigned separators_in(const char *s, size_t n, size_t i, uint64_t x) {
   unsigned k = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  uint64_t m = pith_swar_eq(x, '|') | pith_swar_eq(x | PITH_SWAR_ONES * 0x20, 0xE2);
+  for (; m; m &= m - 1) {
+    size_t j = i + (unsigned)__builtin_ctzll(m) / 8;
+    if (j >= n - 1) break;
+    k += (unsigned)separator_at(s, n, j);
+  }
+#else
+  (void)x;
   size_t e = i + 8 < n - 1 ? i + 8 : n - 1;
   for (size_t j = i; j < e; j++) k += (unsigned)separator_at(s, n, j);
+#endif
   return k;
 }
 
@@ -163,9 +179,9 @@ static inline void count_word(counts *c, uint64_t x, const char *s, size_t n,
     if (seps != SEPS_NONE &&
         ((seps == SEPS_ALL && pith_swar_has(x, '|')) ||
          pith_swar_has(x | PITH_SWAR_ONES * 0x20, 0xE2)))
-      c->seps += separators_in(s, n, i);
+      c->seps += separators_in(s, n, i, x);
   } else if (seps == SEPS_ALL && pith_swar_has(x, '|')) {
-    c->seps += separators_in(s, n, i);
+    c->seps += separators_in(s, n, i, x);
   }
 }
 
@@ -174,6 +190,16 @@ static inline void count_word(counts *c, uint64_t x, const char *s, size_t n,
 static inline counts count_text(const char *s, size_t n, int seps) {
   counts c = {0, 0};
   size_t i = 0;
+#if defined(__SSE2__) && !defined(PITH_NO_SSE2)
+  /* without '|' to look for, plain ASCII (most) 16 bytes a step */
+  if (seps != SEPS_ALL)
+    for (; i + 16 <= n; i += 16) {
+      if (!_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i))))
+        continue;
+      count_word(&c, pith_swar_load(s + i), s, n, i, seps);
+      count_word(&c, pith_swar_load(s + i + 8), s, n, i + 8, seps);
+    }
+#endif
   for (; i + 8 <= n; i += 8) count_word(&c, pith_swar_load(s + i), s, n, i, seps);
   if (i < n)
     count_word(&c, pith_swar_load(s + i) & pith_swar_first(n - i), s, n, i, seps);

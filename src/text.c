@@ -1,5 +1,6 @@
 #include "text.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Blocks point into one arena copy of the normalized text: each line is
@@ -7,6 +8,18 @@
  * copied on its own. The copy is padded so that every line's last 8-byte
  * word can be loaded whole. */
 enum { PAD = 16 };
+
+/* Room for the blocks of a text of len bytes, allocated once: one per 40
+ * bytes (most dumps have longer lines) rather than growing from 256 by
+ * copies. On failure nothing changes (adding a block reports it). */
+static void reserve_blocks(pith_doc *d, size_t len) {
+  size_t want = d->n + len / 40 + 32;
+  if (want <= d->cap) return;
+  pith_block *nb = realloc(d->blocks, want * sizeof *nb);
+  if (!nb) return;
+  d->blocks = nb;
+  d->cap = want;
+}
 
 /* Line mode: one block per non-empty line. Returns whether the text is
  * hard-wrapped instead (paragraph mode): blank lines separate runs that
@@ -70,6 +83,7 @@ int pith_text_blocks(pith_doc *d, const char *text, size_t len) {
   memset(s + len, 0, PAD);
   size_t n0 = d->n;
   int exact = 1;
+  reserve_blocks(d, len);
   if (line_blocks(d, s, len, &exact)) {
     /* hard-wrapped text (rare): start again from a fresh copy */
     d->n = n0;
@@ -82,6 +96,7 @@ int pith_text_blocks(pith_doc *d, const char *text, size_t len) {
 int pith_text_blocks_in_place(pith_doc *d, char *s, size_t len) {
   size_t n0 = d->n;
   int exact = 1;
+  reserve_blocks(d, len);
   if (line_blocks(d, s, len, &exact)) {
     if (!exact) { /* a trimmed line's last space is lost */
       d->n = n0;

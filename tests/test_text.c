@@ -59,6 +59,21 @@ int main(void) {
   STR_EQ(d.blocks[2].text, "third para |  x", "last paragraph");
   INT_EQ(d.blocks[2].seps, 1, "bar in the last paragraph");
   pith_doc_free(&d);
+  /* long lines: plain ASCII 16 bytes a step, separators found among
+   * curly quotes (0xE2 lead bytes that start none) */
+  blocks_of("a plain ASCII line of more than thirty-two bytes, no separator\n"
+            "\xE2\x80\x9Cquoted\xE2\x80\x9D text over sixteen bytes \xE2\x80\xA2 and "
+            "\xE2\x80\x99 more \xC2\xB7 end \xC2\xBB\n"
+            "0123456789abcdef0123456789abcdef \xE2\x80\xBA\n"
+            "Home | News | Sport | Weather | Opinion | Culture | Life | More |\n", &d);
+  INT_EQ(d.n, 4, "four long lines");
+  INT_EQ(d.blocks[0].seps, 0, "long ASCII line");
+  INT_EQ(d.blocks[0].chars, 62, "code points of a long ASCII line");
+  INT_EQ(d.blocks[1].seps, 3, "separators among curly quotes");
+  INT_EQ(d.blocks[1].chars, 53, "code points of a long UTF-8 line");
+  INT_EQ(d.blocks[2].seps, 1, "three-byte separator ending a long line");
+  INT_EQ(d.blocks[3].seps, 7, "bars of a long line, the last no separator");
+  pith_doc_free(&d);
   INT_EQ(blocks_of("", &d), 0, "empty input");
   pith_doc_free(&d);
   INT_EQ(blocks_of("   \n\n  \n", &d), 0, "whitespace only");
