@@ -74,6 +74,9 @@ typedef struct rule {
   /* globs: bit 0 set when the pattern opens with `#`, bit 1 when it
    * closes with `#` (the block must open / close with a digit) */
   uint8_t ends;
+  /* globs opening with `#`: the literal byte that follows it (0: none),
+   * which the block must have right after its leading digit run */
+  uint8_t after;
   int8_t field;
 } rule;
 
@@ -665,6 +668,9 @@ static int index_rule(pith_rules *r, size_t i) {
   rule *u = &r->v[i];
   if (u->kind == K_GLOB && u->plen)
     u->ends = (uint8_t)((u->pat[0] == G_DIGITS) | (u->pat[u->plen - 1] == G_DIGITS) << 1);
+  if (u->kind == K_GLOB && u->plen >= 2 && u->pat[0] == G_DIGITS &&
+      (unsigned char)u->pat[1] > G_ONE)
+    u->after = (uint8_t)u->pat[1];
   if (u->kind == K_EXACT || is_literal_glob(u)) {
     /* a glob without wildcards is an exact rule with a cap */
     if ((r->exn + 1) * 2 > r->excap && exact_grow(r) < 0) return -1;
@@ -1687,12 +1693,16 @@ int pith_rules_match(const pith_rules *r, const char *text, size_t len,
         consider(r, &best, (size_t)k);
     }
     /* globs opening with `#` need a digit first: most blocks skip them */
-    if (t[0] >= '0' && t[0] <= '9')
+    if (t[0] >= '0' && t[0] <= '9') {
+      /* nothing before `#` can backtrack: the byte after the block's
+       * leading digit run must be the glob's next literal (t[n] is 0) */
+      unsigned char next = (unsigned char)t[digit_run(t, 0, n)];
       for (int32_t k = r->noned; k >= 0 && r->v[k].maxlen >= chars; k = r->v[k].next) {
         const rule *u = &r->v[k];
-        if (ends_ok(u, t, n) && verify(u, t, n, 0))
+        if ((!u->after || u->after == next) && ends_ok(u, t, n) && verify(u, t, n, 0))
           consider(r, &best, (size_t)k);
       }
+    }
   }
   if (!best) return 0;
   hit->action = best->action;

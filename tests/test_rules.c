@@ -174,6 +174,17 @@ static void test_glob(void) {
   INT_EQ(act(r, "42"), PITH_ACT_DROP, "lone number");
   INT_EQ(act(r, "T 2019-11-13T23:06:00"), 0, "leading # needs a digit first");
   pith_rules_free(r);
+  /* a leading # and the literal after it: the byte after the digit run */
+  r = load("drop glob # comments\nkeep glob #: *\ncut glob #?x\n");
+  INT_EQ(act(r, "12 comments"), PITH_ACT_DROP, "digits then the literal");
+  INT_EQ(act(r, "1,234 Comments"), PITH_ACT_DROP, "digit run with a comma, folded");
+  INT_EQ(act(r, "12comments"), 0, "literal missing after the digits");
+  INT_EQ(act(r, "12"), 0, "block ends with the digit run");
+  INT_EQ(act(r, "12.5 comments"), PITH_ACT_DROP, "run through a decimal point");
+  INT_EQ(act(r, "12: pm"), PITH_ACT_KEEP, "':' right after the digit run");
+  INT_EQ(act(r, "12:30 pm"), 0, "':' between digits is part of the run");
+  INT_EQ(act(r, "7 x"), PITH_ACT_CUT, "? after # has no literal to test");
+  pith_rules_free(r);
 }
 
 static void test_unicode(void) {
