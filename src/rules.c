@@ -1226,8 +1226,13 @@ static void consider(const pith_rules *r, const rule **best, size_t i) {
   if (a > b || (a == b && u->order < (*best)->order)) *best = u;
 }
 
+static inline int ascii_alnum(unsigned char c) {
+  return (unsigned)(c - '0') < 10 || (unsigned)((c | 0x20) - 'a') < 26;
+}
+
 static int word_cp_at(const char *s, size_t n, size_t i) {
   if (i >= n) return 0;
+  if ((unsigned char)s[i] < 0x80) return ascii_alnum((unsigned char)s[i]);
   int32_t cp;
   pith_u8_next(s + i, n - i, &cp);
   return pith_is_alnum_cp(cp) && !pith_is_cjk(cp);
@@ -1236,6 +1241,7 @@ static int word_cp_at(const char *s, size_t n, size_t i) {
 /* Is the code point ending just before s+i a word character? */
 static int word_cp_before(const char *s, size_t i) {
   if (i == 0) return 0;
+  if ((unsigned char)s[i - 1] < 0x80) return ascii_alnum((unsigned char)s[i - 1]);
   size_t j = i - 1;
   while (j > 0 && ((unsigned char)s[j] & 0xC0) == 0x80 && i - j < 4) j--;
   return word_cp_at(s, i, j);
