@@ -608,8 +608,8 @@ static inline const unsigned char *word_at(const cursor *c, size_t a,
 }
 
 /* Languages of the n-byte (1..MAX_WORD) ASCII word at b; 0 if none.
- * One-chunk words that sit in their home slot (most hits) are resolved
- * here, without the probe loop. */
+ * One-chunk words that sit in their home slot or the next one (most hits)
+ * are resolved here, without the probe loop. */
 static inline uint32_t lookup_ascii(const pith_stopsets *s,
                                     const unsigned char *b, size_t n) {
   uint64_t q[MAX_WORD / 8], h;
@@ -617,7 +617,11 @@ static inline uint32_t lookup_ascii(const pith_stopsets *s,
     q[0] = chunk(b, n);
     h = q[0] * HASH_MUL;
     if (!bloom_has(s, h)) return 0;
-    const slot *e = &s->tab[h >> s->tab_shift];
+    size_t j = h >> s->tab_shift;
+    const slot *e = &s->tab[j];
+    if (e->first == q[0] && (e->at & 127) == n) return e->mask;
+    if (!e->mask) return 0;
+    e = &s->tab[(j + 1) & (s->cap - 1)]; /* the next slot, as probe would */
     if (e->first == q[0] && (e->at & 127) == n) return e->mask;
     if (!e->mask) return 0;
   } else {
