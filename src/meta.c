@@ -695,53 +695,10 @@ static const uint8_t key_byte[256] = {LK64(0), LK64(64), LK64(128), LK64(192)};
 
 #define FNV_PRIME 1099511628211ull
 
-/* Key for comparing lines: lowercase letters and digits only (bytes of
- * non-ASCII characters count as they are). */
-static uint64_t line_key(const char *s, size_t n) {
-  uint64_t h = 1469598103934665603ull;
-  size_t i = 0;
-  while (i < n) {
-    /* Plain ASCII 8 bytes at a time (most of most paragraphs): no
-     * multi-byte punctuation to look for, and a byte that adds nothing
-     * leaves the hash as it is without a branch. */
-    if (i + 8 <= n && !(pith_swar_load(s + i) & PITH_SWAR_HIGH)) {
-      for (size_t k = i; k < i + 8; k++) {
-        unsigned char c = key_byte[(unsigned char)s[k]];
-        uint64_t m = (h ^ c) * FNV_PRIME;
-        h = c ? m : h;
-      }
-      i += 8;
-      continue;
-    }
-    unsigned char c = key_byte[(unsigned char)s[i++]];
-    if (!c) continue;
-    /* General Punctuation (U+2000-U+206F: curly quotes, dashes) and « »:
-     * titles keep them where block text was normalized */
-    if (c == 0xE2 && i + 1 < n && ((unsigned char)s[i] & 0xFE) == 0x80) {
-      i += 2;
-      continue;
-    }
-    if (c == 0xC2 && i < n &&
-        ((unsigned char)s[i] == 0xAB || (unsigned char)s[i] == 0xBB)) {
-      i += 1;
-      continue;
-    }
-    h = (h ^ c) * FNV_PRIME;
-  }
-  return h;
-}
-
-/* Key of the first PREFIX_KEY_BYTES bytes that make up a line's key (all
- * of them for shorter lines). Lines with equal keys have equal prefix
- * keys, so dedup compares prefix keys first and hashes whole paragraphs
- * only where prefix keys meet (rare): most kept text is hashed ~40 bytes
- * per paragraph instead of all of it. A prefix key is only a filter
- * before line_key (and the table slot): any hash of those bytes will do.
- * They are gathered into a zero-padded buffer (key bytes are never 0) and
- * mixed 8 at a time, not one multiply per byte. */
-#define PREFIX_KEY_BYTES 16
-/* The key byte at or after *i that line_key hashes (-1: none), with *i
- * moved past it: the same skips as line_key. */
+/* The key byte at or after *i that a line key is made of (-1: none), with
+ * *i moved past it. General Punctuation (U+2000-U+206F: curly quotes,
+ * dashes) and « » add nothing: titles keep them where block text was
+ * normalized. */
 static int next_key_byte(const char *s, size_t n, size_t *i) {
   for (; *i < n; (*i)++) {
     unsigned char c = key_byte[(unsigned char)s[*i]];
@@ -760,6 +717,41 @@ static int next_key_byte(const char *s, size_t n, size_t *i) {
   }
   return -1;
 }
+
+/* Key for comparing lines: lowercase letters and digits only (bytes of
+ * non-ASCII characters count as they are). */
+static uint64_t line_key(const char *s, size_t n) {
+  uint64_t h = 1469598103934665603ull;
+  size_t i = 0;
+  while (i < n) {
+    /* Plain ASCII 8 bytes at a time (most of most paragraphs): no
+     * multi-byte punctuation to look for, and a byte that adds nothing
+     * leaves the hash as it is without a branch. */
+    if (i + 8 <= n && !(pith_swar_load(s + i) & PITH_SWAR_HIGH)) {
+      for (size_t k = i; k < i + 8; k++) {
+        unsigned char c = key_byte[(unsigned char)s[k]];
+        uint64_t m = (h ^ c) * FNV_PRIME;
+        h = c ? m : h;
+      }
+      i += 8;
+      continue;
+    }
+    int c = next_key_byte(s, n, &i);
+    if (c < 0) break;
+    h = (h ^ (unsigned)c) * FNV_PRIME;
+  }
+  return h;
+}
+
+/* Key of the first PREFIX_KEY_BYTES bytes that make up a line's key (all
+ * of them for shorter lines). Lines with equal keys have equal prefix
+ * keys, so dedup compares prefix keys first and hashes whole paragraphs
+ * only where prefix keys meet (rare): most kept text is hashed ~40 bytes
+ * per paragraph instead of all of it. A prefix key is only a filter
+ * before line_key (and the table slot): any hash of those bytes will do.
+ * They are gathered into a zero-padded buffer (key bytes are never 0) and
+ * mixed 8 at a time, not one multiply per byte. */
+#define PREFIX_KEY_BYTES 16
 
 static uint64_t mix64(uint64_t h) {
   h ^= h >> 32;
@@ -784,19 +776,9 @@ static uint64_t prefix_key(const char *s, size_t n) {
       i += 8;
       continue;
     }
-    /* one byte, with line_key's skips */
-    unsigned char c = key_byte[(unsigned char)s[i++]];
-    if (!c) continue;
-    if (c == 0xE2 && i + 1 < n && ((unsigned char)s[i] & 0xFE) == 0x80) {
-      i += 2;
-      continue;
-    }
-    if (c == 0xC2 && i < n &&
-        ((unsigned char)s[i] == 0xAB || (unsigned char)s[i] == 0xBB)) {
-      i += 1;
-      continue;
-    }
-    buf[kept++] = c;
+    int c = next_key_byte(s, n, &i);
+    if (c < 0) break;
+    buf[kept++] = (unsigned char)c;
   }
   /* bytes stored past the first PREFIX_KEY_BYTES are not the prefix's;
    * a last zero stored at buf[kept] needs clearing only below that */
