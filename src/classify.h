@@ -8,6 +8,7 @@
 #include "doc.h"
 #include "rules.h"
 #include "stoplist.h"
+#include "language.h"
 
 typedef struct pith_classify_ctx {
   const pith_rules *const *rules; /* rule sets to apply, in order */
@@ -15,9 +16,6 @@ typedef struct pith_classify_ctx {
   const pith_stopsets *stops;
   const char *reference_date;
 } pith_classify_ctx;
-
-/* Choose the language (doc->stop, LANG field), count stop words. */
-void pith_classify_language(pith_doc *d, const pith_stopsets *s);
 
 /* Decide every block. Returns PITH_OK or PITH_ENOMEM. */
 int pith_classify(pith_doc *d, const pith_classify_ctx *ctx);

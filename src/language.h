@@ -1,0 +1,16 @@
+/* Language choice and the per-block word and stop-word counts. */
+#ifndef PITH_LANGUAGE_H
+#define PITH_LANGUAGE_H
+
+#include "doc.h"
+#include "stoplist.h"
+
+/* Blocks shorter than this (code points) are "short" for the classifier
+ * (jusText's length_low); the language sample takes longer ones. */
+#define PITH_LENGTH_LOW 70
+
+/* Choose the language (doc->stop, LANG field), count words and stop words
+ * of every block. */
+void pith_classify_language(pith_doc *d, const pith_stopsets *s);
+
+#endif
