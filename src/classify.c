@@ -116,6 +116,28 @@ static int caps_teaser(const pith_block *b) {
   return spaces + 1 >= CAPS_MIN_WORDS && upper >= 20 * lower && upper * 2 >= len;
 }
 
+/* The hit that decides a block when several rule sets match it (KEEP,
+ * then CUT, then the first set's); 0 when none does. One set (the
+ * built-in rules without user filters) is the common case: its hit is
+ * the answer, with no merging. */
+static int match_rules(const pith_classify_ctx *ctx, const pith_block *b,
+                       pith_buf *scratch, pith_rule_hit *best) {
+  if (ctx->nrules == 1)
+    return pith_rules_match(ctx->rules[0], b->text, b->len, b->chars, scratch,
+                            best) &&
+           best->action != PITH_ACT_NONE;
+  *best = (pith_rule_hit){0, -1, NULL, NULL, 0};
+  for (size_t r = 0; r < ctx->nrules; r++) {
+    pith_rule_hit h;
+    if (!pith_rules_match(ctx->rules[r], b->text, b->len, b->chars, scratch, &h))
+      continue;
+    if (best->action == PITH_ACT_NONE || h.action == PITH_ACT_KEEP ||
+        (h.action == PITH_ACT_CUT && best->action != PITH_ACT_KEEP))
+      *best = h;
+  }
+  return best->action != PITH_ACT_NONE;
+}
+
 static void apply_rules(pith_doc *d, const pith_classify_ctx *ctx) {
   pith_buf scratch = PITH_BUF_INIT;
   for (size_t i = 0; i < d->n; i++) {
@@ -126,17 +148,8 @@ static void apply_rules(pith_doc *d, const pith_classify_ctx *ctx) {
       b->why = "capitals";
       continue;
     }
-    pith_rule_hit best = {0, -1, NULL, NULL, 0};
-    for (size_t r = 0; r < ctx->nrules; r++) {
-      pith_rule_hit h;
-      if (!pith_rules_match(ctx->rules[r], b->text, b->len, b->chars, &scratch,
-                            &h))
-        continue;
-      if (best.action == PITH_ACT_NONE || h.action == PITH_ACT_KEEP ||
-          (h.action == PITH_ACT_CUT && best.action != PITH_ACT_KEEP))
-        best = h;
-    }
-    if (best.action == PITH_ACT_NONE) continue;
+    pith_rule_hit best;
+    if (!match_rules(ctx, b, &scratch, &best)) continue;
     b->action = (uint8_t)best.action;
     b->why = best.where;
     if (best.action == PITH_ACT_CAPTURE && best.field >= 0) {
@@ -257,7 +270,10 @@ static int good_follows(const pith_doc *d, size_t i) {
 static int smooth(pith_doc *d) {
   size_t n = d->n;
   pith_block *bl = d->blocks;
-  uint32_t *before = malloc((n ? n : 1) * (sizeof *before + 1));
+  /* most documents' states fit on the stack: no malloc per document */
+  uint32_t local[1024];
+  size_t bytes = n * (sizeof *local + 1);
+  uint32_t *before = bytes <= sizeof local ? local : malloc(bytes);
   if (!before) return PITH_ENOMEM;
   uint8_t *after2 = (uint8_t *)(before + n);
   /* Heading pre-pass, and the searches' states before each block. */
@@ -334,7 +350,7 @@ static int smooth(pith_doc *d) {
       b->why = "heading before content";
     }
   }
-  free(before);
+  if (before != local) free(before);
   return PITH_OK;
 }
 
@@ -440,10 +456,14 @@ static void cut_tail(pith_doc *d) {
 }
 
 /* Keep the largest cluster of content and clusters of comparable size near
- * it: teasers, bios and comment snippets far from the article go. */
+ * it: teasers, bios and comment snippets far from the article go.
+ * Distances between groups count blocks that are not asides: lines a rule
+ * calls an aside (captions, "Photo:", teaser labels) sit inside articles,
+ * so they neither split the article into groups nor set groups apart.
+ * `lead`, `tail`: such blocks before the group's first block and before
+ * the block after its last (a running count, so no per-block array). */
 typedef struct core_group {
-  size_t first, last, chars;
-  int keep;
+  size_t first, last, chars, lead, tail;
 } core_group;
 
 static void drop_group(pith_doc *d, const core_group *g, const char *why) {
@@ -456,46 +476,48 @@ static void drop_group(pith_doc *d, const core_group *g, const char *why) {
   }
 }
 
-/* Blocks strictly between a and b, asides not counted: lines a rule calls
- * an aside (captions, "Photo:", teaser labels) sit inside articles, so
- * they neither split the article into groups nor set groups apart.
- * unmarked[i]: blocks before i that are not asides. */
-static size_t unmarked_between(const size_t *unmarked, size_t a, size_t b) {
-  return b > a + 1 ? unmarked[b] - unmarked[a + 1] : 0;
-}
-
-/* Decide the groups on one side of the main group, walking away from it. */
-static void extend_core(pith_doc *d, const size_t *unmarked, core_group *gs,
-                        size_t ng, size_t main, int dir, int anchored) {
-  size_t edge = dir > 0 ? gs[main].last : gs[main].first;
+/* Decide the groups on one side of the main group, walking away from it.
+ * `edge`: the count at the kept region's side facing the walk. */
+static void extend_core(pith_doc *d, const core_group *gs, size_t ng,
+                        size_t main, int dir, int anchored) {
+  size_t edge = dir > 0 ? gs[main].tail : gs[main].lead;
   size_t best = gs[main].chars;
   for (long k = (long)main + dir; k >= 0 && (size_t)k < ng; k += dir) {
-    core_group *g = &gs[k];
-    size_t gap = unmarked_between(unmarked, dir > 0 ? edge : g->last,
-                                  dir > 0 ? g->first : edge);
+    const core_group *g = &gs[k];
+    size_t gap = dir > 0 ? g->lead - edge : edge - g->tail;
     int big = (double)g->chars >= CORE_MIN_SHARE * (double)best;
     int near = gap <= CORE_REGION_GAP;
     int huge = !anchored && (double)g->chars >= CORE_FAR_SHARE * (double)best;
     if (big && (near || huge)) {
-      edge = dir > 0 ? g->last : g->first;
+      edge = dir > 0 ? g->tail : g->lead;
       continue;
     }
     drop_group(d, g, near ? "outside the article core" : "far from the article");
   }
 }
 
-static void article_core(pith_doc *d) {
-  size_t n = d->n, ng = 0;
-  core_group *gs = malloc((n ? n : 1) * sizeof *gs);
-  size_t *unmarked = malloc((n + 1) * sizeof *unmarked);
-  if (!gs || !unmarked) { /* the core is a refinement; without memory, keep all */
-    free(gs);
-    free(unmarked);
-    return;
+/* Good blocks at most CORE_GAP counted blocks apart, as groups; returns
+ * their number. */
+static size_t core_groups(const pith_doc *d, core_group *gs) {
+  size_t ng = 0, u = 0; /* u: non-aside blocks before i */
+  for (size_t i = 0; i < d->n; i++) {
+    const pith_block *b = &d->blocks[i];
+    size_t before = u;
+    u += b->action != PITH_ACT_ASIDE;
+    if (b->cls != PITH_CLS_GOOD) continue;
+    if (ng == 0 || before - gs[ng - 1].tail > CORE_GAP)
+      gs[ng++] = (core_group){i, i, 0, before, 0};
+    gs[ng - 1].last = i;
+    gs[ng - 1].tail = u;
+    gs[ng - 1].chars += b->chars;
   }
-  unmarked[0] = 0;
-  for (size_t i = 0; i < n; i++)
-    unmarked[i + 1] = unmarked[i] + (d->blocks[i].action != PITH_ACT_ASIDE);
+  return ng;
+}
+
+static void article_core(pith_doc *d) {
+  size_t n = d->n;
+  core_group *gs = malloc((n ? n : 1) * sizeof *gs);
+  if (!gs) return; /* the core is a refinement; without memory, keep all */
   /* Content that ends before the headline repeats is navigation and
    * teasers, when the article itself follows the headline. */
   size_t after_title = 0;
@@ -508,13 +530,7 @@ static void article_core(pith_doc *d) {
         d->blocks[i].cls = PITH_CLS_BAD;
         d->blocks[i].why = "before the headline";
       }
-  for (size_t i = 0; i < n; i++) {
-    if (d->blocks[i].cls != PITH_CLS_GOOD) continue;
-    if (ng == 0 || unmarked_between(unmarked, gs[ng - 1].last, i) > CORE_GAP)
-      gs[ng++] = (core_group){i, i, 0, 0};
-    gs[ng - 1].last = i;
-    gs[ng - 1].chars += d->blocks[i].chars;
-  }
+  size_t ng = core_groups(d, gs);
   size_t main = 0;
   for (size_t k = 1; k < ng; k++)
     if (gs[k].chars > gs[main].chars) main = k;
@@ -532,11 +548,10 @@ static void article_core(pith_doc *d) {
         break;
       }
   if (ng > 1) {
-    extend_core(d, unmarked, gs, ng, main, +1, anchored);
-    extend_core(d, unmarked, gs, ng, main, -1, anchored);
+    extend_core(d, gs, ng, main, +1, anchored);
+    extend_core(d, gs, ng, main, -1, anchored);
   }
   free(gs);
-  free(unmarked);
 }
 
 /* Lists, tables and data lines inside an article have few stop words;
