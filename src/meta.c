@@ -15,6 +15,13 @@
 
 /* ---- dates ------------------------------------------------------------ */
 
+/* memcmp() of short names inline: most differ at the first byte. */
+static int bytes_cmp(const char *a, const unsigned char *b, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if ((unsigned char)a[i] != b[i]) return (unsigned char)a[i] < b[i] ? -1 : 1;
+  return 0;
+}
+
 /* Month number of a word from filters/months.txt, 0 when it is not a
  * month name. ASCII letters are folded (the names are lowercase; other
  * bytes compare as they are), and the first line naming a word decides.
@@ -32,7 +39,7 @@ static int month_number(const char *w, size_t n) {
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
     const pith_month_name *e = &pith_month_names[mid];
-    int c = e->len != n ? (e->len < n ? -1 : 1) : memcmp(e->name, key, n);
+    int c = e->len != n ? (e->len < n ? -1 : 1) : bytes_cmp(e->name, key, n);
     if (c == 0) return e->month;
     if (c < 0) lo = mid + 1;
     else hi = mid;
@@ -309,37 +316,58 @@ static int parse_relative(const char *s, size_t n, size_t i, const char *ref,
   return 0;
 }
 
-/* pith_meta_parse_date on a line that holds a digit. */
+/* The first ASCII digit in s[i..n) (n: none): 8 bytes a step while 8
+ * are left, then byte by byte. */
+static size_t next_digit(const char *s, size_t n, size_t i) {
+  while (i + 8 <= n && !digits8(s + i)) i += 8;
+  for (; i < n; i++)
+    if ((unsigned char)(s[i] - '0') <= 9) return i;
+  return n;
+}
+
+/* Dates start at a word boundary: not after a letter, digit or non-ASCII
+ * byte. */
+static int date_boundary(const char *s, size_t i) {
+  return i == 0 || !(isalnum((unsigned char)s[i - 1]) || (unsigned char)s[i - 1] >= 0x80);
+}
+
+/* The start of the word that digit p may follow as a month name's day:
+ * the word ends at most two bytes before p, with '.' or ' ' between, and
+ * starts a word at a boundary with a letter (or a lead byte). SIZE_MAX:
+ * none. */
+static size_t month_word_before(const char *s, size_t p) {
+  size_t w = p;
+  while (w > 0 && p - w < 2 && (s[w - 1] == '.' || s[w - 1] == ' ')) w--;
+  if (w == 0 || !is_word_char((unsigned char)s[w - 1])) return SIZE_MAX;
+  size_t a = w - 1;
+  while (a > 0 && is_word_char((unsigned char)s[a - 1])) a--;
+  unsigned char c = (unsigned char)s[a];
+  return date_boundary(s, a) && (isalpha(c) || c >= 0xC0) ? a : SIZE_MAX;
+}
+
+/* pith_meta_parse_date on a line that holds a digit. Every date holds a
+ * digit where it starts or right after its first word (a month name), so
+ * the search goes from digit to digit: the word before one, then the
+ * digit itself, which keeps the order of their starts (the first date in
+ * the line wins). */
 static int parse_date_at(const char *s, size_t n, const char *ref_date, char out[40],
                          size_t *span) {
-  for (size_t i = 0; i < n; i++) {
-    if (i > 0 && (isalnum((unsigned char)s[i - 1]) || (unsigned char)s[i - 1] >= 0x80))
-      continue; /* dates start at a word boundary */
-    size_t end = 0;
-    unsigned char c = (unsigned char)s[i];
-    if (isdigit(c)) {
-      if (parse_iso(s, n, i, out, &end) || parse_dotted(s, n, i, out, &end) ||
-          parse_named(s, n, i, out, &end) ||
-          parse_relative(s, n, i, ref_date, out, &end)) {
-        if (span) *span = end - i;
-        return 1;
-      }
-    } else if (isalpha(c) || c >= 0xC0) {
-      /* a month name is followed by a day: skip words without a digit
-       * right after them before looking the word up */
-      size_t w = i;
-      while (w < n && is_word_char((unsigned char)s[w])) w++;
-      size_t k = w;
-      while (k < n && (s[k] == '.' || s[k] == ' ') && k < w + 2) k++;
-      if (k >= n || !isdigit((unsigned char)s[k])) {
-        i = w;
-        continue;
-      }
-      if (parse_named(s, n, i, out, &end)) {
-        if (span) *span = end - i;
-        return 1;
-      }
+  for (size_t p = next_digit(s, n, 0); p < n;) {
+    size_t end = 0, a = month_word_before(s, p);
+    if (a != SIZE_MAX && parse_named(s, n, a, out, &end)) {
+      if (span) *span = end - a;
+      return 1;
     }
+    if (date_boundary(s, p) &&
+        (parse_iso(s, n, p, out, &end) || parse_dotted(s, n, p, out, &end) ||
+         parse_named(s, n, p, out, &end) ||
+         parse_relative(s, n, p, ref_date, out, &end))) {
+      if (span) *span = end - p;
+      return 1;
+    }
+    /* the run's other digits follow a digit: no boundary, no month name */
+    while (p < n && (unsigned char)(s[p] - '0') <= 9) p++;
+    p = next_digit(s, n, p);
   }
   return 0;
 }
