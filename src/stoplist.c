@@ -42,6 +42,13 @@ typedef struct slot {
   uint32_t at;    /* (index of the remaining chunks in pool) << 7 | length */
 } slot;
 
+/* A word of 1..8 bytes: its zero-padded chunk (never 0: list words hold
+ * no NUL byte, so the chunk also tells the length) and its languages. */
+typedef struct short_slot {
+  uint64_t key; /* 0 = empty slot */
+  uint32_t mask, unused;
+} short_slot;
+
 /* The folded form of a 1- or 2-byte code point (U+0000..U+07FF: ASCII,
  * Latin, Greek, Cyrillic, Hebrew, Arabic...), computed once with
  * pith_fold_cp, so that those letters fold with one table load. b[3] is
@@ -64,8 +71,13 @@ struct pith_stopsets {
   size_t tab_shift; /* 64 - bits */
   uint64_t *pool; /* chunks after the first of words over 8 bytes */
   size_t pool_len, pool_cap; /* in chunks */
-  /* One bit per word hash: most words of a text are not stop words and
-   * are turned away here, without touching the big table. */
+  /* Words of up to 8 bytes (most stop words, and the words looked up
+   * most) again, each in one of two slots (cuckoo hashing): a lookup is
+   * two compares without branches, whatever the word. */
+  short_slot *shorts; /* SHORT_SLOTS */
+  uint64_t short_mul; /* the hash multiplier that placed every word */
+  /* One bit per word hash: most longer words of a text are not stop words
+   * and are turned away here, without touching the big table. */
   uint64_t bloom[(1u << BLOOM_BITS) / 64];
   fold2 fold[0x800];
 };
@@ -104,6 +116,33 @@ static inline int bloom_has(const pith_stopsets *s, uint64_t h) {
   return (int)(s->bloom[b >> 6] >> (b & 63)) & 1;
 }
 
+/* The short-word table has a fixed size (constant shifts): the built-in
+ * lists hold some 6,600 words of up to 8 bytes, 40% of the slots. */
+#define SHORT_BITS 14
+#define SHORT_SLOTS (1u << SHORT_BITS)
+
+/* The two slots of the short word whose hash is h = q * short_mul: the top
+ * bits of h, and the bits below them. */
+static inline size_t short_slot1(uint64_t h) { return (size_t)(h >> (64 - SHORT_BITS)); }
+
+static inline size_t short_slot2(uint64_t h) {
+  return (size_t)(h >> (64 - 2 * SHORT_BITS)) & (SHORT_SLOTS - 1);
+}
+
+/* Languages of the short word with chunk q; 0 if none. Both slots are read
+ * and kept by their compare: no branch to mispredict on stop words against
+ * other words. */
+static inline uint32_t short_in(const short_slot *tab, uint64_t mul, uint64_t q) {
+  uint64_t h = q * mul;
+  const short_slot *a = &tab[short_slot1(h)], *b = &tab[short_slot2(h)];
+  /* masks by arithmetic: compilers turn ?: here into branches */
+  return (a->mask & -(uint32_t)(a->key == q)) | (b->mask & -(uint32_t)(b->key == q));
+}
+
+static inline uint32_t short_lookup(const pith_stopsets *s, uint64_t q) {
+  return short_in(s->shorts, s->short_mul, q);
+}
+
 /* Slot of the word in chunks q (n bytes, hash h), or the empty slot where
  * it would go. */
 static size_t probe(const pith_stopsets *s, const uint64_t *q, size_t n,
@@ -123,6 +162,7 @@ static size_t probe(const pith_stopsets *s, const uint64_t *q, size_t n,
 /* Languages of the word in chunks q (n bytes, hash h); 0 if none. */
 static inline uint32_t lookup(const pith_stopsets *s, const uint64_t *q,
                               size_t n, uint64_t h) {
+  if (n <= 8) return short_lookup(s, q[0]);
   if (n > s->maxlen || !bloom_has(s, h)) return 0;
   return s->tab[probe(s, q, n, h)].mask;
 }
@@ -195,6 +235,42 @@ static int load_list(pith_stopsets *s, const char *data, size_t len,
   return 0;
 }
 
+/* Put a short word in one of its two slots, moving the words in the way
+ * to their other slot; -1 if that goes round in circles. */
+static int short_put(pith_stopsets *s, uint64_t key, uint32_t mask) {
+  uint64_t h = key * s->short_mul;
+  size_t j = short_slot1(h);
+  if (s->shorts[j].key && !s->shorts[short_slot2(h)].key) j = short_slot2(h);
+  for (int kicks = 0; kicks < 1000; kicks++) {
+    short_slot *e = &s->shorts[j], out = *e;
+    e->key = key, e->mask = mask;
+    if (!out.key) return 0;
+    key = out.key, mask = out.mask, h = key * s->short_mul;
+    j = j == short_slot1(h) ? short_slot2(h) : short_slot1(h);
+  }
+  return -1;
+}
+
+/* The short words of the big table, placed with the first multiplier that
+ * fits them all (at 40% load the first one nearly always does). */
+static int build_shorts(pith_stopsets *s) {
+  static const uint64_t muls[] = {HASH_MUL, 0xBF58476D1CE4E5B9ull, 0x94D049BB133111EBull,
+                                  0xD6E8FEB86659FD93ull, 0xFF51AFD7ED558CCDull};
+  s->shorts = malloc(SHORT_SLOTS * sizeof *s->shorts);
+  if (!s->shorts) return -1;
+  for (size_t k = 0; k < sizeof muls / sizeof *muls; k++) {
+    memset(s->shorts, 0, SHORT_SLOTS * sizeof *s->shorts);
+    s->short_mul = muls[k];
+    size_t j = 0;
+    for (; j < s->cap; j++) {
+      const slot *e = &s->tab[j];
+      if (e->mask && (e->at & 127) <= 8 && short_put(s, e->first, e->mask) < 0) break;
+    }
+    if (j == s->cap) return 0;
+  }
+  return -1;
+}
+
 static void build_fold2(pith_stopsets *s) {
   for (int32_t cp = 0; cp < 0x800; cp++) {
     fold2 *f = &s->fold[cp];
@@ -239,6 +315,7 @@ pith_stopsets *pith_stopsets_new(void) {
     if (load_list(s, f->data, f->len, l->bit) < 0) goto fail;
     s->n++;
   }
+  if (build_shorts(s) < 0) goto fail;
   return s;
 fail:
   pith_stopsets_free(s);
@@ -248,6 +325,7 @@ fail:
 void pith_stopsets_free(pith_stopsets *s) {
   if (!s) return;
   free(s->tab);
+  free(s->shorts);
   free(s->pool);
   free(s);
 }
@@ -607,23 +685,13 @@ static inline const unsigned char *word_at(const cursor *c, size_t a,
   return c->w.base + a;
 }
 
-/* Languages of the n-byte (1..MAX_WORD) ASCII word at b; 0 if none.
- * One-chunk words that sit in their home slot or the next one (most hits)
- * are resolved here, without the probe loop. */
+/* Languages of the n-byte (1..MAX_WORD) ASCII word at b; 0 if none. */
 static inline uint32_t lookup_ascii(const pith_stopsets *s,
                                     const unsigned char *b, size_t n) {
   uint64_t q[MAX_WORD / 8], h;
   if (n <= 8) {
     q[0] = chunk(b, n);
-    h = q[0] * HASH_MUL;
-    if (!bloom_has(s, h)) return 0;
-    size_t j = h >> s->tab_shift;
-    const slot *e = &s->tab[j];
-    if (e->first == q[0] && (e->at & 127) == n) return e->mask;
-    if (!e->mask) return 0;
-    e = &s->tab[(j + 1) & (s->cap - 1)]; /* the next slot, as probe would */
-    if (e->first == q[0] && (e->at & 127) == n) return e->mask;
-    if (!e->mask) return 0;
+    return short_lookup(s, q[0]);
   } else {
     if (n > s->maxlen) return 0;
     q[0] = chunk(b, 8);
@@ -810,9 +878,45 @@ static inline uint64_t range(size_t p, size_t lim) {
   return (lim < WIN ? (1ull << lim) - 1 : ~0ull) & (~0ull << p);
 }
 
+/* Look up the words of starts/ends (as in plain_words), keeping their
+ * languages in `keep_bits`. With `recording`, the nonzero masks go to rec
+ * (one slot is written per word, so rec needs room for as many) and the
+ * new end of rec is returned; else only the hits are counted, into *hits.
+ * Branch-free per word but for long words: whether a word is a stop word
+ * is what a branch would mispredict. */
+static inline uint32_t *plain_loop(const pith_stopsets *s, const unsigned char *base,
+                                   uint64_t starts, uint64_t ends, uint32_t keep_bits,
+                                   int recording, uint32_t *rec, uint32_t *hits,
+                                   tally *t) {
+  uint32_t words = 0, letters = 0, nhits = 0;
+  const short_slot *tab = s->shorts;
+  const uint64_t mul = s->short_mul;
+  while (starts) {
+    size_t a = (unsigned)__builtin_ctzll(starts);
+    size_t n = (unsigned)__builtin_ctzll(ends) + 1 - a;
+    starts &= starts - 1;
+    ends &= ends - 1;
+    words++;
+    letters += (uint32_t)n;
+    uint32_t m = __builtin_expect(n > 8, 0) ? lookup_ascii(s, base + a, n)
+                                            : short_in(tab, mul, chunk(base + a, n));
+    m &= keep_bits;
+    if (recording) {
+      *rec = m;
+      rec += m != 0;
+    } else {
+      nhits += m != 0;
+    }
+  }
+  t->words += words;
+  t->letters += letters;
+  if (!recording) *hits += nhits;
+  return rec;
+}
+
 /* The words starting in [p, lim) of the window, all of ASCII letters and
  * digits and ended, before lim, by an ASCII separator: counted by
- * popcounts, looked up one by one. */
+ * popcounts (words only) or looked up one by one. */
 static void plain_words(cursor *c, size_t p, size_t lim) {
   const uint64_t an = c->w.an, in = range(p, lim);
   uint64_t starts = an & ~(an << 1) & in;
@@ -824,29 +928,15 @@ static void plain_words(cursor *c, size_t p, size_t lim) {
   }
   /* every word starting here ends here: the n-th end is the n-th start's */
   uint64_t ends = an & ~(an >> 1) & in;
-  uint32_t words = 0, letters = 0, only = c->only, drop = ~s->cjk_mask;
-  uint32_t *rec = t->rec, hits0 = 0;
   const unsigned char *base = c->w.base;
-  while (starts) {
-    size_t a = (size_t)__builtin_ctzll(starts);
-    size_t n = (size_t)__builtin_ctzll(ends) + 1 - a;
-    starts &= starts - 1;
-    ends &= ends - 1;
-    words++;
-    letters += (uint32_t)n;
-    uint32_t m = lookup_ascii(s, base + a, n);
-    if (!m) continue;
-    if (only) {
-      hits0 += (m & only) != 0;
-    } else if ((m &= drop) != 0) {
-      if (rec) *rec++ = m;
-      else add_hits(t, m);
-    }
+  if (c->only) {
+    plain_loop(s, base, starts, ends, c->only, 0, NULL, &t->hits[0], t);
+  } else if (t->rec) {
+    t->rec = plain_loop(s, base, starts, ends, ~s->cjk_mask, 1, t->rec, NULL, t);
+  } else { /* no room for the masks: their bits are added right away */
+    uint32_t m[WIN], *e = plain_loop(s, base, starts, ends, ~s->cjk_mask, 1, m, NULL, t);
+    for (const uint32_t *x = m; x < e; x++) add_hits(t, *x);
   }
-  t->rec = rec;
-  t->hits[0] += hits0;
-  t->words += words;
-  t->letters += letters;
 }
 
 /* The start of the run of ASCII letters/digits ending at offset e - 1. */
