@@ -292,16 +292,31 @@ enum { SAW_MOJI = 1, SAW_AMP = 2, SAW_NFC = 4 };
 #if defined(__SSE2__) && !defined(PITH_NO_SSE2)
 #include <emmintrin.h>
 
-/* Bit k set for each of the 16 bytes at p that needs a look of its own
- * (controls and line ends, DEL, '&', non-ASCII); *sp gets the spaces (none
- * without SPACES: they are copied as they are then). */
-static inline unsigned chunk_masks(const char *p, int spaces, unsigned *sp) {
+/* Bit k set for each of the 16 bytes at p that needs a look of its own:
+ * controls, DEL, '&', non-ASCII, and '\n' unless `eol`. *ws gets the
+ * spaces (with `spaces`) and, with `eol`, the '\n's, which *nl gets too. */
+static inline unsigned chunk_masks(const char *p, int spaces, int eol, unsigned *ws,
+                                   unsigned *nl) {
   __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-  /* v + 1 < 0x21 as signed bytes: < 0x20, and 0x7F..0xFF wrapped negative */
-  __m128i x = _mm_cmpgt_epi8(_mm_set1_epi8(0x21), _mm_add_epi8(v, _mm_set1_epi8(1)));
-  x = _mm_or_si128(x, _mm_cmpeq_epi8(v, _mm_set1_epi8('&')));
-  *sp = spaces ? (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' '))) : 0;
-  return (unsigned)_mm_movemask_epi8(x);
+  /* v + 1 > 0x20 as signed bytes: 0x20..0x7E (0x7F..0xFF wrap negative) */
+  __m128i ok = _mm_cmpgt_epi8(_mm_add_epi8(v, _mm_set1_epi8(1)), _mm_set1_epi8(0x20));
+  ok = _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('&')), ok);
+  __m128i n = eol ? _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')) : _mm_setzero_si128();
+  __m128i w = spaces ? _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), n) : n;
+  *ws = (unsigned)_mm_movemask_epi8(w);
+  *nl = (unsigned)_mm_movemask_epi8(n);
+  return (unsigned)_mm_movemask_epi8(_mm_or_si128(ok, n)) ^ 0xFFFF;
+}
+
+/* Bits of the Cyrillic lead bytes (D0, D1) among the 16 bytes at p; *cont
+ * gets the continuation bytes (80..BF). */
+static inline unsigned cyr_masks(const char *p, unsigned *cont) {
+  __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+  /* signed: 80..BF are -128..-65 */
+  *cont = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(_mm_set1_epi8(-64), v));
+  __m128i lead = _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xFE)),
+                                _mm_set1_epi8((char)0xD0));
+  return (unsigned)_mm_movemask_epi8(lead);
 }
 #elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 
@@ -315,9 +330,9 @@ static uint64_t word_special(uint64_t w) {
   return (w | (w + ONES) | lt20 | ((amp - ONES) & ~amp)) & HI_BITS;
 }
 
-/* 0x80 in each byte of w that is a space (exact). */
-static uint64_t space_mask(uint64_t w) {
-  uint64_t x = w ^ (ONES * ' ');
+/* 0x80 in each byte of w equal to c (exact). */
+static uint64_t eq_mask(uint64_t w, unsigned char c) {
+  uint64_t x = w ^ (ONES * c);
   return ~(((x & ~HI_BITS) + ~HI_BITS) | x | ~HI_BITS);
 }
 
@@ -326,26 +341,56 @@ static unsigned byte_bits(uint64_t m) {
   return (unsigned)(((m >> 7) * 0x0102040810204080ull) >> 56);
 }
 
-/* As the SSE2 version, eight bytes at a time. */
-static inline unsigned chunk_masks(const char *p, int spaces, unsigned *sp) {
+/* As the SSE2 version, eight bytes at a time. A special byte may flag
+ * the byte after it too (see word_special): put_plain then stops early at
+ * a byte it could have taken, which changes nothing but speed. */
+static inline unsigned chunk_masks(const char *p, int spaces, int eol, unsigned *ws,
+                                   unsigned *nl) {
   uint64_t lo, hi;
   memcpy(&lo, p, 8);
   memcpy(&hi, p + 8, 8);
-  *sp = spaces ? byte_bits(space_mask(lo)) | byte_bits(space_mask(hi)) << 8 : 0;
-  return byte_bits(word_special(lo)) | byte_bits(word_special(hi)) << 8;
+  unsigned sp = byte_bits(eq_mask(lo, ' ')) | byte_bits(eq_mask(hi, ' ')) << 8;
+  unsigned n = byte_bits(eq_mask(lo, '\n')) | byte_bits(eq_mask(hi, '\n')) << 8;
+  *nl = eol ? n : 0;
+  *ws = (spaces ? sp : 0) | *nl;
+  return (byte_bits(word_special(lo)) | byte_bits(word_special(hi)) << 8) & ~*nl;
+}
+
+/* As the SSE2 version, eight bytes at a time. */
+static inline unsigned cyr_masks(const char *p, unsigned *cont) {
+  uint64_t lo, hi;
+  memcpy(&lo, p, 8);
+  memcpy(&hi, p + 8, 8);
+  *cont = byte_bits(lo & ~(lo << 1) & HI_BITS) | byte_bits(hi & ~(hi << 1) & HI_BITS) << 8;
+  return byte_bits(eq_mask(lo & ONES * 0xFE, 0xD0)) |
+         byte_bits(eq_mask(hi & ONES * 0xFE, 0xD0)) << 8;
 }
 #else
 
 /* As the SSE2 version, a byte at a time. */
-static inline unsigned chunk_masks(const char *p, int spaces, unsigned *sp) {
-  unsigned special = 0, space = 0;
+static inline unsigned chunk_masks(const char *p, int spaces, int eol, unsigned *ws,
+                                   unsigned *nl) {
+  unsigned special = 0, space = 0, eols = 0;
   for (unsigned k = 0; k < 16; k++) {
     unsigned char c = (unsigned char)p[k];
     special |= (unsigned)(c < 0x20 || c >= 0x7F || c == '&') << k;
     space |= (unsigned)(c == ' ') << k;
+    eols |= (unsigned)(c == '\n') << k;
   }
-  *sp = spaces ? space : 0;
-  return special;
+  *nl = eol ? eols : 0;
+  *ws = (spaces ? space : 0) | *nl;
+  return special & ~*nl;
+}
+
+/* As the SSE2 version, a byte at a time. */
+static inline unsigned cyr_masks(const char *p, unsigned *cont) {
+  unsigned lead = 0, c = 0;
+  for (unsigned k = 0; k < 16; k++) {
+    lead |= (unsigned)(((unsigned char)p[k] & 0xFE) == 0xD0) << k;
+    c |= (unsigned)(((unsigned char)p[k] & 0xC0) == 0x80) << k;
+  }
+  *cont = c;
+  return lead;
 }
 #endif
 
@@ -552,60 +597,71 @@ typedef struct line_mark {
 
 static inline int is_plain(unsigned char c) { return c > ' ' && c < 0x7F && c != '&'; }
 
-/* Copy the plain run at s[*i] (whose first byte is plain): whole chunks
- * of printable ASCII without '&' and with single spaces, up to the first
- * byte needing a look. A space ending the run is owed rather than
- * written, as emit() does. A '\n' ending it, when lines are not joined
- * and the line needs no check (`saw` 0), is taken here as put_eol() does
- * (mk: the next line's start, o: the output) and the run goes on if the
- * next line starts plain. */
-static inline void put_plain(fstate *st, const char *s, size_t *i, size_t len, int saw,
-                             line_mark *mk, const pith_buf *o) {
-  size_t j = *i;
-  char *d = st->d;
-  *d = ' ';
-  d += st->pending;
-  unsigned carry = 0; /* the chunk before ended with a space */
-  int eol_here = !st->join && !saw;
+/* A Cyrillic letter (lead D0 or D1, then a continuation byte) at s[i]:
+ * put_plain takes those as they are, whatever the flags (TWO_OK_LEADS). */
+static inline int is_cyr(const char *s, size_t i, size_t len) {
+  return ((unsigned char)s[i] & 0xFE) == 0xD0 && i + 1 < len && is_cont((unsigned char)s[i + 1]);
+}
+
+/* `stop` without the bytes of the Cyrillic letters among the 16 bytes at
+ * p (p[16] readable). *carry: 1 when the byte before p is a lead whose
+ * continuation is p[0]; it gets whether p[15] is such a lead. */
+static inline unsigned cyr_relief(const char *p, unsigned stop, unsigned *carry) {
+  unsigned cont, lead = cyr_masks(p, &cont);
+  lead &= (cont >> 1) | (unsigned)is_cont((unsigned char)p[16]) << 15;
+  unsigned ok = lead | (cont & ((lead << 1) | *carry));
+  *carry = lead >> 15;
+  return stop & ~ok;
+}
+
+/* Copy the plain run at s[*i] (which starts with printable ASCII other
+ * than '&', or a Cyrillic letter) 16 bytes at a time, up to the first byte
+ * needing a look: controls, '&', non-ASCII but Cyrillic letters, a second
+ * space in a row (`spaces`: SPACES on), and line ends unless `eol` (lines
+ * are not joined and the current one needs no check). With `eol`, '\n'
+ * is copied in the chunks as put_eol() writes it, but a space next to it
+ * stops the run: emit() trims those. A space ending the run is owed
+ * rather than written, as emit() does. Nothing is dropped inside a run,
+ * so a line start passed on the way (mk, for run() to go back to) is at
+ * the same distance in input and output. */
+static inline void put_plain(fstate *st, const char *s, size_t *i, size_t len, int spaces,
+                             int eol, line_mark *mk, const pith_buf *o) {
+  size_t j = *i, nl_chunk = len; /* len: no line end passed */
+  *st->d = ' ';
+  /* output minus input offset, modulo 2^n: the output of s[j] is at out[j + delta] */
+  size_t delta = (size_t)(st->d + st->pending - o->data) - j;
+  char *out = o->data;
+  unsigned ws_carry = 0, cyr_carry = 0, ws, nl, stop;
+  const char *q;
+  char tail[32];
   for (;;) {
-    const char *p = s + j;
-    char tail[16];
-    if (len - j < 16) { /* padded with line ends, which stop the run */
-      memcpy(tail, p, len - j);
-      memset(tail + (len - j), '\n', 16 - (len - j));
-      p = tail;
+    q = s + j;
+    if (len - j <= 16) { /* padded with NULs, which stop the run */
+      memcpy(tail, q, len - j);
+      memset(tail + (len - j), 0, sizeof tail - (len - j));
+      q = tail;
     }
-    unsigned sp, stop = chunk_masks(p, st->spaces, &sp);
-    unsigned before = (sp << 1) | carry; /* bit k: byte k - 1 is a space */
-    stop |= sp & before;                 /* a second space in a row */
-    memcpy(d, p, 16);
-    if (!stop) {
-      d += 16;
-      j += 16;
-      carry = sp >> 15;
-      continue;
-    }
-    unsigned k = (unsigned)__builtin_ctz(stop), last = (before >> k) & 1;
-    if (eol_here && p[k] == '\n' && j + k < len) {
-      d = d + k - last;
-      *d++ = '\n';
-      j += k + 1;
-      *mk = (line_mark){j, (size_t)(d - o->data), 0, 1, 0};
-      if (j < len && is_plain((unsigned char)s[j])) {
-        carry = 0;
-        continue;
-      }
-      st->d = d;
-      st->pending = 0;
-      st->line_start = 1;
-      *i = j;
-      return;
-    }
-    st->d = d + k - last;
-    st->pending = (int)last;
-    st->line_start = 0;
-    *i = j + k;
-    return;
+    stop = chunk_masks(q, spaces, eol, &ws, &nl);
+    stop |= ws & ((ws << 1) | ws_carry); /* two spaces or line ends in a row */
+    memcpy(out + (j + delta), q, 16);
+    /* (cyr_carry is 0 after a chunk without stops: its last byte is ASCII) */
+    if (stop && (stop = cyr_relief(q, stop, &cyr_carry)) != 0) break;
+    if (nl) nl_chunk = j;
+    ws_carry = ws >> 15;
+    j += 16;
+  }
+  unsigned k = (unsigned)__builtin_ctz(stop);
+  unsigned char prev = (unsigned char)(k ? q[k - 1] : s[j - 1]);
+  int last = spaces && prev == ' ';
+  st->d = out + (j + k + delta) - last;
+  st->pending = last;
+  st->line_start = eol && prev == '\n';
+  *i = j + k;
+  if ((nl &= (1u << k) - 1) != 0) nl_chunk = j;
+  else if (nl_chunk < len) chunk_masks(s + nl_chunk, spaces, eol, &ws, &nl);
+  if (nl_chunk < len) {
+    size_t begin = nl_chunk + 32 - (unsigned)__builtin_clz(nl);
+    *mk = (line_mark){begin, begin + delta, 0, 1, 0};
   }
 }
 
@@ -621,8 +677,10 @@ static size_t fused(norm *n, const char *s, size_t i, size_t len, line_mark *mk)
   *mk = (line_mark){i, o->len, st.pending, st.line_start, 0};
   while (i < len) {
     unsigned char c = (unsigned char)s[i];
-    if (is_plain(c)) {
-      put_plain(&st, s, &i, len, saw, mk, o);
+    if (is_plain(c) || is_cyr(s, i, len)) {
+      int eol = !st.join && !saw;
+      if (st.spaces && eol) put_plain(&st, s, &i, len, 1, 1, mk, o); /* the common case */
+      else put_plain(&st, s, &i, len, st.spaces, eol, mk, o);
     } else if (c >= 0x80) {
       if (put_nonascii(&st, s, &i, len, f, &saw) == ACT_NFC) {
         saw |= SAW_NFC;
