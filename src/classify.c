@@ -245,10 +245,13 @@ enum { NB_PLAIN, NB_NEAR, NB_ASIDES };
 static const uint32_t nb_keep[32] = NB_TABLE(NB_KEEP);
 static const uint32_t nb_set[32] = NB_TABLE(NB_SET);
 
-/* Table row of a block's action and a class. */
-static inline unsigned nb_row(const pith_block *b, unsigned cls) {
-  return ((unsigned)(b->action & 7) << 2) | (cls & 3);
+/* Table row of a block's action (nb_arow) and a class. */
+static inline unsigned nb_arow(const pith_block *b) {
+  return (unsigned)(b->action & 7) << 2;
 }
+
+/* (Classes are 0..3.) */
+static inline unsigned nb_row(unsigned arow, unsigned cls) { return arow | cls; }
 
 /* jusText's heading walk: is a good block reached within
  * MAX_HEADING_DISTANCE characters after i? */
@@ -264,9 +267,13 @@ static int good_follows(const pith_doc *d, size_t i) {
 /* Three walks: forward (the heading pre-pass, then every block's state
  * before it), backward (shorts decided against the first two walks'
  * states; the plain search after each block over the new classes) and
- * forward again (neargood blocks). Each walk's searches see the classes
- * as they were before the walk's own changes, as when every step had its
- * own passes over a snapshot. */
+ * forward again (neargood blocks, and the heading post-pass's candidates).
+ * Each walk's searches see the classes as they were before the walk's own
+ * changes, as when every step had its own passes over a snapshot.
+ * States use the low three bytes (classes, 2 bits each), so the block's
+ * action row rides along in the spare bits: before[i] >> 24, and
+ * after2[i] >> 3 (the walks after the first do not reread the block's
+ * action). */
 static int smooth(pith_doc *d) {
   size_t n = d->n;
   pith_block *bl = d->blocks;
@@ -276,28 +283,32 @@ static int smooth(pith_doc *d) {
   uint32_t *before = bytes <= sizeof local ? local : malloc(bytes);
   if (!before) return PITH_ENOMEM;
   uint8_t *after2 = (uint8_t *)(before + n);
-  /* Heading pre-pass, and the searches' states before each block. */
+  /* Heading pre-pass, and the searches' states before each block. (A
+   * block's fields are read into locals: stores through the uint8_t
+   * fields may alias anything, which would force reloads.) */
   uint32_t c = 0;
   for (size_t i = 0; i < n; i++) {
     pith_block *b = &bl[i];
-    if (b->cls == PITH_CLS_SHORT &&
+    unsigned cls = b->cls, ar = nb_arow(b);
+    if (cls == PITH_CLS_SHORT &&
         (b->memo & (MEMO_SHAPE | MEMO_LONE)) == (MEMO_SHAPE | MEMO_LONE) &&
         good_follows(d, i)) {
-      b->cls = PITH_CLS_NEARGOOD;
+      b->cls = cls = PITH_CLS_NEARGOOD;
       b->why = "heading before content";
     }
-    before[i] = c;
-    unsigned r = nb_row(b, b->cls);
+    unsigned r = nb_row(ar, cls);
+    before[i] = c | (uint32_t)ar << 24;
     c = (c & nb_keep[r]) | nb_set[r];
   }
   /* Shorts, walking back. */
   uint32_t a = 0, a2 = 0;
   for (size_t i = n; i-- > 0;) {
     pith_block *b = &bl[i];
-    uint8_t old = b->cls;
+    unsigned old = b->cls, cls = old;
+    uint32_t bf = before[i];
+    unsigned ar = bf >> 24;
     if (old == PITH_CLS_SHORT) {
-      uint32_t bf = before[i];
-      uint8_t p = (uint8_t)bf, q = (uint8_t)a, next;
+      uint8_t p = (uint8_t)bf, q = (uint8_t)a;
       if (p == PITH_CLS_SHORT && q == PITH_CLS_SHORT && !(b->memo & MEMO_SHAPE)) {
         p = (uint8_t)(bf >> 16);
         q = (uint8_t)(a >> 16);
@@ -308,48 +319,50 @@ static int smooth(pith_doc *d) {
       }
       if (p == PITH_CLS_SHORT) p = q;
       if (q == PITH_CLS_SHORT) q = p;
-      if (p == PITH_CLS_GOOD && q == PITH_CLS_GOOD) next = PITH_CLS_GOOD;
-      else if (p == PITH_CLS_BAD && q == PITH_CLS_BAD) next = PITH_CLS_BAD;
+      if (p == PITH_CLS_GOOD && q == PITH_CLS_GOOD) cls = PITH_CLS_GOOD;
+      else if (p == PITH_CLS_BAD && q == PITH_CLS_BAD) cls = PITH_CLS_BAD;
       else {
         uint8_t bad_side = (uint8_t)((p == PITH_CLS_BAD ? bf : a) >> 8);
-        next = bad_side == PITH_CLS_NEARGOOD ? PITH_CLS_GOOD : PITH_CLS_BAD;
+        cls = bad_side == PITH_CLS_NEARGOOD ? PITH_CLS_GOOD : PITH_CLS_BAD;
       }
-      b->cls = next;
-      b->why = next == PITH_CLS_GOOD ? "short between content"
-                                     : "short beside boilerplate";
+      b->cls = (uint8_t)cls;
+      b->why = cls == PITH_CLS_GOOD ? "short between content"
+                                    : "short beside boilerplate";
     }
-    after2[i] = (uint8_t)a2;
-    unsigned r = nb_row(b, old);
+    after2[i] = (uint8_t)(a2 | ar << 3);
+    unsigned r = nb_row(ar, old);
     a = (a & nb_keep[r]) | nb_set[r];
-    r = nb_row(b, b->cls);
+    r = nb_row(ar, cls);
     a2 = (a2 & nb_keep[r]) | nb_set[r];
   }
-  /* Neargood. */
+  /* Neargood; blocks for the heading post-pass are listed in before[]
+   * (free now; block indices fit: documents are at most 256 MB). */
   uint32_t p2 = 0;
+  size_t npost = 0;
   for (size_t i = 0; i < n; i++) {
     pith_block *b = &bl[i];
-    unsigned r = nb_row(b, b->cls);
-    if (b->cls == PITH_CLS_NEARGOOD) {
-      uint8_t p = (uint8_t)p2, q = after2[i];
+    unsigned x = after2[i], cls = b->cls, r = nb_row((x >> 3) & 0x1C, cls);
+    if (cls == PITH_CLS_NEARGOOD) {
+      uint8_t p = (uint8_t)p2, q = (uint8_t)(x & 3);
       if (p == PITH_CLS_SHORT) p = q;
       if (q == PITH_CLS_SHORT) q = p;
       if (p == PITH_CLS_BAD && q == PITH_CLS_BAD) {
-        b->cls = PITH_CLS_BAD;
+        cls = PITH_CLS_BAD;
         b->why = "neargood beside boilerplate";
       } else {
-        b->cls = PITH_CLS_GOOD;
+        cls = PITH_CLS_GOOD;
       }
+      b->cls = (uint8_t)cls;
     }
+    if (cls == PITH_CLS_BAD && (b->memo & MEMO_POST)) before[npost++] = (uint32_t)i;
     p2 = (p2 & nb_keep[r]) | nb_set[r];
   }
-  /* Heading post-pass. */
-  for (size_t i = 0; i < n; i++) {
-    pith_block *b = &bl[i];
-    if ((b->memo & MEMO_POST) && b->cls == PITH_CLS_BAD && good_follows(d, i)) {
-      b->cls = PITH_CLS_GOOD;
-      b->why = "heading before content";
+  /* Heading post-pass, on the final classes after each candidate. */
+  for (size_t k = 0; k < npost; k++)
+    if (good_follows(d, before[k])) {
+      bl[before[k]].cls = PITH_CLS_GOOD;
+      bl[before[k]].why = "heading before content";
     }
-  }
   if (before != local) free(before);
   return PITH_OK;
 }
