@@ -172,6 +172,10 @@ struct pith_rules {
    * noned: those of them that are globs opening with `#` (tried only on
    * blocks opening with a digit) */
   int32_t con[NBUCKET], cmem, none, noned;
+  /* cmem: the longest cap, and the `ends` bits all its rules have (a
+   * block without the digits they need skips the chain) */
+  uint32_t cmemcap;
+  uint8_t cmemends;
   size_t ncon2; /* rules in con (2- and 3-byte anchors) */
   uint32_t con2cap; /* longest cap among them: longer blocks skip the pair scan */
   uint8_t pairs[65536 / 8]; /* key byte pairs of 2- and 3-byte anchors */
@@ -303,23 +307,37 @@ static size_t fold_char(const char *s, size_t left, char *d, size_t *w) {
  * bytes per input byte ahead). Other characters go through fold_char.
  * When `ascii_only` is set, ASCII is kept as is (regex patterns: REG_ICASE
  * handles ASCII and bracket class names must keep their case). */
+#if RULES_SSE2
+/* Plain ASCII, 16 bytes a step in one tight loop (the bulk of most
+ * blocks): chunks are stored with `bit` (0x20 or 0) set on their capitals
+ * until one holds a non-ASCII byte or fewer than 16 bytes are left.
+ * Returns the plain ASCII bytes done. */
+static inline size_t fold_chunks(char *d, const char *s, size_t n, __m128i bit) {
+  const __m128i a1 = _mm_set1_epi8('A' - 1), z1 = _mm_set1_epi8('Z' + 1);
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    __m128i up = _mm_and_si128(_mm_cmpgt_epi8(v, a1), _mm_cmplt_epi8(v, z1));
+    _mm_storeu_si128((__m128i *)(void *)(d + i), _mm_or_si128(v, _mm_and_si128(up, bit)));
+    unsigned m = (unsigned)_mm_movemask_epi8(v);
+    if (m) return i + (size_t)__builtin_ctz(m);
+  }
+  return i;
+}
+#endif
+
 static size_t fold_to(char *d, const char *s, size_t n, int ascii_only) {
   const uint64_t high = 0x8080808080808080ull;
   size_t len = 0, i = 0;
+#if RULES_SSE2
+  const __m128i bit = _mm_set1_epi8(ascii_only ? 0 : 0x20);
+#endif
   while (i < n) {
     size_t left = n - i, c, k;
 #if RULES_SSE2
     if (left >= 16) {
-      __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-      unsigned m = (unsigned)_mm_movemask_epi8(v);
-      if (!ascii_only) {
-        __m128i up = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1)),
-                                   _mm_cmplt_epi8(v, _mm_set1_epi8('Z' + 1)));
-        v = _mm_or_si128(v, _mm_and_si128(up, _mm_set1_epi8(0x20)));
-      }
-      _mm_storeu_si128((__m128i *)(void *)(d + len), v);
-      c = 16;
-      k = m ? (size_t)__builtin_ctz(m) : 16;
+      c = left & ~(size_t)15;
+      k = fold_chunks(d + len, s + i, left, bit);
     } else
 #endif
     {
@@ -595,8 +613,8 @@ static inline uint32_t quad_hash(uint32_t w) {
 }
 
 /* Bit of the byte that follows a window in the window's quadb mask. */
-static inline unsigned next_bit(unsigned char b) {
-  return 1u << ((unsigned char)(b * 0x3Bu) >> 5);
+static inline unsigned next_bit(unsigned char b, unsigned char c) {
+  return 1u << ((unsigned char)(b * 0x3Bu + c * 0x95u) >> 5);
 }
 
 /* Enter a long contains-anchor under the CON_STRIDE windows of its rarest
@@ -611,7 +629,7 @@ static int index_windows(pith_rules *r, size_t i) {
     uint32_t w4;
     memcpy(&w4, a + koff, 4);
     /* the byte after the window (any, at the anchor's end) */
-    r->quadb[quad_hash(w4)] |= koff + 4 < u->alen ? next_bit(a[koff + 4]) : 0xFF;
+    r->quadb[quad_hash(w4)] |= koff + 5 < u->alen ? next_bit(a[koff + 4], a[koff + 5]) : 0xFF;
     int32_t *head = atab_head(&r->con5, a + koff, 4, PARTS_NONE);
     if (!head) return -1;
     if (r->cen == r->cecap) {
@@ -730,6 +748,8 @@ static int index_rule(pith_rules *r, size_t i) {
       head = &r->con1[a[u->koff]];
     } else if (u->alen >= 4) {
       head = &r->cmem;
+      r->cmemends = r->cmem < 0 ? u->ends : (uint8_t)(r->cmemends & u->ends);
+      if (u->maxlen > r->cmemcap) r->cmemcap = u->maxlen;
     } else if (u->alen >= 2) {
       u->koff = rare_run(a, u->alen, 2);
       r->ncon2++;
@@ -1439,11 +1459,15 @@ static int seen_glob(done_set *done, int32_t k) {
 
 /* A glob opening or closing with `#` needs a digit there: most blocks are
  * turned away before any search. */
-static inline int ends_ok(const rule *u, const char *t, size_t n) {
-  if (!u->ends || !n) return 1;
-  if ((u->ends & 1) && (unsigned)(t[0] - '0') > 9) return 0;
-  if ((u->ends & 2) && (unsigned)(t[n - 1] - '0') > 9) return 0;
+static inline int ends_fit(unsigned ends, const char *t, size_t n) {
+  if (!ends || !n) return 1;
+  if ((ends & 1) && (unsigned)(t[0] - '0') > 9) return 0;
+  if ((ends & 2) && (unsigned)(t[n - 1] - '0') > 9) return 0;
   return 1;
+}
+
+static inline int ends_ok(const rule *u, const char *t, size_t n) {
+  return ends_fit(u->ends, t, n);
 }
 
 /* The rule's whole anchor at t+at: check it and the rule. */
@@ -1490,13 +1514,14 @@ static void walk_entries(const pith_rules *r, int32_t e, const char *t,
   }
 }
 
-/* The window at t+w, of hash h: if the byte after it may follow the window
- * in an anchor, the entries of its chain. */
-static inline void window_at(const pith_rules *r, unsigned h, const char *t,
+/* The window at t+w, of quadb entry qb: if the byte after it may follow
+ * the window in an anchor, the entries of its chain. Most entries of a
+ * step that has one are 0: tested first, from a register. */
+static inline void window_at(const pith_rules *r, unsigned qb, const char *t,
                              size_t n, size_t chars, size_t w, done_set *done,
                              const rule **best) {
   const int32_t *c;
-  if (w + 4 <= n && (r->quadb[h] & next_bit((unsigned char)t[w + 4])) &&
+  if (qb && w + 4 <= n && (qb & next_bit((unsigned char)t[w + 4], (unsigned char)t[w + 5])) &&
       (c = atab_find(&r->con5, key_of(t + w, 4), 4)))
     walk_entries(r, *c, t, n, chars, w, done, best);
 }
@@ -1580,10 +1605,10 @@ static void match_contains(const pith_rules *r, const char *t, size_t n,
       unsigned m = (unsigned)_mm_movemask_epi8(c);
       if (!(q | m)) continue;
       if (q) {
-        window_at(r, h0, t, n, chars, p, &done, best);
-        window_at(r, h1, t, n, chars, p + 4, &done, best);
-        window_at(r, h2, t, n, chars, p + 8, &done, best);
-        window_at(r, h3, t, n, chars, p + 12, &done, best);
+        window_at(r, r->quadb[h0], t, n, chars, p, &done, best);
+        window_at(r, r->quadb[h1], t, n, chars, p + 4, &done, best);
+        window_at(r, r->quadb[h2], t, n, chars, p + 8, &done, best);
+        window_at(r, r->quadb[h3], t, n, chars, p + 12, &done, best);
       }
       if (n - p < 16) m &= (1u << (n - p)) - 1;
       for (; m; m &= m - 1)
@@ -1596,11 +1621,12 @@ static void match_contains(const pith_rules *r, const char *t, size_t n,
     __m128i e = _mm_mul_epu32(v, mul), o = _mm_mul_epu32(_mm_srli_epi64(v, 32), mul);
     unsigned h0 = (unsigned)_mm_extract_epi16(e, 1), h2 = (unsigned)_mm_extract_epi16(e, 5);
     unsigned h1 = (unsigned)_mm_extract_epi16(o, 1), h3 = (unsigned)_mm_extract_epi16(o, 5);
-    if (!(r->quadb[h0] | r->quadb[h1] | r->quadb[h2] | r->quadb[h3])) continue;
-    window_at(r, h0, t, n, chars, p, &done, best);
-    window_at(r, h1, t, n, chars, p + 4, &done, best);
-    window_at(r, h2, t, n, chars, p + 8, &done, best);
-    window_at(r, h3, t, n, chars, p + 12, &done, best);
+    unsigned q0 = r->quadb[h0], q1 = r->quadb[h1], q2 = r->quadb[h2], q3 = r->quadb[h3];
+    if (!(q0 | q1 | q2 | q3)) continue;
+    window_at(r, q0, t, n, chars, p, &done, best);
+    window_at(r, q1, t, n, chars, p + 4, &done, best);
+    window_at(r, q2, t, n, chars, p + 8, &done, best);
+    window_at(r, q3, t, n, chars, p + 12, &done, best);
   }
 #else
   for (size_t p = 0; p + 4 <= wend; p += 2 * CON_STRIDE) {
@@ -1608,9 +1634,10 @@ static void match_contains(const pith_rules *r, const char *t, size_t n,
     memcpy(&w0, t + p, 4);
     memcpy(&w1, t + p + 4, 4);
     unsigned h0 = quad_hash(w0), h1 = quad_hash(w1);
-    if (!(r->quadb[h0] | r->quadb[h1])) continue;
-    window_at(r, h0, t, n, chars, p, &done, best);
-    window_at(r, h1, t, n, chars, p + 4, &done, best);
+    unsigned q0 = r->quadb[h0], q1 = r->quadb[h1];
+    if (!(q0 | q1)) continue;
+    window_at(r, q0, t, n, chars, p, &done, best);
+    window_at(r, q1, t, n, chars, p + 4, &done, best);
   }
 #endif
   for (size_t i = 0; r->ncon2 && chars <= r->con2cap && i + 1 < n; i++) {
@@ -1619,7 +1646,8 @@ static void match_contains(const pith_rules *r, const char *t, size_t n,
     walk_contains(r, r->con[bucket_of(key >> 8, key & 0xFF)], t, n, chars, i,
                   &done, best);
   }
-  for (int32_t k = r->cmem; k >= 0 && r->v[k].maxlen >= chars; k = r->v[k].next) {
+  int32_t k0 = chars <= r->cmemcap && ends_fit(r->cmemends, t, n) ? r->cmem : -1;
+  for (int32_t k = k0; k >= 0 && r->v[k].maxlen >= chars; k = r->v[k].next) {
     const rule *u = &r->v[k];
     if (!ends_ok(u, t, n)) continue;
     const char *anchor = u->pat + u->aoff;
