@@ -206,6 +206,68 @@ static inline counts count_text(const char *s, size_t n, int seps) {
   return c;
 }
 
+#if defined(__SSE2__) && !defined(PITH_NO_SSE2) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SHORT_LINES 1
+
+/* Bits set in a 32-bit mask (no popcount instruction in the baseline). */
+static inline uint32_t popcount32(uint32_t x) {
+  x -= (x >> 1) & 0x55555555u;
+  x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+  x = (x + (x >> 4)) & 0x0F0F0F0Fu;
+  return (x * 0x01010101u) >> 24;
+}
+
+/* Bit masks of 16 bytes: ASCII letters and digits; bytes >= 0x80 or
+ * apostrophes (lines without either are the plain ones). */
+static inline uint32_t alnum_bits(__m128i x) {
+  /* ranges by signed compares: x + (0x80 - lo) < -128 + width */
+  const __m128i la = _mm_set1_epi8(0x80 - 'a'), lz = _mm_set1_epi8(-128 + 26);
+  const __m128i d0 = _mm_set1_epi8(0x80 - '0'), d9 = _mm_set1_epi8(-128 + 10);
+  __m128i let = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), la), lz);
+  __m128i dig = _mm_cmplt_epi8(_mm_add_epi8(x, d0), d9);
+  return (uint32_t)_mm_movemask_epi8(_mm_or_si128(let, dig));
+}
+
+static inline uint32_t odd_bits(__m128i x) {
+  return (uint32_t)_mm_movemask_epi8(_mm_or_si128(x, _mm_cmpeq_epi8(x, _mm_set1_epi8('\''))));
+}
+
+static inline uint32_t bar_bits(__m128i x) {
+  return (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('|')));
+}
+
+/* A line of 1..32 bytes of plain ASCII without apostrophes (most lines:
+ * menus, labels) from one or two 16-byte loads that stay inside s + n
+ * rounded up to 8: its separators ('|', looked for when `bar`) and words
+ * (runs of letters and digits, as the stop-word counter finds them).
+ * Returns 0 (nothing set) for any other line. */
+static int short_ascii(const char *s, size_t n, int bar, uint32_t *words,
+                       unsigned *seps) {
+  if (n > 32) return 0;
+  uint32_t an, odd, bars = 0;
+  if (n <= 16) {
+    __m128i x = n <= 8 ? _mm_loadl_epi64((const __m128i *)(const void *)s)
+                       : _mm_loadu_si128((const __m128i *)(const void *)s);
+    uint32_t in = (1u << n) - 1;
+    an = alnum_bits(x) & in, odd = odd_bits(x) & in;
+    if (bar) bars = bar_bits(x) & in;
+  } else { /* the second load overlaps the first: its bits shift up */
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+    __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
+    unsigned sh = (unsigned)n - 16;
+    an = alnum_bits(x) | alnum_bits(y) << sh;
+    odd = odd_bits(x) | odd_bits(y) << sh;
+    if (bar) bars = bar_bits(x) | bar_bits(y) << sh;
+  }
+  if (odd) return 0;
+  /* a '|' that ends the line separates nothing (as separators_in) */
+  *seps = bars ? popcount32(bars & ((1u << (n - 1)) - 1)) : 0;
+  *words = popcount32(an & ~(an << 1));
+  return 1;
+}
+#endif
+
 static pith_block *next_block(pith_doc *d) {
   if (d->n == d->cap) {
     size_t cap = d->cap ? d->cap * 2 : 256; /* a typical page in one go */
@@ -249,7 +311,18 @@ pith_block *pith_doc_add_line(pith_doc *d, char *text, size_t len, int bar) {
   if (len == 0 || len > UINT32_MAX) return NULL;
   pith_block *b = next_block(d);
   if (!b) return NULL;
-  counts c = bar ? count_text(text, len, SEPS_ALL) : count_text(text, len, SEPS_UTF8);
+  counts c;
+#ifdef SHORT_LINES
+  /* Short ASCII lines also get their words here (pith_classify_language
+   * counts only the lines whose words are 0 then), from the same loads. */
+  if (!short_ascii(text, len, bar, &b->words, &c.seps)) {
+    c = bar ? count_text(text, len, SEPS_ALL) : count_text(text, len, SEPS_UTF8);
+  } else {
+    c.conts = 0;
+  }
+#else
+  c = bar ? count_text(text, len, SEPS_ALL) : count_text(text, len, SEPS_UTF8);
+#endif
   text[len] = '\0';
   b->text = text;
   b->len = (uint32_t)len;

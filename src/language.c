@@ -62,7 +62,9 @@ void pith_classify_language(pith_doc *d, const pith_stopsets *s) {
     if (d->stop && (all_stops || b->chars >= LENGTH_LOW || b->terminal)) {
       pith_stoplist_count(d->stop, b->text, b->len, &b->words, &b->stops);
     } else { /* words only, found with the sets' tables */
-      b->words = pith_stopsets_count_words(s, b->text, b->len);
+      /* the text front end counts most short lines' words as it adds them
+       * (pith_doc_add_line); 0: not counted (or none) */
+      if (!b->words) b->words = pith_stopsets_count_words(s, b->text, b->len);
       b->stops = 0;
     }
   }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "doc.h"
 #include "harness.h"
 #include "stoplist.h"
 #include "textfold.h"
@@ -206,6 +207,43 @@ static void test_boundaries(const pith_stopsets *s) {
   OK(!bad, "letter and separator classes of the words-only counter");
 }
 
+/* Lines added by the text front end get the words of the stop-word
+ * counter (or 0: counted later), their code points and separators. */
+static void test_line_words(const pith_stopsets *s) {
+  static const char *lines[] = {"Home News Sport a b c d Weather 42 x9 Travel Go now",
+                                "Home | News | Sport | Weather | 42 |x| y |",
+                                "it's a dog's life o'clock tea' ' x -- 1.5 (b)",
+                                "Caf\xC3\xA9 Men\xC3\xBC \xC2\xB7 Kontakt \xD0\x9C\xD0\xB8 z |"};
+  int bad = 0;
+  for (size_t k = 0; k < sizeof lines / sizeof *lines; k++)
+    for (size_t a = 0; a < strlen(lines[k]); a++)
+      for (size_t n = 1; a + n <= strlen(lines[k]) && n <= 40; n++) {
+        char buf[64];
+        memset(buf, 0, sizeof buf); /* the front end's zero padding */
+        memcpy(buf, lines[k] + a, n);
+        pith_doc d;
+        pith_doc_init(&d, NULL);
+        pith_block *b = pith_doc_add_line(&d, buf, n, 1);
+        if (b) {
+          uint32_t conts = 0, bars = 0;
+          for (uint32_t i = 0; i < b->len; i++) {
+            conts += ((unsigned char)b->text[i] & 0xC0) == 0x80;
+            bars += b->text[i] == '|' && i + 1 < b->len;
+          }
+          uint32_t w = pith_stopsets_count_words(s, b->text, b->len);
+          int utf8 = conts > 0;
+          if ((b->words && b->words != w) || b->chars != b->len - conts ||
+              (!utf8 && b->seps != bars)) {
+            bad++;
+            fprintf(stderr, "# line [%.*s]: words %u (want %u), chars %u, seps %u\n",
+                    (int)b->len, b->text, b->words, w, b->chars, b->seps);
+          }
+        }
+        pith_doc_free(&d);
+      }
+  OK(!bad, "words, chars and separators of lines as they are added");
+}
+
 /* Counts of the chosen list given by the language choice match
  * pith_stoplist_count, text by text. */
 static void test_detect_each(const pith_stopsets *s) {
@@ -236,6 +274,7 @@ int main(void) {
   test_counting(s);
   test_boundaries(s);
   test_detect_each(s);
+  test_line_words(s);
   pith_stopsets_free(s);
   return test_done();
 }
