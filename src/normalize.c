@@ -557,6 +557,38 @@ static inline const unsigned char *put_two_run(fstate *st, const unsigned char *
   return u;
 }
 
+/* Lead bytes E0..EF (bit lead & 15) all of whose code points copy_as_is
+ * takes, whatever their continuation bytes, without and with NFC: E4..EE
+ * (CJK ideographs, Yi, Hangul syllables...), with NFC not EA. Derived
+ * like TWO_OK_LEADS; test_normalize checks them. */
+#define THREE_OK_LEADS 0x7ff0u
+#define THREE_OK_LEADS_NFC 0x7bf0u
+
+/* A three-byte sequence at u (before end) with a lead in `ok`. */
+static inline int three_ok(const unsigned char *u, const unsigned char *end, unsigned ok) {
+  return end - u >= 3 && (u[0] & 0xF0) == 0xE0 && ((ok >> (u[0] & 15)) & 1) && is_cont(u[1]) &&
+         is_cont(u[2]);
+}
+
+/* Characters of three bytes each (CJK, Hangul) and single spaces between
+ * them, from u on as long as three_ok holds. Returns the end. */
+static inline const unsigned char *put_three_run(fstate *st, const unsigned char *u,
+                                                const unsigned char *end, unsigned ok) {
+  char *d = st->d;
+  *d = ' ';
+  d += st->pending;
+  do {
+    memcpy(d, u, 2);
+    d[2] = (char)u[2];
+    d += 3;
+    u += 3;
+    if (u < end && u[0] == ' ' && three_ok(u + 1, end, ok)) *d++ = ' ', u++;
+  } while (three_ok(u, end, ok));
+  st->d = d;
+  st->pending = st->line_start = 0;
+  return u;
+}
+
 /* The non-ASCII code point at s[*i]: decoded as next_cp() does on the
  * line alone, emitted; returns the ACT_* or character act_of() gave. */
 static inline int put_nonascii(fstate *st, const char *s, size_t *i, size_t len, unsigned f,
@@ -566,6 +598,20 @@ static inline int put_nonascii(fstate *st, const char *s, size_t *i, size_t len,
   if (two_ok(u, end, nfc ? TWO_OK_LEADS_NFC : TWO_OK_LEADS, nfc)) {
     *i = (size_t)((const char *)put_two_run(st, u, end, nfc, saw, moji) - s);
     return ACT_COPY;
+  }
+  unsigned ok3 = nfc ? THREE_OK_LEADS_NFC : THREE_OK_LEADS;
+  if (three_ok(u, end, ok3)) {
+    *i = (size_t)((const char *)put_three_run(st, u, end, ok3) - s);
+    return ACT_COPY;
+  }
+  /* curly quotes U+2018..U+201F, the most common of the rest: act_of()
+   * without its tests (NFC leaves them alone) */
+  if ((f & PITH_OPT_ASCII_QUOTES) && u[0] == 0xE2 && end - u >= 3 && u[1] == 0x80 &&
+      (u[2] & 0xF8) == 0x98) {
+    char q = u[2] < 0x9C ? '\'' : '"';
+    *i += 3;
+    put_ascii(st, q);
+    return q;
   }
   size_t k, left = len - *i;
   uint32_t cp;
@@ -626,41 +672,44 @@ static inline unsigned cyr_relief(const char *p, unsigned stop, unsigned *carry)
  * the same distance in input and output. */
 static inline void put_plain(fstate *st, const char *s, size_t *i, size_t len, int spaces,
                              int eol, line_mark *mk, const pith_buf *o) {
-  size_t j = *i, nl_chunk = len; /* len: no line end passed */
-  *st->d = ' ';
-  /* output minus input offset, modulo 2^n: the output of s[j] is at out[j + delta] */
-  size_t delta = (size_t)(st->d + st->pending - o->data) - j;
-  char *out = o->data;
+  /* chunks from before `whole` on are in the input, with the byte after */
+  const char *p = s + *i, *whole = s + (len > 16 ? len - 16 : 0), *q, *nl_chunk = NULL;
+  char *d = st->d;
+  *d = ' ';
+  d += st->pending;
   unsigned ws_carry = 0, cyr_carry = 0, ws, nl, stop;
-  const char *q;
   char tail[32];
   for (;;) {
-    q = s + j;
-    if (len - j <= 16) { /* padded with NULs, which stop the run */
-      memcpy(tail, q, len - j);
-      memset(tail + (len - j), 0, sizeof tail - (len - j));
+    q = p;
+    if (p >= whole) { /* padded with NULs, which stop the run */
+      size_t left = (size_t)(s + len - p);
+      memcpy(tail, p, left);
+      memset(tail + left, 0, sizeof tail - left);
       q = tail;
     }
     stop = chunk_masks(q, spaces, eol, &ws, &nl);
     stop |= ws & ((ws << 1) | ws_carry); /* two spaces or line ends in a row */
-    memcpy(out + (j + delta), q, 16);
+    memcpy(d, q, 16);
     /* (cyr_carry is 0 after a chunk without stops: its last byte is ASCII) */
     if (stop && (stop = cyr_relief(q, stop, &cyr_carry)) != 0) break;
-    if (nl) nl_chunk = j;
+    if (nl) nl_chunk = p;
     ws_carry = ws >> 15;
-    j += 16;
+    p += 16;
+    d += 16;
   }
   unsigned k = (unsigned)__builtin_ctz(stop);
-  unsigned char prev = (unsigned char)(k ? q[k - 1] : s[j - 1]);
+  unsigned char prev = (unsigned char)(k ? q[k - 1] : p[-1]);
   int last = spaces && prev == ' ';
-  st->d = out + (j + k + delta) - last;
+  /* output minus input offset, modulo 2^n: nothing is dropped in a run */
+  size_t delta = (size_t)(d - o->data) - (size_t)(p - s);
+  st->d = d + k - last;
   st->pending = last;
   st->line_start = eol && prev == '\n';
-  *i = j + k;
-  if ((nl &= (1u << k) - 1) != 0) nl_chunk = j;
-  else if (nl_chunk < len) chunk_masks(s + nl_chunk, spaces, eol, &ws, &nl);
-  if (nl_chunk < len) {
-    size_t begin = nl_chunk + 32 - (unsigned)__builtin_clz(nl);
+  *i = (size_t)(p - s) + k;
+  if ((nl &= (1u << k) - 1) != 0) nl_chunk = p;
+  else if (nl_chunk) chunk_masks(nl_chunk, spaces, eol, &ws, &nl);
+  if (nl_chunk) {
+    size_t begin = (size_t)(nl_chunk - s) + 32 - (unsigned)__builtin_clz(nl);
     *mk = (line_mark){begin, begin + delta, 0, 1, 0};
   }
 }

@@ -303,6 +303,34 @@ static void test_two_byte_leads(void) {
   OK(1, "two-byte leads copied as is");
 }
 
+/* The three-byte leads copied without a look of their own
+ * (THREE_OK_LEADS, THREE_OK_LEADS_NFC): all 4096 code points of each go
+ * through unchanged, in runs and between single spaces. */
+static void test_three_byte_leads(void) {
+  static const unsigned masks[2] = {0x7ff0u, 0x7bf0u};
+  static char in[4 * 4096 + 16];
+  for (int nfc = 0; nfc < 2; nfc++) {
+    unsigned flags = PITH_OPT_SPACES | PITH_OPT_ASCII_QUOTES | PITH_OPT_ENTITIES |
+                     (nfc ? PITH_OPT_NFC : 0);
+    for (unsigned lead = 0xE0; lead <= 0xEF; lead++) {
+      if (!((masks[nfc] >> (lead & 15)) & 1)) continue;
+      size_t n = 0;
+      in[n++] = 'a';
+      for (unsigned t = 0; t < 4096; t++) {
+        in[n++] = (char)lead, in[n++] = (char)(0x80 | t >> 6), in[n++] = (char)(0x80 | (t & 63));
+        if (t % 5 == 4) in[n++] = ' ';
+      }
+      in[n] = 0;
+      int ok = strcmp(norm(in, flags), in) == 0;
+      if (!ok) OK(0, "lead %02X nfc %d copied as is", lead, nfc);
+    }
+  }
+  OK(1, "three-byte leads copied as is");
+  STR_EQ(norm("\xE2\x80\x98" "a\xE2\x80\x9B \xE2\x80\x9C\xE2\x80\x9F", ALL), "'a' \"\"",
+         "curly quotes U+2018..U+201F");
+  STR_EQ(norm("\xE2\x80\x99", PITH_OPT_SPACES), "\xE2\x80\x99", "quotes kept without ASCII_QUOTES");
+}
+
 /* Line ends met inside plain runs, at every offset from a chunk start,
  * with the space before them owed, in both line modes. */
 static void test_plain_line_ends(void) {
@@ -328,6 +356,7 @@ static void test_plain_line_ends(void) {
 int main(void) {
   test_random();
   test_two_byte_leads();
+  test_three_byte_leads();
   test_plain_line_ends();
   test_lines();
   test_spaces();
