@@ -130,6 +130,8 @@ typedef struct atab {
 } atab;
 
 #define LENS3_BITS 14
+#define EXBITS 15
+#define EXBIT(h) ((h) >> (32 - EXBITS))
 
 /* Index in lens3 of the outer bytes a, b, c (a the farthest from the
  * block's edge for suffixes, the nearest for prefixes). */
@@ -148,6 +150,9 @@ struct pith_rules {
    * exlong for any longer one. A block of another length skips the hash. */
   uint64_t exlens[4];
   uint8_t exlong;
+  /* Bit EXBIT(hash) of every exact pattern's hash (bits the slot index does
+   * not use): most blocks that reach the hash stop at this bit. */
+  uint64_t exbits[(1u << EXBITS) / 64];
   uint32_t maxcap[4];   /* per anchor kind: longest cap (0 = no rule) */
   uint32_t reach;       /* longest block any rule can match, code points */
   atab pre, suf;
@@ -170,8 +175,11 @@ struct pith_rules {
   uint32_t con1cap;
   /* none: rules without a literal anchor, tried on every short block;
    * noned: those of them that are globs opening with `#` (tried only on
-   * blocks opening with a digit) */
+   * blocks opening with a digit), but those with a literal right after
+   * the `#`, chained by that byte in nonedafter (tried only on blocks
+   * with that byte after their leading digits) */
   int32_t con[NBUCKET], cmem, none, noned;
+  int32_t nonedafter[256];
   /* cmem: the longest cap, and the `ends` bits all its rules have (a
    * block without the digits they need skips the chain) */
   uint32_t cmemcap;
@@ -543,6 +551,7 @@ pith_rules *pith_rules_new(void) {
   for (size_t i = 0; i < NBUCKET; i++) r->con[i] = -1;
   for (size_t i = 0; i < 256; i++) r->con1[i] = -1;
   r->cmem = r->none = r->noned = -1;
+  for (size_t i = 0; i < 256; i++) r->nonedafter[i] = -1;
   return r;
 }
 
@@ -669,8 +678,8 @@ static int index_windows(pith_rules *r, size_t i) {
 
 /* The chain of a rule without a literal anchor. */
 static int32_t *none_head(pith_rules *r, const rule *u) {
-  return u->kind == K_GLOB && u->plen && u->pat[0] == G_DIGITS ? &r->noned
-                                                               : &r->none;
+  if (u->kind != K_GLOB || !u->plen || u->pat[0] != G_DIGITS) return &r->none;
+  return u->after ? &r->nonedafter[u->after] : &r->noned;
 }
 
 /* A glob without wildcards: it matches one folded text only. */
@@ -701,6 +710,7 @@ static int index_rule(pith_rules *r, size_t i) {
     while (r->ex[j].idx) j = (j + 1) & (r->excap - 1);
     r->ex[j].hash = h;
     r->ex[j].idx = (uint32_t)i + 1;
+    r->exbits[EXBIT(h) >> 6] |= 1ull << (EXBIT(h) & 63);
     r->exn++;
     if (u->plen < 256) r->exlens[u->plen >> 6] |= 1ull << (u->plen & 63);
     else r->exlong = 1;
@@ -773,7 +783,8 @@ static int index_rule(pith_rules *r, size_t i) {
   }
   r->fusecap = r->nrare - 1u < 4 ? (r->con5cap < r->con1cap ? r->con5cap : r->con1cap) : 0;
   if (!head) return -1;
-  if (head == &r->cmem || head == &r->none || head == &r->noned) {
+  if (head == &r->cmem || head == &r->none || head == &r->noned ||
+      (head >= r->nonedafter && head < r->nonedafter + 256)) {
     /* chains walked for every block: longest cap first, so a walk stops
      * at the first rule whose cap the block exceeds */
     while (*head >= 0 && r->v[*head].maxlen > u->maxlen) head = &r->v[*head].next;
@@ -1371,6 +1382,7 @@ static void match_exact(const pith_rules *r, const char *t, size_t n,
                         size_t chars, const rule **best) {
   if (n < 256 ? !(r->exlens[n >> 6] >> (n & 63) & 1) : !r->exlong) return;
   uint32_t h = hash_words(t, n);
+  if (!(r->exbits[EXBIT(h) >> 6] >> (EXBIT(h) & 63) & 1)) return;
   for (size_t j = h & (r->excap - 1); r->ex[j].idx; j = (j + 1) & (r->excap - 1)) {
     const rule *u = &r->v[r->ex[j].idx - 1];
     if (r->ex[j].hash == h && u->plen == n && u->maxlen >= chars &&
@@ -1691,6 +1703,15 @@ static void capture_value(const rule *u, const char *text, size_t len,
   hit->value_len = len - i;
 }
 
+/* The rules of a chain without anchors (longest cap first). */
+static void walk_none(const pith_rules *r, int32_t k, const char *t, size_t n,
+                      size_t chars, const rule **best) {
+  for (; k >= 0 && r->v[k].maxlen >= chars; k = r->v[k].next) {
+    const rule *u = &r->v[k];
+    if (ends_ok(u, t, n) && verify(u, t, n, 0)) consider(r, best, (size_t)k);
+  }
+}
+
 int pith_rules_match(const pith_rules *r, const char *text, size_t len,
                      size_t chars, struct pith_buf *scratch,
                      pith_rule_hit *hit) {
@@ -1721,21 +1742,15 @@ int pith_rules_match(const pith_rules *r, const char *text, size_t len,
   if (chars <= r->maxcap[A_SUFFIX]) match_suffix(r, t, n, chars, &best);
   if (chars <= r->maxcap[A_CONTAINS]) match_contains(r, t, n, chars, &best);
   if (chars <= r->maxcap[A_NONE]) {
-    for (int32_t k = r->none; k >= 0 && r->v[k].maxlen >= chars; k = r->v[k].next) {
-      const rule *u = &r->v[k];
-      if (ends_ok(u, t, n) && verify(u, t, n, 0))
-        consider(r, &best, (size_t)k);
-    }
+    if (r->none >= 0) walk_none(r, r->none, t, n, chars, &best);
     /* globs opening with `#` need a digit first: most blocks skip them */
     if (t[0] >= '0' && t[0] <= '9') {
       /* nothing before `#` can backtrack: the byte after the block's
        * leading digit run must be the glob's next literal (t[n] is 0) */
       unsigned char next = (unsigned char)t[digit_run(t, 0, n)];
-      for (int32_t k = r->noned; k >= 0 && r->v[k].maxlen >= chars; k = r->v[k].next) {
-        const rule *u = &r->v[k];
-        if ((!u->after || u->after == next) && ends_ok(u, t, n) && verify(u, t, n, 0))
-          consider(r, &best, (size_t)k);
-      }
+      if (r->noned >= 0) walk_none(r, r->noned, t, n, chars, &best);
+      if (r->nonedafter[next] >= 0)
+        walk_none(r, r->nonedafter[next], t, n, chars, &best);
     }
   }
   if (!best) return 0;
