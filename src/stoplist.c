@@ -11,6 +11,7 @@
  * of one character each: zh and ja lists are lists of characters. */
 #include "stoplist.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +49,9 @@ typedef struct short_slot {
   uint64_t key; /* 0 = empty slot */
   uint32_t mask, unused;
 } short_slot;
+/* short_in reads the fields at these byte offsets */
+_Static_assert(sizeof(short_slot) == 16 && offsetof(short_slot, mask) == 8,
+               "short_slot layout");
 
 /* The folded form of a 1- or 2-byte code point (U+0000..U+07FF: ASCII,
  * Latin, Greek, Cyrillic, Hebrew, Arabic...), computed once with
@@ -134,9 +138,16 @@ static inline size_t short_slot2(uint64_t h) {
  * other words. */
 static inline uint32_t short_in(const short_slot *tab, uint64_t mul, uint64_t q) {
   uint64_t h = q * mul;
-  const short_slot *a = &tab[short_slot1(h)], *b = &tab[short_slot2(h)];
+  /* byte offsets of the slots straight from h (slot << 4) */
+  const char *t = (const char *)tab;
+  size_t oa = (size_t)(h >> (64 - SHORT_BITS - 4)) & ((SHORT_SLOTS - 1) << 4);
+  size_t ob = (size_t)(h >> (64 - 2 * SHORT_BITS - 4)) & ((SHORT_SLOTS - 1) << 4);
+  uint64_t ka, kb;
+  uint32_t ma, mb;
+  memcpy(&ka, t + oa, 8), memcpy(&ma, t + oa + 8, 4);
+  memcpy(&kb, t + ob, 8), memcpy(&mb, t + ob + 8, 4);
   /* masks by arithmetic: compilers turn ?: here into branches */
-  return (a->mask & -(uint32_t)(a->key == q)) | (b->mask & -(uint32_t)(b->key == q));
+  return (ma & -(uint32_t)(ka == q)) | (mb & -(uint32_t)(kb == q));
 }
 
 static inline uint32_t short_lookup(const pith_stopsets *s, uint64_t q) {
@@ -897,7 +908,7 @@ static inline uint32_t *plain_loop(const pith_stopsets *s, const unsigned char *
     starts &= starts - 1;
     ends &= ends - 1;
     words++;
-    letters += (uint32_t)n;
+    if (recording) letters += (uint32_t)n; /* read by the language choice only */
     uint32_t m = __builtin_expect(n > 8, 0) ? lookup_ascii(s, base + a, n)
                                             : short_in(tab, mul, chunk(base + a, n));
     m &= keep_bits;
