@@ -131,23 +131,37 @@ static inline size_t seq_len(const unsigned char *s, size_t i, size_t len) {
 }
 
 #if defined(__SSE2__) && !defined(PITH_NO_SSE2)
-/* 1 if the 16 bytes at p are ASCII and two-byte sequences only (lead
- * C2..DF, then one continuation byte), the text of most languages with
- * Latin, Cyrillic, Greek, Hebrew or Arabic letters. *carry: 1 when the
- * byte before p is a lead byte; on success it gets whether the last byte
- * is one. Anything else (three-byte characters, invalid bytes) is 0 and
- * left to the scalar check. */
-static inline int ascii_or_two(const unsigned char *p, unsigned *carry) {
+/* 1 if the 16 bytes at p are ASCII, two-byte sequences (lead C2..DF:
+ * Latin, Cyrillic, Greek, Hebrew, Arabic letters...) and three-byte ones
+ * whose lead takes any continuation bytes (E1..EC, EE, EF: punctuation,
+ * CJK, Hangul), the text of most languages. *carry: bit k set when byte k
+ * of the chunk must continue a sequence begun before it; on success it
+ * gets the same for the next chunk. Anything else (E0, ED, four-byte
+ * sequences, invalid bytes) is 0 and left to the scalar check. */
+static inline int ascii_two_three(const unsigned char *p, unsigned *carry) {
   __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
   unsigned high = (unsigned)_mm_movemask_epi8(v);
   if (!(high | *carry)) return 1; /* plain ASCII, the most common */
-  /* signed compares: 0x80..0xBF are -128..-65; v + 0xBE maps C2..DF to -128..-99 */
+  /* signed compares: 0x80..0xBF are -128..-65; v + 0xBE maps C2..DF to
+   * -128..-99, v + 0x9F maps E1..EF to -128..-114 */
   unsigned cont = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(_mm_set1_epi8(-64), v));
-  unsigned lead = (unsigned)_mm_movemask_epi8(
+  unsigned lead2 = (unsigned)_mm_movemask_epi8(
       _mm_cmpgt_epi8(_mm_set1_epi8(-98), _mm_add_epi8(v, _mm_set1_epi8((char)0xBE))));
-  if ((lead | cont) != high || (((lead << 1) | *carry) & 0xFFFF) != cont) return 0;
-  *carry = lead >> 15;
+  __m128i e = _mm_cmpgt_epi8(_mm_set1_epi8(-113), _mm_add_epi8(v, _mm_set1_epi8((char)0x9F)));
+  unsigned lead3 = (unsigned)_mm_movemask_epi8(
+      _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xED)), e));
+  unsigned want = ((lead2 | lead3) << 1) | (lead3 << 2) | *carry;
+  if ((lead2 | lead3 | cont) != high || (want & 0xFFFF) != cont) return 0;
+  *carry = want >> 16;
   return 1;
+}
+
+/* The lead byte of the sequence begun before s[i] (whose bytes before i
+ * are known well-formed) that s[i] should continue. */
+static inline size_t seq_start(const unsigned char *s, size_t i) {
+  do i--;
+  while (is_cont(s[i]));
+  return i;
 }
 
 /* The sequences starting in the 16 bytes at s[i] (i + 16 <= len), one
@@ -173,22 +187,23 @@ int pith_utf8_valid(const char *str, size_t len) {
 #if defined(__SSE2__) && !defined(PITH_NO_SSE2)
   unsigned carry = 0;
   while (i + 16 <= len) {
-    while (!carry && i + 32 <= len) { /* plain ASCII, 32 bytes a step */
-      __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-      __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 16));
+    while (!carry && i + 64 <= len) { /* plain ASCII, 64 bytes a step */
+      const __m128i *q = (const __m128i *)(const void *)(s + i);
+      __m128i a = _mm_or_si128(_mm_loadu_si128(q), _mm_loadu_si128(q + 1));
+      __m128i b = _mm_or_si128(_mm_loadu_si128(q + 2), _mm_loadu_si128(q + 3));
       if (_mm_movemask_epi8(_mm_or_si128(a, b))) break;
-      i += 32;
+      i += 64;
     }
     if (i + 16 > len) break;
-    if (ascii_or_two(s + i, &carry)) {
+    if (ascii_two_three(s + i, &carry)) {
       i += 16;
       continue;
     }
-    i -= carry; /* back to the lead byte the chunk's first byte continues */
+    if (carry) i = seq_start(s, i); /* back to the lead the chunk continues */
     carry = 0;
     if ((i = check16(s, i, len)) == 0) return 0;
   }
-  i -= carry; /* the tail starts at a sequence's first byte */
+  if (carry) i = seq_start(s, i); /* the tail starts at a sequence's first byte */
 #endif
   while ((i = skip_ascii(s, i, len)) < len) {
     do { /* a run of non-ASCII sequences, then back to the ASCII skip */
