@@ -404,7 +404,6 @@ static void promote_neargood_runs(pith_doc *d) {
   }
 }
 
-/* After enough content, a tail marker drops itself and all that follows. */
 /* Teaser listings below an article ("More from ...", "Latest
  * galleries"): each item is a headline, maybe a byline, a time stamp and a
  * blurb, so stamp lines ("Nov 18", "12H ago", "Tuesday November 19, 2019")
@@ -416,55 +415,151 @@ static void promote_neargood_runs(pith_doc *d) {
 #define LISTING_MIN_WORDS 150
 #define LISTING_ITEM_LEAD 2 /* headline and byline before the stamp */
 
-static void mark_dated_listing(pith_doc *d) {
-  size_t words = 0, at_first = 0, run = 0, first = 0, last = 0;
-  for (size_t i = 0; i < d->n; i++) {
-    pith_block *b = &d->blocks[i];
-    /* only after enough article, and only lines short enough to be a
-     * stamp, are read word by word */
-    if (words < LISTING_MIN_WORDS || b->chars > 60 || b->words > 8 ||
-        b->action == PITH_ACT_KEEP || !pith_meta_stamp_line(b->text, b->len)) {
-      if (b->cls == PITH_CLS_GOOD) words += b->words;
-      continue;
+/* The listing search's state. `words`: good words so far, stamp lines
+ * not counted; `wa_first`: all good words before the run's first stamp. */
+typedef struct listing {
+  size_t words, run, first, last, at_first, wa_first;
+} listing;
+
+/* Is block b a time stamp the listing search counts? Only after enough
+ * article, and only lines short enough to be a stamp, are read word by
+ * word; other good blocks add their words. */
+static inline int listing_stamp(listing *l, const pith_block *b) {
+  if (l->words < LISTING_MIN_WORDS || b->chars > 60 || b->words > 8 ||
+      b->action == PITH_ACT_KEEP || !pith_meta_stamp_line(b->text, b->len)) {
+    if (b->cls == PITH_CLS_GOOD) l->words += b->words;
+    return 0;
+  }
+  return 1;
+}
+
+/* The listing search at stamp block i; `wa`: all good words before it.
+ * When the stamp completes a listing, marks the block it is cut from (its
+ * action; the reason is the caller's) and returns it, with *wa_start the
+ * good words before that block; else SIZE_MAX. */
+static size_t listing_step(pith_doc *d, listing *l, size_t i, size_t wa,
+                           size_t *wa_start) {
+  if (l->run && i - l->last >= 2 && i - l->last <= LISTING_MAX_GAP) {
+    l->run++;
+  } else {
+    l->run = 1;
+    l->first = i;
+    l->at_first = l->words;
+    l->wa_first = wa;
+  }
+  l->last = i;
+  if (l->run < LISTING_MIN_STAMPS || l->at_first < LISTING_MIN_WORDS) return SIZE_MAX;
+  size_t start = l->first;
+  *wa_start = l->wa_first;
+  while (start > 0 && l->first - start < LISTING_ITEM_LEAD) {
+    const pith_block *p = &d->blocks[start - 1];
+    if (p->chars >= 100 || p->terminal ||
+        (p->action != PITH_ACT_NONE && p->action != PITH_ACT_DROP))
+      break;
+    start--;
+    if (p->cls == PITH_CLS_GOOD) *wa_start -= p->words;
+  }
+  d->blocks[start].action = PITH_ACT_CUT;
+  return start;
+}
+
+/* The walk for the tail cut: where it is (`cut`, d->n: none) and, when
+ * the walk stopped with the listing search unfinished, that search's
+ * state and the block it stopped at (`stop`, d->n: finished). */
+typedef struct tail_walk {
+  listing l;
+  size_t cut, stop;
+} tail_walk;
+
+/* The tail cut: the first CUT block (a tail marker, or a dated listing's
+ * start) after TAIL_MIN_WORDS good words. One walk does both searches.
+ * With `early`, once a tail marker qualifies, the walk stops as soon as
+ * no listing run begun at or before the marker is open (a later run's
+ * items cannot reach back past the marker): a listing found further on
+ * would only mark a block after the cut, which matters to no later pass
+ * of a text document but keep_short_document (see finish_listing). */
+static void find_cut(pith_doc *d, int early, tail_walk *tw) {
+  const size_t n = d->n;
+  size_t words = 0, tail = n, i = 0;
+  int searching = 1; /* no listing found yet */
+  tw->l = (listing){0, 0, 0, 0, 0, 0};
+  tw->stop = n;
+  tw->cut = n;
+  /* Before LISTING_MIN_WORDS good words no line is a stamp: the two
+   * counts are the same, and a qualifying marker ends an early walk. */
+  for (; i < n && words < LISTING_MIN_WORDS; i++) {
+    const pith_block *b = &d->blocks[i];
+    if (tail == n && b->action == PITH_ACT_CUT && words >= TAIL_MIN_WORDS) {
+      tail = i;
+      if (early) break;
     }
-    if (run && i - last >= 2 && i - last <= LISTING_MAX_GAP) {
-      run++;
-    } else {
-      run = 1;
-      first = i;
-      at_first = words;
-    }
-    last = i;
-    if (run < LISTING_MIN_STAMPS || at_first < LISTING_MIN_WORDS) continue;
-    size_t start = first;
-    while (start > 0 && first - start < LISTING_ITEM_LEAD) {
-      const pith_block *p = &d->blocks[start - 1];
-      if (p->chars >= 100 || p->terminal ||
-          (p->action != PITH_ACT_NONE && p->action != PITH_ACT_DROP))
-        break;
-      start--;
-    }
-    d->blocks[start].action = PITH_ACT_CUT;
-    d->blocks[start].why = "dated listing";
+    if (b->cls == PITH_CLS_GOOD) words += b->words;
+  }
+  if (tail < n && early) { /* stopped at the marker: resume after it */
+    tw->l.words = words + (d->blocks[i].cls == PITH_CLS_GOOD ? d->blocks[i].words : 0);
+    tw->stop = i;
+    tw->cut = tail;
     return;
+  }
+  tw->l.words = words;
+  for (; i < n; i++) {
+    const pith_block *b = &d->blocks[i];
+    size_t wa = words; /* good words before i */
+    if (b->cls == PITH_CLS_GOOD) words += b->words;
+    if (tail == n && b->action == PITH_ACT_CUT && wa >= TAIL_MIN_WORDS) tail = i;
+    if (searching && listing_stamp(&tw->l, b)) {
+      size_t wa_start = 0, start = listing_step(d, &tw->l, i, wa, &wa_start);
+      if (start != SIZE_MAX) {
+        searching = 0;
+        d->blocks[start].why = "dated listing";
+        if (wa_start >= TAIL_MIN_WORDS && start < tail) {
+          tw->cut = start;
+          return;
+        }
+      }
+    }
+    if (tail < n &&
+        (!searching || (early && (!tw->l.run || tw->l.first > tail)))) {
+      tw->stop = searching ? i : n;
+      break;
+    }
+  }
+  tw->cut = tail;
+}
+
+/* After enough content, a tail marker drops itself and all that follows.
+ * The blocks cut keep their class and action before the cut in memo (no
+ * pass reads memo after this one) for finish_listing. */
+static void cut_tail(pith_doc *d, tail_walk *tw) {
+  find_cut(d, !d->is_html, tw);
+  if (tw->cut >= d->n) return;
+  const char *why = d->blocks[tw->cut].why;
+  for (size_t j = tw->cut; j < d->n; j++) {
+    pith_block *b = &d->blocks[j];
+    b->memo = (uint8_t)(b->cls | (b->action & 7) << 2);
+    b->cls = PITH_CLS_BAD;
+    b->why = j == tw->cut ? why : "after tail marker";
+    if (b->action == PITH_ACT_KEEP) b->action = PITH_ACT_NONE;
   }
 }
 
-static void cut_tail(pith_doc *d) {
-  size_t words = 0;
-  for (size_t i = 0; i < d->n; i++) {
-    pith_block *b = &d->blocks[i];
-    if (b->action == PITH_ACT_CUT && words >= TAIL_MIN_WORDS) {
-      const char *why = b->why;
-      for (size_t j = i; j < d->n; j++) {
-        d->blocks[j].cls = PITH_CLS_BAD;
-        d->blocks[j].why = j == i ? why : "after tail marker";
-        if (d->blocks[j].action == PITH_ACT_KEEP)
-          d->blocks[j].action = PITH_ACT_NONE;
-      }
-      return;
-    }
-    if (b->cls == PITH_CLS_GOOD) words += b->words;
+/* The rest of a listing search cut_tail stopped early, on the blocks as
+ * they were before the cut: the listing's start becomes a CUT block, as
+ * when the search had run to its end (keep_short_document skips it). */
+static void finish_listing(pith_doc *d, tail_walk *tw) {
+  if (tw->stop >= d->n) return;
+  for (size_t j = tw->cut; j < d->n; j++) {
+    d->blocks[j].cls = d->blocks[j].memo & 3;
+    d->blocks[j].action = (uint8_t)(d->blocks[j].memo >> 2);
+  }
+  size_t wa_start;
+  for (size_t i = tw->stop + 1; i < d->n; i++)
+    if (listing_stamp(&tw->l, &d->blocks[i]) &&
+        listing_step(d, &tw->l, i, 0, &wa_start) != SIZE_MAX)
+      break;
+  for (size_t j = tw->cut; j < d->n; j++) {
+    d->blocks[j].cls = PITH_CLS_BAD;
+    if (d->blocks[j].action == PITH_ACT_KEEP) d->blocks[j].action = PITH_ACT_NONE;
   }
 }
 
@@ -646,8 +741,8 @@ int pith_classify(pith_doc *d, const pith_classify_ctx *ctx) {
     }
   promote_neargood_runs(d);
   if (smooth(d) != PITH_OK) return PITH_ENOMEM;
-  mark_dated_listing(d);
-  cut_tail(d);
+  tail_walk tw;
+  cut_tail(d, &tw);
   article_core(d);
   fill_gaps(d);
   pith_meta_dedup(d);
@@ -655,6 +750,9 @@ int pith_classify(pith_doc *d, const pith_classify_ctx *ctx) {
   for (size_t i = 0; i < d->n; i++)
     kept += d->blocks[i].keep =
         d->blocks[i].cls == PITH_CLS_GOOD && !d->blocks[i].dup;
-  if (kept == 0) keep_short_document(d);
+  if (kept == 0) {
+    finish_listing(d, &tw);
+    keep_short_document(d);
+  }
   return d->failed ? PITH_ENOMEM : PITH_OK;
 }
