@@ -237,14 +237,41 @@ static inline uint32_t bar_bits(__m128i x) {
   return (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('|')));
 }
 
-/* A line of 1..32 bytes of plain ASCII without apostrophes (most lines:
- * menus, labels) from one or two 16-byte loads that stay inside s + n
- * rounded up to 8: its separators ('|', looked for when `bar`) and words
- * (runs of letters and digits, as the stop-word counter finds them).
- * Returns 0 (nothing set) for any other line. */
+/* Bits set in a 64-bit mask. */
+static inline uint32_t popcount64(uint64_t x) {
+  x -= (x >> 1) & 0x5555555555555555ull;
+  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+  return (uint32_t)((x * 0x0101010101010101ull) >> 56);
+}
+
+/* The words and separators of a line of 33..64 bytes (else as short_ascii):
+ * 16-byte loads, the last one overlapping the one before. */
+static int medium_ascii(const char *s, size_t n, int bar, uint32_t *words,
+                        unsigned *seps) {
+  uint64_t an = 0, odd = 0, bars = 0;
+  for (size_t i = 0;; i += 16) {
+    size_t at = i + 16 < n ? i : n - 16;
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + at));
+    an |= (uint64_t)alnum_bits(x) << at;
+    odd |= (uint64_t)odd_bits(x) << at;
+    if (bar) bars |= (uint64_t)bar_bits(x) << at;
+    if (at != i) break;
+  }
+  if (odd) return 0;
+  *seps = bars ? popcount64(bars & (~0ull >> (65 - n))) : 0;
+  *words = popcount64(an & ~(an << 1));
+  return 1;
+}
+
+/* A line of 1..64 bytes of plain ASCII without apostrophes (most lines:
+ * menus, labels) from 16-byte loads that stay inside s + n rounded up to
+ * 8: its separators ('|', looked for when `bar`) and words (runs of
+ * letters and digits, as the stop-word counter finds them). Returns 0
+ * (nothing set) for any other line. */
 static int short_ascii(const char *s, size_t n, int bar, uint32_t *words,
                        unsigned *seps) {
-  if (n > 32) return 0;
+  if (n > 32) return n <= 64 ? medium_ascii(s, n, bar, words, seps) : 0;
   uint32_t an, odd, bars = 0;
   if (n <= 16) {
     __m128i x = n <= 8 ? _mm_loadl_epi64((const __m128i *)(const void *)s)
