@@ -721,8 +721,6 @@ int pith_meta_stamp_line(const char *s, size_t n) {
 #define LK64(c) LK16(c), LK16((c) + 16), LK16((c) + 32), LK16((c) + 48)
 static const uint8_t key_byte[256] = {LK64(0), LK64(64), LK64(128), LK64(192)};
 
-#define FNV_PRIME 1099511628211ull
-
 /* The key byte at or after *i that a line key is made of (-1: none), with
  * *i moved past it. General Punctuation (U+2000-U+206F: curly quotes,
  * dashes) and « » add nothing: titles keep them where block text was
@@ -746,29 +744,55 @@ static int next_key_byte(const char *s, size_t n, size_t *i) {
   return -1;
 }
 
+static uint64_t mix64(uint64_t h) {
+  h ^= h >> 32;
+  h *= 0xD6E8FEB86659FD93ull;
+  h ^= h >> 32;
+  return h;
+}
+
+/* One 8-byte group of key bytes into a key. */
+static uint64_t mix_key8(uint64_t h, const unsigned char *p) {
+  return mix64((h ^ pith_swar_load(p)) * 0xFF51AFD7ED558CCDull);
+}
+
 /* Key for comparing lines: lowercase letters and digits only (bytes of
- * non-ASCII characters count as they are). */
+ * non-ASCII characters count as they are). The key bytes are gathered
+ * into groups of 8 (a store and a count per byte, no branch), each group
+ * mixed in with one multiply; the last group is zero-padded (key bytes
+ * are never 0) and the count closes the key. */
 static uint64_t line_key(const char *s, size_t n) {
+  unsigned char buf[16] = {0};
   uint64_t h = 1469598103934665603ull;
-  size_t i = 0;
+  size_t i = 0, kept = 0, total = 0;
   while (i < n) {
-    /* Plain ASCII 8 bytes at a time (most of most paragraphs): no
-     * multi-byte punctuation to look for, and a byte that adds nothing
-     * leaves the hash as it is without a branch. */
+    /* plain ASCII 8 bytes at a time: no multi-byte punctuation to look
+     * for; every byte's key byte is stored, the count moves past the
+     * ones that add something */
     if (i + 8 <= n && !(pith_swar_load(s + i) & PITH_SWAR_HIGH)) {
       for (size_t k = i; k < i + 8; k++) {
         unsigned char c = key_byte[(unsigned char)s[k]];
-        uint64_t m = (h ^ c) * FNV_PRIME;
-        h = c ? m : h;
+        buf[kept] = c;
+        kept += c != 0;
       }
       i += 8;
-      continue;
+    } else {
+      int c = next_key_byte(s, n, &i);
+      if (c < 0) break;
+      buf[kept++] = (unsigned char)c;
     }
-    int c = next_key_byte(s, n, &i);
-    if (c < 0) break;
-    h = (h ^ (unsigned)c) * FNV_PRIME;
+    if (kept >= 8) {
+      h = mix_key8(h, buf);
+      memcpy(buf, buf + 8, 8);
+      kept -= 8;
+      total += 8;
+    }
   }
-  return h;
+  if (kept) {
+    memset(buf + kept, 0, 8 - kept);
+    h = mix_key8(h, buf);
+  }
+  return mix64(h ^ (total + kept));
 }
 
 /* Key of the first PREFIX_KEY_BYTES bytes that make up a line's key (all
@@ -780,13 +804,6 @@ static uint64_t line_key(const char *s, size_t n) {
  * They are gathered into a zero-padded buffer (key bytes are never 0) and
  * mixed 8 at a time, not one multiply per byte. */
 #define PREFIX_KEY_BYTES 16
-
-static uint64_t mix64(uint64_t h) {
-  h ^= h >> 32;
-  h *= 0xD6E8FEB86659FD93ull;
-  h ^= h >> 32;
-  return h;
-}
 
 static uint64_t prefix_key(const char *s, size_t n) {
   /* room for a last 8-byte step begun below PREFIX_KEY_BYTES */
@@ -812,8 +829,7 @@ static uint64_t prefix_key(const char *s, size_t n) {
    * a last zero stored at buf[kept] needs clearing only below that */
   if (kept < PREFIX_KEY_BYTES) memset(buf + kept, 0, PREFIX_KEY_BYTES - kept);
   uint64_t h = 0x9E3779B97F4A7C15ull;
-  for (size_t k = 0; k < PREFIX_KEY_BYTES; k += 8)
-    h = mix64((h ^ pith_swar_load(buf + k)) * 0xFF51AFD7ED558CCDull);
+  for (size_t k = 0; k < PREFIX_KEY_BYTES; k += 8) h = mix_key8(h, buf + k);
   return h | 1; /* 0 marks empty slots */
 }
 
