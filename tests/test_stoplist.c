@@ -210,8 +210,7 @@ static void test_boundaries(const pith_stopsets *s) {
 /* Lines added by the text front end get the words of the stop-word
  * counter (or 0: counted later), their code points and separators. */
 static void test_line_words(const pith_stopsets *s) {
-  static const char *lines[] = {"Home News Sport a b c d Weather 42 x9 Travel Go now and then, "
-                                "in 2024 or 2025 (maybe).",
+  static const char *lines[] = {"Home News Sport a b c d Weather 42 x9 Travel Go now and then, in 2024",
                                 "Home | News | Sport | Weather | 42 |x| y |",
                                 "it's a dog's life o'clock tea' ' x -- 1.5 (b)",
                                 "Caf\xC3\xA9 Men\xC3\xBC \xC2\xB7 Kontakt \xD0\x9C\xD0\xB8 z |"};
