@@ -316,21 +316,39 @@ static size_t fold_char(const char *s, size_t left, char *d, size_t *w) {
  * When `ascii_only` is set, ASCII is kept as is (regex patterns: REG_ICASE
  * handles ASCII and bracket class names must keep their case). */
 #if RULES_SSE2
+/* v with `bit` (0x20 or 0) set on its capitals: one signed compare after
+ * moving 'A'..'Z' to the bottom of the signed range. */
+static inline __m128i lower16(__m128i v, __m128i bit) {
+  __m128i x = _mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - 'A')));
+  __m128i up = _mm_cmplt_epi8(x, _mm_set1_epi8((char)(0x80 + 26)));
+  return _mm_or_si128(v, _mm_and_si128(up, bit));
+}
+
 /* Plain ASCII, 16 bytes a step in one tight loop (the bulk of most
  * blocks): chunks are stored with `bit` (0x20 or 0) set on their capitals
  * until one holds a non-ASCII byte or fewer than 16 bytes are left.
  * Returns the plain ASCII bytes done. */
 static inline size_t fold_chunks(char *d, const char *s, size_t n, __m128i bit) {
-  const __m128i a1 = _mm_set1_epi8('A' - 1), z1 = _mm_set1_epi8('Z' + 1);
   size_t i = 0;
   for (; i + 16 <= n; i += 16) {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-    __m128i up = _mm_and_si128(_mm_cmpgt_epi8(v, a1), _mm_cmplt_epi8(v, z1));
-    _mm_storeu_si128((__m128i *)(void *)(d + i), _mm_or_si128(v, _mm_and_si128(up, bit)));
+    _mm_storeu_si128((__m128i *)(void *)(d + i), lower16(v, bit));
     unsigned m = (unsigned)_mm_movemask_epi8(v);
     if (m) return i + (size_t)__builtin_ctz(m);
   }
   return i;
+}
+
+/* A block of 16 bytes or more, plain ASCII: its chunks, then its last 16
+ * bytes in one overlapping step. Returns the bytes done: n, or fewer (the
+ * rest for fold_to's general steps) at a non-ASCII byte. */
+static inline size_t fold_ascii(char *d, const char *s, size_t n, __m128i bit) {
+  size_t i = fold_chunks(d, s, n, bit);
+  if (i != (n & ~(size_t)15) || i == n) return i;
+  __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
+  if (_mm_movemask_epi8(v)) return i;
+  _mm_storeu_si128((__m128i *)(void *)(d + n - 16), lower16(v, bit));
+  return n;
 }
 #endif
 
@@ -339,6 +357,7 @@ static size_t fold_to(char *d, const char *s, size_t n, int ascii_only) {
   size_t len = 0, i = 0;
 #if RULES_SSE2
   const __m128i bit = _mm_set1_epi8(ascii_only ? 0 : 0x20);
+  if (n >= 16) i = len = fold_ascii(d, s, n, bit);
 #endif
   while (i < n) {
     size_t left = n - i, c, k;
