@@ -138,8 +138,11 @@ static int match_rules(const pith_classify_ctx *ctx, const pith_block *b,
   return best->action != PITH_ACT_NONE;
 }
 
-static void apply_rules(pith_doc *d, const pith_classify_ctx *ctx) {
+/* Rule actions and captures; returns the first pending capture (d->n:
+ * none). */
+static size_t apply_rules(pith_doc *d, const pith_classify_ctx *ctx) {
   pith_buf scratch = PITH_BUF_INIT;
+  size_t first_pending = d->n;
   for (size_t i = 0; i < d->n; i++) {
     pith_block *b = &d->blocks[i];
     if (b->action != PITH_ACT_NONE) continue; /* front end decided */
@@ -157,14 +160,17 @@ static void apply_rules(pith_doc *d, const pith_classify_ctx *ctx) {
       const char *v = best.value ? best.value : b->text;
       size_t vl = best.value ? best.value_len : b->len;
       while (vl > 0 && (*v == ' ' || *v == ':')) v++, vl--;
-      if (vl == 0)
-        b->pending = 1; /* "Origin:" - the value is on the next line */
-      else
+      if (vl == 0) { /* "Origin:" - the value is on the next line */
+        b->pending = 1;
+        if (first_pending > i) first_pending = i;
+      } else {
         pith_meta_capture(d, (pith_field)best.field, b->text, b->len, v, vl,
                           ctx->reference_date);
+      }
     }
   }
   pith_buf_free(&scratch);
+  return first_pending;
 }
 
 static uint8_t context_free(const pith_doc *d, const pith_block *b,
@@ -703,8 +709,8 @@ static void keep_short_document(pith_doc *d) {
 
 int pith_classify(pith_doc *d, const pith_classify_ctx *ctx) {
   if (d->n == 0) return PITH_OK;
-  apply_rules(d, ctx);
-  pith_meta_text(d, ctx->reference_date);
+  size_t first_pending = apply_rules(d, ctx);
+  pith_meta_text(d, ctx->reference_date, first_pending);
   double lo = d->stop ? STOPWORDS_LOW : 0.0, hi = d->stop ? STOPWORDS_HIGH : 0.0;
   /* Context-free classes, and what later passes ask of each block. A
    * text line is only a heading candidate when it does not sit in a run

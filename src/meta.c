@@ -592,8 +592,8 @@ static void find_datelines(pith_doc *d, const char *ref_date) {
   }
 }
 
-void pith_meta_text(pith_doc *d, const char *ref_date) {
-  for (size_t i = 0; i < d->n; i++) {
+void pith_meta_text(pith_doc *d, const char *ref_date, size_t first_pending) {
+  for (size_t i = first_pending; i < d->n; i++) {
     pith_block *b = &d->blocks[i];
     if (b->action != PITH_ACT_CAPTURE || !b->pending) continue;
     /* "Origin:" then "publisher logo" then "Firstpost": the value is the

@@ -16,8 +16,10 @@ void pith_meta_capture(pith_doc *d, pith_field f, const char *t, size_t n,
 
 /* Text-level metadata after rules: pending captures, the title (first
  * title-shaped line, or a line repeated as a prefix of the first line),
- * datelines. Drops the blocks it consumes. */
-void pith_meta_text(pith_doc *d, const char *ref_date);
+ * datelines. Drops the blocks it consumes. No block before first_pending
+ * is a pending capture (0: any may be; the rules pass knows where the
+ * first is, so documents without one skip that walk). */
+void pith_meta_text(pith_doc *d, const char *ref_date, size_t first_pending);
 
 /* Mark blocks repeating the title or an earlier content block (dup = 1). */
 void pith_meta_dedup(pith_doc *d);
