@@ -25,6 +25,7 @@
 #define MAX_LANGS 32
 #define MAX_WORD 64 /* longer runs are words but never stop words */
 #define BLOOM_BITS 17
+#define LONG_BITS 15
 
 struct pith_stoplist {
   const pith_stopsets *set;
@@ -83,6 +84,10 @@ struct pith_stopsets {
   /* One bit per word hash: most longer words of a text are not stop words
    * and are turned away here, without touching the big table. */
   uint64_t bloom[(1u << BLOOM_BITS) / 64];
+  /* One bit per first chunk and length of the words over 8 bytes (some 750
+   * in 2^15 bits): most long words of a text are turned away by it before
+   * their other chunks are read. */
+  uint64_t long_first[(1u << LONG_BITS) / 64];
   fold2 fold[0x800];
 };
 
@@ -118,6 +123,16 @@ static inline uint32_t bloom_bit(const pith_stopsets *s, uint64_t h) {
 static inline int bloom_has(const pith_stopsets *s, uint64_t h) {
   uint32_t b = bloom_bit(s, h);
   return (int)(s->bloom[b >> 6] >> (b & 63)) & 1;
+}
+
+/* The long_first bit of a word over 8 bytes whose first chunk is q0. */
+static inline uint32_t long_bit(uint64_t q0, size_t n) {
+  return (uint32_t)(((q0 + n) * HASH_MUL) >> (64 - LONG_BITS));
+}
+
+static inline int long_may(const pith_stopsets *s, uint64_t q0, size_t n) {
+  uint32_t b = long_bit(q0, n);
+  return (int)(s->long_first[b >> 6] >> (b & 63)) & 1;
 }
 
 /* The short-word table has a fixed size (constant shifts): the built-in
@@ -170,11 +185,13 @@ static size_t probe(const pith_stopsets *s, const uint64_t *q, size_t n,
   }
 }
 
-/* Languages of the word in chunks q (n bytes, hash h); 0 if none. */
+/* Languages of the word in chunks q (n bytes); 0 if none. */
 static inline uint32_t lookup(const pith_stopsets *s, const uint64_t *q,
-                              size_t n, uint64_t h) {
+                              size_t n) {
   if (n <= 8) return short_lookup(s, q[0]);
-  if (n > s->maxlen || !bloom_has(s, h)) return 0;
+  if (n > s->maxlen || !long_may(s, q[0], n)) return 0;
+  uint64_t h = hash_chunks(q, n); /* only for the few words that pass */
+  if (!bloom_has(s, h)) return 0;
   return s->tab[probe(s, q, n, h)].mask;
 }
 
@@ -182,7 +199,7 @@ static uint32_t mask_of(const pith_stopsets *s, const char *w, size_t n) {
   if (n == 0 || n > MAX_WORD) return 0;
   uint64_t q[MAX_WORD / 8];
   to_chunks(w, n, q);
-  return lookup(s, q, n, hash_chunks(q, n));
+  return lookup(s, q, n);
 }
 
 static int insert(pith_stopsets *s, const char *w, size_t n, uint32_t bit) {
@@ -208,6 +225,10 @@ static int insert(pith_stopsets *s, const char *w, size_t n, uint32_t bit) {
   s->pool_len += nk - 1;
   uint32_t b = bloom_bit(s, h);
   s->bloom[b >> 6] |= 1ull << (b & 63);
+  if (n > 8) {
+    b = long_bit(q[0], n);
+    s->long_first[b >> 6] |= 1ull << (b & 63);
+  }
   if (n > s->maxlen) s->maxlen = n;
   return 0;
 }
@@ -478,7 +499,7 @@ static int word_end(const pith_stopsets *s, word *w, uint32_t only, tally *t) {
     uint32_t m = 0;
     if (w->n <= s->maxlen) {
       memset(w->u.b + w->n, 0, (8 - (w->n & 7)) & 7);
-      m = lookup(s, w->u.q, w->n, hash_chunks(w->u.q, w->n));
+      m = lookup(s, w->u.q, w->n);
     }
     if (!m && w->apos) m = mask_of(s, w->u.b, w->apos);
     count_mask(s, m, only, t);
@@ -706,6 +727,7 @@ static inline uint32_t lookup_ascii(const pith_stopsets *s,
   } else {
     if (n > s->maxlen) return 0;
     q[0] = chunk(b, 8);
+    if (!long_may(s, q[0], n)) return 0;
     for (size_t k = 1; k * 8 < n; k++)
       q[k] = chunk(b + 8 * k, n - k * 8 < 8 ? n - k * 8 : 8);
     h = hash_chunks(q, n);
@@ -807,7 +829,7 @@ static size_t word2(cursor *c, size_t a) {
   ty->letters += chars;
   if (n <= s->maxlen) {
     memset(u.b + n, 0, 8);
-    uint32_t m = lookup(s, u.q, n, hash_chunks(u.q, n));
+    uint32_t m = lookup(s, u.q, n);
     if (m) count_mask(s, m, c->only, ty);
   }
   return end - c->i;
