@@ -751,11 +751,7 @@ int pith_classify(pith_doc *d, const pith_classify_ctx *ctx) {
   cut_tail(d, &tw);
   article_core(d);
   fill_gaps(d);
-  pith_meta_dedup(d);
-  size_t kept = 0;
-  for (size_t i = 0; i < d->n; i++)
-    kept += d->blocks[i].keep =
-        d->blocks[i].cls == PITH_CLS_GOOD && !d->blocks[i].dup;
+  size_t kept = pith_meta_dedup(d);
   if (kept == 0) {
     finish_listing(d, &tw);
     keep_short_document(d);

@@ -876,8 +876,17 @@ static int seen_before(const pith_doc *d, size_t i, uint64_t pk, uint64_t full,
   return 0;
 }
 
-void pith_meta_dedup(pith_doc *d) {
-  if (d->n >= UINT32_MAX) return;
+/* block->keep without repeats marked (no memory for the table). */
+static size_t keep_good(pith_doc *d) {
+  size_t kept = 0;
+  for (size_t i = 0; i < d->n; i++)
+    kept += d->blocks[i].keep =
+        d->blocks[i].cls == PITH_CLS_GOOD && !d->blocks[i].dup;
+  return kept;
+}
+
+size_t pith_meta_dedup(pith_doc *d) {
+  if (d->n >= UINT32_MAX) return keep_good(d);
   /* the table holds the prefix keys of long good blocks only */
   size_t eligible = 0;
   for (size_t i = 0; i < d->n; i++)
@@ -889,7 +898,7 @@ void pith_meta_dedup(pith_doc *d) {
   /* most documents fit on the stack: no calloc of the whole table */
   max_align_t local[8192 / sizeof(max_align_t)];
   char *mem = bytes <= sizeof local ? (char *)local : malloc(bytes);
-  if (!mem) return;
+  if (!mem) return keep_good(d);
   /* only the slot keys are zeroed (0 = empty): heads are written with
    * their keys, nodes as they are added */
   memset(mem, 0, cap * sizeof(uint64_t));
@@ -905,11 +914,13 @@ void pith_meta_dedup(pith_doc *d) {
    * unsigned range test (none without a title) */
   size_t tlo = !title ? SIZE_MAX : tlen > 8 ? tlen - 8 : 0;
   size_t tspan = !title ? 0 : tlen + 8 - tlo;
+  size_t kept = 0;
   for (size_t i = 0; i < d->n; i++) {
     pith_block *b = &d->blocks[i];
+    int good = b->cls == PITH_CLS_GOOD;
     /* Short repeats are often legitimate (interview questions, list
      * labels); only paragraphs repeated whole are scraping artefacts. */
-    if (b->cls != PITH_CLS_GOOD || b->chars < DEDUP_MIN_CHARS) {
+    if (!good || b->chars < DEDUP_MIN_CHARS) {
       /* any class: a front end may still keep it (an h1 in the article) */
       if (b->len - tlo <= tspan && first_key_byte(b->text, b->len) == tfirst &&
           prefix_key(b->text, b->len) == tprefix &&
@@ -917,18 +928,20 @@ void pith_meta_dedup(pith_doc *d) {
         b->dup = 1;
         b->why = "repeats the title";
       }
-      continue;
+    } else {
+      uint64_t pk = prefix_key(b->text, b->len), full = 0;
+      if (title && pk == tprefix && (full = line_key(b->text, b->len) | 1) == tkey) {
+        b->dup = 1;
+        b->why = "repeats the title";
+      } else if (seen_before(d, i, pk, full, slot_key, slot_node, nodes, &nnodes,
+                             cap)) {
+        b->dup = 1;
+        b->why = "repeats an earlier block";
+      }
     }
-    uint64_t pk = prefix_key(b->text, b->len), full = 0;
-    if (title && pk == tprefix && (full = line_key(b->text, b->len) | 1) == tkey) {
-      b->dup = 1;
-      b->why = "repeats the title";
-      continue;
-    }
-    if (seen_before(d, i, pk, full, slot_key, slot_node, nodes, &nnodes, cap)) {
-      b->dup = 1;
-      b->why = "repeats an earlier block";
-    }
+    b->keep = (uint8_t)(good && !b->dup);
+    kept += b->keep;
   }
   if (mem != (char *)local) free(mem);
+  return kept;
 }

@@ -21,8 +21,10 @@ void pith_meta_capture(pith_doc *d, pith_field f, const char *t, size_t n,
  * first is, so documents without one skip that walk). */
 void pith_meta_text(pith_doc *d, const char *ref_date, size_t first_pending);
 
-/* Mark blocks repeating the title or an earlier content block (dup = 1). */
-void pith_meta_dedup(pith_doc *d);
+/* Mark blocks repeating the title or an earlier content block (dup = 1),
+ * and decide every block in the same walk: keep = good and not a repeat.
+ * Returns the number kept. */
+size_t pith_meta_dedup(pith_doc *d);
 
 /* Find a full calendar date in s; write "YYYY-MM-DD" (or with time
  * "YYYY-MM-DDTHH:MM:SS" and zone when given as ISO) into out. Relative
