@@ -947,11 +947,11 @@ static inline uint32_t *plain_loop(const pith_stopsets *s, const unsigned char *
   return rec;
 }
 
-/* The words starting in [p, lim) of the window, all of ASCII letters and
- * digits and ended, before lim, by an ASCII separator: counted by
- * popcounts (words only) or looked up one by one. */
-static void plain_words(cursor *c, size_t p, size_t lim) {
-  const uint64_t an = c->w.an, in = range(p, lim);
+/* The words starting in the stretches `in` of the window, all of ASCII
+ * letters and digits and ended, inside their stretch, by an ASCII
+ * separator: counted by popcounts (words only) or looked up one by one. */
+static void plain_words(cursor *c, uint64_t in) {
+  const uint64_t an = c->w.an;
   uint64_t starts = an & ~(an << 1) & in;
   tally *t = c->t;
   const pith_stopsets *s = c->s;
@@ -987,24 +987,32 @@ static size_t scan_window(cursor *c) {
   const size_t avail = w->avail;
   const int more = c->i + WIN < c->len; /* then avail == WIN */
   size_t p = 0;
+  /* The stretches of plain words are gathered and their words counted
+   * once per window (a text's hits are summed whatever their order). */
+  uint64_t plain = 0;
   while (p < avail) {
     uint64_t rest = odd >> p;
     size_t o = rest ? p + (size_t)__builtin_ctzll(rest) : avail;
     /* A run touching o (or running past a full window) is not plain. */
     int touch = o > p && (an >> (o - 1) & 1) && (o < avail || more);
     size_t lim = touch ? run_start(an, o) : o;
-    plain_words(c, p, lim);
+    plain |= range(p, lim);
     if (touch) {
       p = ascii_token(c, lim);
-      if (p == RESTART) return c->i + lim;
+      if (p == RESTART) {
+        p = lim;
+        break;
+      }
     } else if (o == avail) {
-      return c->i + avail;
+      p = avail;
+      break;
     } else if (w->hi >> o & 1) {
       p = nonascii_token(c, o);
     } else {
       p = o + 1; /* an apostrophe outside words is a separator */
     }
   }
+  plain_words(c, plain);
   return c->i + p;
 }
 
