@@ -101,10 +101,12 @@ static int caps_teaser(const pith_block *b) {
   size_t upper = 0, lower = 0, spaces = 0, i = 0;
   for (; i + 8 <= len; i += 8) {
     uint64_t x = pith_swar_load(b->text + i);
-    upper += pith_swar_count(swar_range(x, 'A', 'Z'));
+    /* lower case first: prose stops here */
     lower += pith_swar_count(swar_range(x, 'a', 'z'));
+    if (lower * 20 > len) return 0;
+    upper += pith_swar_count(swar_range(x, 'A', 'Z'));
+    if ((i + 8 - upper) * 2 > len) return 0;
     spaces += pith_swar_count(pith_swar_eq(x, ' '));
-    if (lower * 20 > len || (i + 8 - upper) * 2 > len) return 0;
   }
   if (i < len) { /* the last bytes; the zeros after them count as nothing */
     uint64_t x = 0;
@@ -180,15 +182,16 @@ static uint8_t context_free(const pith_doc *d, const pith_block *b,
   if (d->is_html && link_density(b) > MAX_LINK_DENSITY)
     return *why = "link density", PITH_CLS_BAD;
   if (navigation_line(b)) return *why = "navigation separators", PITH_CLS_BAD;
-  double sd = stop_density(b);
   if (b->chars < LENGTH_LOW) {
     if (b->link_chars > 0) return *why = "short link", PITH_CLS_BAD;
     /* A short sentence ("It also raised concerns about X.") closes many
-     * articles; jusText would lose it between good text and boilerplate. */
-    if (b->terminal && b->words >= 6 && sd >= lo && d->stop)
+     * articles; jusText would lose it between good text and boilerplate.
+     * (The stop-word density, a division, only for the few candidates.) */
+    if (b->terminal && b->words >= 6 && d->stop && stop_density(b) >= lo)
       return *why = "short sentence", PITH_CLS_NEARGOOD;
     return *why = "short", PITH_CLS_SHORT;
   }
+  double sd = stop_density(b);
   if (sd >= hi) {
     if (b->chars > LENGTH_HIGH) return *why = "long, stop words", PITH_CLS_GOOD;
     return *why = "medium, stop words", PITH_CLS_NEARGOOD;
