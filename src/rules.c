@@ -124,7 +124,10 @@ typedef struct atab {
    * 256 third bytes), hashed to LENS3_BITS bits: bit L-1 set when a key
    * of L (2..8) bytes may have them; len1[b] bit 0 when the 1-byte key b
    * is in use. A block probes only the lengths its own outer bytes name:
-   * most probe none. Allocated for prefix/suffix tables only. */
+   * most probe none. Allocated for prefix/suffix tables only. Bit 0 of
+   * the prefix table's lens3 (no key has 1 byte there): an exact pattern
+   * opens with those three bytes (zero-padded), which most blocks do not,
+   * so most skip the exact hash. */
   uint8_t *lens3;
   uint8_t len1[256];
 } atab;
@@ -730,6 +733,9 @@ static int index_rule(pith_rules *r, size_t i) {
     r->ex[j].hash = h;
     r->ex[j].idx = (uint32_t)i + 1;
     r->exbits[EXBIT(h) >> 6] |= 1ull << (EXBIT(h) & 63);
+    if (!r->pre.lens3 && !(r->pre.lens3 = calloc((size_t)1 << LENS3_BITS, 1))) return -1;
+    const unsigned char *e = (const unsigned char *)u->pat;
+    r->pre.lens3[lens3_at(e[0], u->plen > 1 ? e[1] : 0, u->plen > 2 ? e[2] : 0)] |= 1;
     r->exn++;
     if (u->plen < 256) r->exlens[u->plen >> 6] |= 1ull << (u->plen & 63);
     else r->exlong = 1;
@@ -1443,12 +1449,11 @@ static void walk_suffix(const pith_rules *r, int32_t i, const char *t,
  * with the block's own first bytes. `t` is padded with zero bytes up to
  * t+n+8. */
 static void match_prefix(const pith_rules *r, const char *t, size_t n,
-                         size_t chars, const rule **best) {
+                         size_t chars, unsigned l3, const rule **best) {
   uint64_t x;
   memcpy(&x, t, 8);
   const unsigned char *u = (const unsigned char *)t;
-  if (!r->pre.lens3) return;
-  unsigned m = r->pre.len1[u[0]] | r->pre.lens3[lens3_at(u[0], u[1], u[2])];
+  unsigned m = r->pre.len1[u[0]] | (l3 & 0xFE);
   for (; m; m &= m - 1) {
     unsigned len = (unsigned)__builtin_ctz(m) + 1;
     if (len > n) break;
@@ -1756,8 +1761,12 @@ int pith_rules_match(const pith_rules *r, const char *text, size_t len,
                  ? len
                  : fold_to(base + 8, text, len, 0);
   const rule *best = NULL;
-  if (chars <= r->exact_chars) match_exact(r, t, n, chars, &best);
-  if (chars <= r->maxcap[A_PREFIX]) match_prefix(r, t, n, chars, &best);
+  /* the prefix table's entry of the block's first three bytes: the key
+   * lengths to probe, and bit 0 for exact patterns opening with them */
+  const unsigned char *u = (const unsigned char *)t;
+  unsigned l3 = r->pre.lens3 ? r->pre.lens3[lens3_at(u[0], u[1], u[2])] : 0;
+  if (chars <= r->exact_chars && (l3 & 1)) match_exact(r, t, n, chars, &best);
+  if (chars <= r->maxcap[A_PREFIX]) match_prefix(r, t, n, chars, l3, &best);
   if (chars <= r->maxcap[A_SUFFIX]) match_suffix(r, t, n, chars, &best);
   if (chars <= r->maxcap[A_CONTAINS]) match_contains(r, t, n, chars, &best);
   if (chars <= r->maxcap[A_NONE]) {
