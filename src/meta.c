@@ -386,6 +386,39 @@ static int starts_ci(const char *s, size_t n, const char *p) {
   return n >= k && eq_lower(s, p, k);
 }
 
+/* For each pattern in turn, cut s at its first match (the first byte
+ * exactly, the rest as eq_lower), as a search per pattern over what the
+ * ones before it left would. One walk finds every pattern's first match
+ * in the whole value (a match that no longer fits after an earlier cut
+ * has no later one that fits either). Bytes no pattern starts with are
+ * passed over by a mask test (the patterns here start with ' ' or ','). At
+ * most 16 patterns. */
+static void cut_at_patterns(const char *s, size_t *n, const char *const *pats,
+                            size_t np) {
+  size_t at[16], len[16], open = np;
+  uint64_t firsts = 0;
+  int high = 0; /* a pattern starts with a byte of 64 or more */
+  for (size_t k = 0; k < np; k++) {
+    unsigned char f = (unsigned char)pats[k][0];
+    len[k] = strlen(pats[k]);
+    at[k] = SIZE_MAX;
+    if (f < 64) firsts |= 1ull << f;
+    else high = 1;
+  }
+  for (size_t i = 0; i < *n && open; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c < 64 ? !(firsts >> c & 1) : !high) continue;
+    for (size_t k = 0; k < np; k++)
+      if (at[k] == SIZE_MAX && (unsigned char)pats[k][0] == c && i + len[k] <= *n &&
+          eq_lower(s + i + 1, pats[k] + 1, len[k] - 1)) {
+        at[k] = i;
+        open--;
+      }
+  }
+  for (size_t k = 0; k < np; k++)
+    if (at[k] != SIZE_MAX && at[k] + len[k] <= *n) *n = at[k];
+}
+
 /* Author values: drop a leading "By"/"Written by", a trailing credit
  * phrase ("contributed to this report"), and anything after a separator. */
 static void clean_author(const char **s, size_t *n) {
@@ -399,15 +432,7 @@ static void clean_author(const char **s, size_t *n) {
       *s += strlen(prefixes[k]);
       *n -= strlen(prefixes[k]);
     }
-  for (size_t k = 0; k < sizeof cuts / sizeof *cuts; k++) {
-    size_t cl = strlen(cuts[k]);
-    /* cuts start with ' ' or ',', which only match themselves */
-    for (size_t i = 0; i + cl <= *n; i++)
-      if ((*s)[i] == cuts[k][0] && eq_lower(*s + i + 1, cuts[k] + 1, cl - 1)) {
-        *n = i;
-        break;
-      }
-  }
+  cut_at_patterns(*s, n, cuts, sizeof cuts / sizeof *cuts);
   while (*n > 0 && ((*s)[*n - 1] == '.' || (*s)[*n - 1] == ' ')) (*n)--;
 }
 
@@ -439,14 +464,7 @@ static void clean_site(const char **s, size_t *n) {
   static const char *const tails[] = {" all rights reserved", " alle rechte",
                                       " ltd", " limited", " inc", " llc",
                                       " gmbh", " plc", " s.a.", " ag"};
-  for (size_t k = 0; k < sizeof tails / sizeof *tails; k++) {
-    size_t tl = strlen(tails[k]);
-    for (size_t i = 0; i + tl <= *n; i++) /* tails start with ' ' */
-      if ((*s)[i] == ' ' && eq_lower(*s + i + 1, tails[k] + 1, tl - 1)) {
-        *n = i;
-        break;
-      }
-  }
+  cut_at_patterns(*s, n, tails, sizeof tails / sizeof *tails);
   while (*n > 0 && ((*s)[*n - 1] == '.' || (*s)[*n - 1] == ' ' || (*s)[*n - 1] == ','))
     (*n)--;
 }
