@@ -660,29 +660,64 @@ static inline unsigned cyr_relief(const char *p, unsigned stop, unsigned *carry)
   return stop & ~ok;
 }
 
+/* put_plain is inlined at both its calls so that the common one is
+ * compiled for SPACES with line ends in runs (constant flags); compilers
+ * keep a single generic copy of a function that large otherwise. */
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
+
+/* What put_plain does with the non-ASCII character at u (before end)
+ * without leaving its run: copy it as it is (returns its bytes: three-byte
+ * characters of the leads three_ok takes, two-byte ones from lead C4 on
+ * that two_ok takes; C2 and C3 make a line suspect of mojibake), or map a
+ * curly quote U+2018..U+201F to ASCII (ASCII_QUOTES; returns -3). 0 for
+ * anything else, which ends the run. As put_nonascii gives. */
+static inline int in_run(const unsigned char *u, const unsigned char *end, unsigned f) {
+  int nfc = (f & PITH_OPT_NFC) != 0;
+  if (end - u < 2) return 0; /* the text's end (the padding of its last chunk) */
+  if (three_ok(u, end, nfc ? THREE_OK_LEADS_NFC : THREE_OK_LEADS)) return 3;
+  if ((f & PITH_OPT_ASCII_QUOTES) && u[0] == 0xE2 && end - u >= 3 && u[1] == 0x80 &&
+      (u[2] & 0xF8) == 0x98)
+    return -3;
+  if (u[0] >= 0xC4 && two_ok(u, end, nfc ? TWO_OK_LEADS_NFC : TWO_OK_LEADS, nfc)) return 2;
+  return 0;
+}
+
+/* The line start after the last '\n' of `mask` in the chunk at c, into
+ * mk; `delta`: output minus input offset there (modulo 2^n). */
+static inline void mark_line(line_mark *mk, const char *s, const char *c, unsigned mask,
+                             size_t delta) {
+  size_t begin = (size_t)(c - s) + 32 - (unsigned)__builtin_clz(mask);
+  *mk = (line_mark){begin, begin + delta, 0, 1, 0};
+}
+
 /* Copy the plain run at s[*i] (which starts with printable ASCII other
  * than '&', or a Cyrillic letter) 16 bytes at a time, up to the first byte
- * needing a look: controls, '&', non-ASCII but Cyrillic letters, a second
- * space in a row (`spaces`: SPACES on), and line ends unless `eol` (lines
- * are not joined and the current one needs no check). With `eol`, '\n'
- * is copied in the chunks as put_eol() writes it, but a space next to it
- * stops the run: emit() trims those. A space ending the run is owed
- * rather than written, as emit() does. Nothing is dropped inside a run,
- * so a line start passed on the way (mk, for run() to go back to) is at
- * the same distance in input and output. */
-static inline void put_plain(fstate *st, const char *s, size_t *i, size_t len, int spaces,
-                             int eol, line_mark *mk, const pith_buf *o) {
+ * needing a look: controls, '&', non-ASCII but Cyrillic letters and what
+ * in_run() takes, a second space in a row (`spaces`: SPACES on), and line
+ * ends unless `eol` (lines are not joined and the current one needs no
+ * check). With `eol`, '\n' is copied in the chunks as put_eol() writes
+ * it, but a space next to it stops the run: emit() trims those. A space
+ * ending the run is owed rather than written, as emit() does. Only quotes
+ * change the length, so a line start passed on the way (mk, for run() to
+ * go back to) is marked when one is met, or at the end. */
+static ALWAYS_INLINE void put_plain(fstate *st, const char *s, size_t *i, size_t len, unsigned f,
+                             int spaces, int eol, line_mark *mk, const pith_buf *o) {
   /* chunks from before `whole` on are in the input, with the byte after */
-  const char *p = s + *i, *whole = s + (len > 16 ? len - 16 : 0), *q, *nl_chunk = NULL;
+  const char *p = s + *i, *end = s + len, *whole = s + (len > 16 ? len - 16 : 0), *q;
+  const char *nl_chunk = NULL; /* with nl_mask: the last line end passed */
   char *d = st->d;
   *d = ' ';
   d += st->pending;
-  unsigned ws_carry = 0, cyr_carry = 0, ws, nl, stop;
+  unsigned ws_carry = 0, cyr_carry = 0, nl_mask = 0, ws, nl, stop, k;
   char tail[32];
   for (;;) {
     q = p;
     if (p >= whole) { /* padded with NULs, which stop the run */
-      size_t left = (size_t)(s + len - p);
+      size_t left = (size_t)(end - p);
       memcpy(tail, p, left);
       memset(tail + left, 0, sizeof tail - left);
       q = tail;
@@ -691,27 +726,39 @@ static inline void put_plain(fstate *st, const char *s, size_t *i, size_t len, i
     stop |= ws & ((ws << 1) | ws_carry); /* two spaces or line ends in a row */
     memcpy(d, q, 16);
     /* (cyr_carry is 0 after a chunk without stops: its last byte is ASCII) */
-    if (stop && (stop = cyr_relief(q, stop, &cyr_carry)) != 0) break;
-    if (nl) nl_chunk = p;
+    if (stop && (stop = cyr_relief(q, stop, &cyr_carry)) != 0) {
+      k = (unsigned)__builtin_ctz(stop);
+      int n = in_run((const unsigned char *)p + k, (const unsigned char *)end, f);
+      if (!n) break;
+      if (nl & ((1u << k) - 1)) nl_chunk = p, nl_mask = nl & ((1u << k) - 1);
+      if (n > 0) { /* copied as it is; the chunk may hold only part of it */
+        memcpy(d + k, p + k, 2);
+        if (n == 3) d[k + 2] = p[k + 2];
+      } else { /* the output gets shorter: the line start passed first */
+        if (nl_chunk) mark_line(mk, s, nl_chunk, nl_mask, (size_t)(d - o->data) - (size_t)(p - s));
+        nl_chunk = NULL;
+        d[k] = (unsigned char)p[k + 2] < 0x9C ? '\'' : '"';
+        d -= 2;
+        n = 3;
+      }
+      p += k + (unsigned)n;
+      d += k + (unsigned)n;
+      ws_carry = cyr_carry = 0;
+      continue;
+    }
+    if (nl) nl_chunk = p, nl_mask = nl;
     ws_carry = ws >> 15;
     p += 16;
     d += 16;
   }
-  unsigned k = (unsigned)__builtin_ctz(stop);
   unsigned char prev = (unsigned char)(k ? q[k - 1] : p[-1]);
   int last = spaces && prev == ' ';
-  /* output minus input offset, modulo 2^n: nothing is dropped in a run */
-  size_t delta = (size_t)(d - o->data) - (size_t)(p - s);
+  if (nl & ((1u << k) - 1)) nl_chunk = p, nl_mask = nl & ((1u << k) - 1);
+  if (nl_chunk) mark_line(mk, s, nl_chunk, nl_mask, (size_t)(d - o->data) - (size_t)(p - s));
   st->d = d + k - last;
   st->pending = last;
   st->line_start = eol && prev == '\n';
   *i = (size_t)(p - s) + k;
-  if ((nl &= (1u << k) - 1) != 0) nl_chunk = p;
-  else if (nl_chunk) chunk_masks(nl_chunk, spaces, eol, &ws, &nl);
-  if (nl_chunk) {
-    size_t begin = (size_t)(nl_chunk - s) + 32 - (unsigned)__builtin_clz(nl);
-    *mk = (line_mark){begin, begin + delta, 0, 1, 0};
-  }
 }
 
 /* Normalize in[i..len) line after line until the input ends or a line
@@ -728,8 +775,8 @@ static size_t fused(norm *n, const char *s, size_t i, size_t len, line_mark *mk)
     unsigned char c = (unsigned char)s[i];
     if (is_plain(c) || is_cyr(s, i, len)) {
       int eol = !st.join && !saw;
-      if (st.spaces && eol) put_plain(&st, s, &i, len, 1, 1, mk, o); /* the common case */
-      else put_plain(&st, s, &i, len, st.spaces, eol, mk, o);
+      if (st.spaces && eol) put_plain(&st, s, &i, len, f, 1, 1, mk, o); /* the common case */
+      else put_plain(&st, s, &i, len, f, st.spaces, eol, mk, o);
     } else if (c >= 0x80) {
       if (put_nonascii(&st, s, &i, len, f, &saw) == ACT_NFC) {
         saw |= SAW_NFC;
