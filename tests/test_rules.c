@@ -378,6 +378,31 @@ static void test_short_keys(void) {
   pith_rules_free(r);
 }
 
+/* Long anchors of 7 and 8 bytes (the bytes after a window filter its
+ * hits; near an anchor's end there are none to test) at the ends of
+ * blocks, and the memmem chain, skipped when all its rules need a last
+ * digit the block lacks. */
+static void test_window_ends(void) {
+  pith_rules *r = load("drop contains:100 abcdefg\ncut contains:100 hijklmno\n");
+  INT_EQ(act(r, "abcdefg"), PITH_ACT_DROP, "7-byte anchor, whole block");
+  INT_EQ(act(r, "xx ABCDEFG"), PITH_ACT_DROP, "7-byte anchor at the block end");
+  INT_EQ(act(r, "the abcdefg!"), PITH_ACT_DROP, "7-byte anchor, one byte after");
+  INT_EQ(act(r, "abcdefh"), 0, "7-byte anchor, last byte differs");
+  INT_EQ(act(r, "xx abcdef"), 0, "7-byte anchor cut by the block end");
+  INT_EQ(act(r, "hijklmno"), PITH_ACT_CUT, "8-byte anchor, whole block");
+  INT_EQ(act(r, "some text: hijklmno"), PITH_ACT_CUT, "8-byte anchor at the block end");
+  INT_EQ(act(r, "hijklmnp and more"), 0, "8-byte anchor, last byte differs");
+  pith_rules_free(r);
+  r = load("drop glob:100 *# of #\n");
+  INT_EQ(act(r, "Page 3 of 12"), PITH_ACT_DROP, "memmem anchor, last digit");
+  INT_EQ(act(r, "3 of 12 pages"), 0, "memmem chain skipped: no last digit");
+  pith_rules_free(r);
+  r = load("drop glob:100 *# of #\nkeep glob:100 *wxyz*\n");
+  INT_EQ(act(r, "3 of 12"), PITH_ACT_DROP, "mixed memmem chain, digit rule");
+  INT_EQ(act(r, "a wxyz b"), PITH_ACT_KEEP, "mixed memmem chain, no digit needed");
+  pith_rules_free(r);
+}
+
 static void expect_error(const char *text, const char *prefix, const char *what) {
   pith_rules *r = pith_rules_new();
   char err[256] = "";
@@ -453,6 +478,7 @@ int main(void) {
   test_short_fold();
   test_glob_paths();
   test_short_keys();
+  test_window_ends();
   pith_buf_free(&scratch);
   return test_done();
 }
