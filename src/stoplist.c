@@ -25,6 +25,10 @@
 #define MAX_LANGS 32
 #define MAX_WORD 64 /* longer runs are words but never stop words */
 #define BLOOM_BITS 17
+#define SHORT_BITS 14
+#define SHORT_SLOTS (1u << SHORT_BITS)
+#define SHORT_DISP_BITS 11
+#define SHORT_BUCKETS (1u << SHORT_DISP_BITS)
 #define LONG_BITS 15
 
 struct pith_stoplist {
@@ -81,6 +85,7 @@ struct pith_stopsets {
    * two compares without branches, whatever the word. */
   short_slot *shorts; /* SHORT_SLOTS */
   uint64_t short_mul; /* the hash multiplier that placed every word */
+  uint32_t short_disp[SHORT_BUCKETS]; /* per bucket: displacement << 4 */
   /* One bit per word hash: most longer words of a text are not stop words
    * and are turned away here, without touching the big table. */
   uint64_t bloom[(1u << BLOOM_BITS) / 64];
@@ -135,38 +140,33 @@ static inline int long_may(const pith_stopsets *s, uint64_t q0, size_t n) {
   return (int)(s->long_first[b >> 6] >> (b & 63)) & 1;
 }
 
-/* The short-word table has a fixed size (constant shifts): the built-in
- * lists hold some 6,600 words of up to 8 bytes, 40% of the slots. */
-#define SHORT_BITS 14
-#define SHORT_SLOTS (1u << SHORT_BITS)
+/* The short-word table: each word in one slot, chosen without collisions
+ * when the table is built (hash and displace): the top bits of the hash
+ * h = q * short_mul pick a bucket, the bits below them a slot, moved by
+ * the bucket's displacement (XOR). A fixed size keeps the shifts constant:
+ * the built-in lists hold some 6,600 words of up to 8 bytes, 40% of the
+ * slots, in 2^11 buckets. */
+#define SHORT_SLOT_OFFSET(h) \
+  ((size_t)((h) >> (64 - SHORT_DISP_BITS - SHORT_BITS - 4)) & ((SHORT_SLOTS - 1) << 4))
+#define SHORT_BUCKET(h) ((size_t)((h) >> (64 - SHORT_DISP_BITS)))
 
-/* The two slots of the short word whose hash is h = q * short_mul: the top
- * bits of h, and the bits below them. */
-static inline size_t short_slot1(uint64_t h) { return (size_t)(h >> (64 - SHORT_BITS)); }
-
-static inline size_t short_slot2(uint64_t h) {
-  return (size_t)(h >> (64 - 2 * SHORT_BITS)) & (SHORT_SLOTS - 1);
-}
-
-/* Languages of the short word with chunk q; 0 if none. Both slots are read
- * and kept by their compare: no branch to mispredict on stop words against
- * other words. */
-static inline uint32_t short_in(const short_slot *tab, uint64_t mul, uint64_t q) {
+/* Languages of the short word with chunk q; 0 if none. One slot is read and
+ * kept by its compare: no branch to mispredict on stop words against other
+ * words. */
+static inline uint32_t short_in(const short_slot *tab, const uint32_t *disp,
+                                uint64_t mul, uint64_t q) {
   uint64_t h = q * mul;
-  /* byte offsets of the slots straight from h (slot << 4) */
-  const char *t = (const char *)tab;
-  size_t oa = (size_t)(h >> (64 - SHORT_BITS - 4)) & ((SHORT_SLOTS - 1) << 4);
-  size_t ob = (size_t)(h >> (64 - 2 * SHORT_BITS - 4)) & ((SHORT_SLOTS - 1) << 4);
-  uint64_t ka, kb;
-  uint32_t ma, mb;
-  memcpy(&ka, t + oa, 8), memcpy(&ma, t + oa + 8, 4);
-  memcpy(&kb, t + ob, 8), memcpy(&mb, t + ob + 8, 4);
-  /* masks by arithmetic: compilers turn ?: here into branches */
-  return (ma & -(uint32_t)(ka == q)) | (mb & -(uint32_t)(kb == q));
+  /* the slot's byte offset (slot << 4) straight from h */
+  size_t o = SHORT_SLOT_OFFSET(h) ^ disp[SHORT_BUCKET(h)];
+  uint64_t k;
+  uint32_t m;
+  memcpy(&k, (const char *)tab + o, 8), memcpy(&m, (const char *)tab + o + 8, 4);
+  /* the mask by arithmetic: compilers turn ?: here into a branch */
+  return m & -(uint32_t)(k == q);
 }
 
 static inline uint32_t short_lookup(const pith_stopsets *s, uint64_t q) {
-  return short_in(s->shorts, s->short_mul, q);
+  return short_in(s->shorts, s->short_disp, s->short_mul, q);
 }
 
 /* Slot of the word in chunks q (n bytes, hash h), or the empty slot where
@@ -267,20 +267,47 @@ static int load_list(pith_stopsets *s, const char *data, size_t len,
   return 0;
 }
 
-/* Put a short word in one of its two slots, moving the words in the way
- * to their other slot; -1 if that goes round in circles. */
-static int short_put(pith_stopsets *s, uint64_t key, uint32_t mask) {
-  uint64_t h = key * s->short_mul;
-  size_t j = short_slot1(h);
-  if (s->shorts[j].key && !s->shorts[short_slot2(h)].key) j = short_slot2(h);
-  for (int kicks = 0; kicks < 1000; kicks++) {
-    short_slot *e = &s->shorts[j], out = *e;
-    e->key = key, e->mask = mask;
-    if (!out.key) return 0;
-    key = out.key, mask = out.mask, h = key * s->short_mul;
-    j = j == short_slot1(h) ? short_slot2(h) : short_slot1(h);
+/* Place the n short words of keys/masks with multiplier mul: buckets with
+ * more words first, each at the first displacement whose slots are all
+ * free. -1 if some bucket finds none (or holds two words of one slot). */
+static int place_shorts(pith_stopsets *s, const uint64_t *keys, const uint32_t *masks,
+                        size_t n, uint64_t mul, uint32_t *order) {
+  enum { MAX_PER = 32 };
+  uint32_t count[SHORT_BUCKETS + 1], start[SHORT_BUCKETS + 1];
+  memset(count, 0, sizeof count);
+  for (size_t i = 0; i < n; i++) count[SHORT_BUCKET(keys[i] * mul)]++;
+  uint32_t most = 0;
+  start[0] = 0;
+  for (size_t b = 0; b < SHORT_BUCKETS; b++) {
+    if (count[b] > MAX_PER) return -1;
+    if (count[b] > most) most = count[b];
+    start[b + 1] = start[b] + count[b];
   }
-  return -1;
+  for (size_t i = 0; i < n; i++) order[start[SHORT_BUCKET(keys[i] * mul)]++] = (uint32_t)i;
+  memset(s->shorts, 0, SHORT_SLOTS * sizeof *s->shorts);
+  memset(s->short_disp, 0, sizeof s->short_disp);
+  for (uint32_t size = most; size > 0; size--)
+    for (size_t b = 0; b < SHORT_BUCKETS; b++) {
+      if (count[b] != size) continue;
+      const uint32_t *in = order + start[b] - size; /* start[b] is its end now */
+      size_t base[MAX_PER];
+      for (uint32_t k = 0; k < size; k++) {
+        base[k] = SHORT_SLOT_OFFSET(keys[in[k]] * mul) >> 4;
+        for (uint32_t j = 0; j < k; j++)
+          if (base[j] == base[k]) return -1;
+      }
+      size_t d = 0;
+      for (; d < SHORT_SLOTS; d++) {
+        uint32_t k = 0;
+        while (k < size && !s->shorts[base[k] ^ d].key) k++;
+        if (k == size) break;
+      }
+      if (d == SHORT_SLOTS) return -1;
+      for (uint32_t k = 0; k < size; k++)
+        s->shorts[base[k] ^ d] = (short_slot){keys[in[k]], masks[in[k]], 0};
+      s->short_disp[b] = (uint32_t)d << 4;
+    }
+  return 0;
 }
 
 /* The short words of the big table, placed with the first multiplier that
@@ -289,18 +316,23 @@ static int build_shorts(pith_stopsets *s) {
   static const uint64_t muls[] = {HASH_MUL, 0xBF58476D1CE4E5B9ull, 0x94D049BB133111EBull,
                                   0xD6E8FEB86659FD93ull, 0xFF51AFD7ED558CCDull};
   s->shorts = malloc(SHORT_SLOTS * sizeof *s->shorts);
-  if (!s->shorts) return -1;
-  for (size_t k = 0; k < sizeof muls / sizeof *muls; k++) {
-    memset(s->shorts, 0, SHORT_SLOTS * sizeof *s->shorts);
-    s->short_mul = muls[k];
-    size_t j = 0;
-    for (; j < s->cap; j++) {
-      const slot *e = &s->tab[j];
-      if (e->mask && (e->at & 127) <= 8 && short_put(s, e->first, e->mask) < 0) break;
+  uint64_t *keys = malloc(s->cap * sizeof *keys);
+  uint32_t *masks = malloc(s->cap * sizeof *masks), *order = malloc(s->cap * sizeof *order);
+  int rc = -1;
+  if (s->shorts && keys && masks && order) {
+    size_t n = 0;
+    for (size_t j = 0; j < s->cap; j++)
+      if (s->tab[j].mask && (s->tab[j].at & 127) <= 8)
+        keys[n] = s->tab[j].first, masks[n++] = s->tab[j].mask;
+    for (size_t k = 0; k < sizeof muls / sizeof *muls && rc < 0; k++) {
+      s->short_mul = muls[k];
+      rc = place_shorts(s, keys, masks, n, muls[k], order);
     }
-    if (j == s->cap) return 0;
   }
-  return -1;
+  free(keys);
+  free(masks);
+  free(order);
+  return rc;
 }
 
 static void build_fold2(pith_stopsets *s) {
@@ -923,6 +955,7 @@ static inline uint32_t *plain_loop(const pith_stopsets *s, const unsigned char *
                                    tally *t) {
   uint32_t words = 0, letters = 0, nhits = 0;
   const short_slot *tab = s->shorts;
+  const uint32_t *disp = s->short_disp;
   const uint64_t mul = s->short_mul;
   while (starts) {
     size_t a = (unsigned)__builtin_ctzll(starts);
@@ -932,7 +965,7 @@ static inline uint32_t *plain_loop(const pith_stopsets *s, const unsigned char *
     words++;
     if (recording) letters += (uint32_t)n; /* read by the language choice only */
     uint32_t m = __builtin_expect(n > 8, 0) ? lookup_ascii(s, base + a, n)
-                                            : short_in(tab, mul, chunk(base + a, n));
+                                            : short_in(tab, disp, mul, chunk(base + a, n));
     m &= keep_bits;
     if (recording) {
       *rec = m;
