@@ -810,16 +810,24 @@ static size_t line_end(const char *s, size_t i, size_t len) {
   return cr ? (size_t)(cr - s) : end;
 }
 
+/* 1 if pith_entities_decode would decode a reference in s (found as it
+ * finds them, without writing the result). */
+static int has_entity(const char *s, size_t len) {
+  for (const char *p = s, *end = s + len; (p = memchr(p, '&', (size_t)(end - p))) != NULL; p++) {
+    uint32_t cp[2];
+    int ncp;
+    if (pith_entity_decode(p, (size_t)(end - p), cp, &ncp)) return 1;
+  }
+  return 0;
+}
+
 /* A line the fused pass flagged: keep its output unless mojibake repair,
  * entity decoding or NFC would change it; then take the stages one by
  * one from the line's start. */
 static void settle(norm *n, const char *s, size_t len, const line_mark *mk) {
   int redo = (mk->saw & SAW_NFC) != 0;
   if (!redo && (mk->saw & SAW_MOJI)) redo = pith_mojibake_suspect(s, len);
-  if (!redo && (mk->saw & SAW_AMP)) {
-    pith_buf_clear(&n->a);
-    redo = pith_entities_decode(s, len, &n->a);
-  }
+  if (!redo && (mk->saw & SAW_AMP)) redo = has_entity(s, len);
   if (!redo) return;
   n->out->len = mk->at;
   n->out->data[mk->at] = '\0';
