@@ -299,8 +299,9 @@ static int smooth(pith_doc *d) {
   for (size_t i = 0; i < n; i++) {
     pith_block *b = &bl[i];
     unsigned cls = b->cls, ar = nb_arow(b);
-    if (cls == PITH_CLS_SHORT &&
-        (b->memo & (MEMO_SHAPE | MEMO_LONE)) == (MEMO_SHAPE | MEMO_LONE) &&
+    /* one branch (short, heading-shaped and lone are rare together) */
+    if (((cls == PITH_CLS_SHORT) &
+         ((b->memo & (MEMO_SHAPE | MEMO_LONE)) == (MEMO_SHAPE | MEMO_LONE))) &&
         good_follows(d, i)) {
       b->cls = cls = PITH_CLS_NEARGOOD;
       b->why = "heading before content";
@@ -363,7 +364,7 @@ static int smooth(pith_doc *d) {
       }
       b->cls = (uint8_t)cls;
     }
-    if (cls == PITH_CLS_BAD && (b->memo & MEMO_POST)) before[npost++] = (uint32_t)i;
+    if ((cls == PITH_CLS_BAD) & ((b->memo & MEMO_POST) != 0)) before[npost++] = (uint32_t)i;
     p2 = (p2 & nb_keep[r]) | nb_set[r];
   }
   /* Heading post-pass, on the final classes after each candidate. */
