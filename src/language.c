@@ -16,7 +16,7 @@ void pith_classify_language(pith_doc *d, const pith_stopsets *s) {
   /* A few kilobytes of prose name the language; more only costs time. */
   enum { MAX_SAMPLE = 400, MAX_SAMPLE_BYTES = 12288 };
   const char *texts[MAX_SAMPLE];
-  size_t lens[MAX_SAMPLE], at[MAX_SAMPLE], k = 0;
+  size_t lens[MAX_SAMPLE], at[MAX_SAMPLE + 1], k = 0;
   uint32_t words[MAX_SAMPLE], stops[MAX_SAMPLE];
   size_t sampled = 0;
   for (size_t i = 0; i < d->n && k < MAX_SAMPLE && sampled < MAX_SAMPLE_BYTES; i++) {
@@ -46,21 +46,25 @@ void pith_classify_language(pith_doc *d, const pith_stopsets *s) {
    * sample is most of a typical dump's prose): only the others are
    * scanned again. */
   int given = s && k && stops[0] != UINT32_MAX;
+  at[given ? k : 0] = SIZE_MAX; /* past the last sample block (none: none) */
   /* A short line's stop words only count when it ends a sentence (the
    * "short sentence" test in context_free): menus and labels, most short
    * lines, get their words counted without stop-word lookups (stops 0),
-   * unless --explain prints every block's density. */
+   * unless --explain prints every block's density (then every block is
+   * "long"). */
   int all_stops = !d->opts || (d->opts->flags & PITH_OPT_EXPLAIN);
+  const pith_stoplist *stop = d->stop;
+  const uint32_t low = all_stops ? 0 : LENGTH_LOW;
   size_t next = 0;
   for (size_t i = 0; i < d->n; i++) {
     pith_block *b = &d->blocks[i];
-    if (given && next < k && at[next] == i) {
+    if (at[next] == i) {
       b->words = words[next];
       b->stops = stops[next++];
       continue;
     }
-    if (d->stop && (all_stops || b->chars >= LENGTH_LOW || b->terminal)) {
-      pith_stoplist_count(d->stop, b->text, b->len, &b->words, &b->stops);
+    if (stop && (b->chars >= low || b->terminal)) {
+      pith_stoplist_count(stop, b->text, b->len, &b->words, &b->stops);
     } else { /* words only, found with the sets' tables */
       /* the text front end counts most short lines' words as it adds them
        * (pith_doc_add_line); 0: not counted (or none) */
