@@ -194,15 +194,21 @@ int pith_utf8_valid(const char *str, size_t len) {
       if (_mm_movemask_epi8(_mm_or_si128(a, b))) break;
       i += 64;
     }
-    if (i + 16 > len) break;
-    if (ascii_two_three(s + i, &carry)) {
-      i += 16;
-      continue;
-    }
-    if (carry) i = seq_start(s, i); /* back to the lead the chunk continues */
-    carry = 0;
-    if ((i = check16(s, i, len)) == 0) return 0;
+    /* the 64 bytes holding non-ASCII (and on to a sequence's end), 16 at
+     * a time: no 64-byte test that would fail again in between */
+    size_t block_end = i + 64;
+    do {
+      if (i + 16 > len) goto tail;
+      if (ascii_two_three(s + i, &carry)) {
+        i += 16;
+        continue;
+      }
+      if (carry) i = seq_start(s, i); /* back to the lead the chunk continues */
+      carry = 0;
+      if ((i = check16(s, i, len)) == 0) return 0;
+    } while (i < block_end || carry);
   }
+tail:
   if (carry) i = seq_start(s, i); /* the tail starts at a sequence's first byte */
 #endif
   while ((i = skip_ascii(s, i, len)) < len) {
