@@ -144,9 +144,12 @@ static int match_rules(const pith_classify_ctx *ctx, const pith_block *b,
  * none). */
 static size_t apply_rules(pith_doc *d, const pith_classify_ctx *ctx) {
   pith_buf scratch = PITH_BUF_INIT;
-  size_t first_pending = d->n;
-  for (size_t i = 0; i < d->n; i++) {
-    pith_block *b = &d->blocks[i];
+  /* the calls below add no blocks: the array and its length are read once */
+  pith_block *const blocks = d->blocks;
+  const size_t n = d->n;
+  size_t first_pending = n;
+  for (size_t i = 0; i < n; i++) {
+    pith_block *b = &blocks[i];
     if (b->action != PITH_ACT_NONE) continue; /* front end decided */
     if (caps_teaser(b)) {
       b->action = PITH_ACT_ASIDE;
@@ -490,6 +493,7 @@ typedef struct tail_walk {
  * of a text document but keep_short_document (see finish_listing). */
 static void find_cut(pith_doc *d, int early, tail_walk *tw) {
   const size_t n = d->n;
+  pith_block *const blocks = d->blocks; /* read once: no blocks are added */
   size_t words = 0, tail = n, i = 0;
   int searching = 1; /* no listing found yet */
   tw->l = (listing){0, 0, 0, 0, 0, 0};
@@ -498,7 +502,7 @@ static void find_cut(pith_doc *d, int early, tail_walk *tw) {
   /* Before LISTING_MIN_WORDS good words no line is a stamp: the two
    * counts are the same, and a qualifying marker ends an early walk. */
   for (; i < n && words < LISTING_MIN_WORDS; i++) {
-    const pith_block *b = &d->blocks[i];
+    const pith_block *b = &blocks[i];
     if (tail == n && b->action == PITH_ACT_CUT && words >= TAIL_MIN_WORDS) {
       tail = i;
       if (early) break;
@@ -506,14 +510,14 @@ static void find_cut(pith_doc *d, int early, tail_walk *tw) {
     if (b->cls == PITH_CLS_GOOD) words += b->words;
   }
   if (tail < n && early) { /* stopped at the marker: resume after it */
-    tw->l.words = words + (d->blocks[i].cls == PITH_CLS_GOOD ? d->blocks[i].words : 0);
+    tw->l.words = words + (blocks[i].cls == PITH_CLS_GOOD ? blocks[i].words : 0);
     tw->stop = i;
     tw->cut = tail;
     return;
   }
   tw->l.words = words;
   for (; i < n; i++) {
-    const pith_block *b = &d->blocks[i];
+    const pith_block *b = &blocks[i];
     size_t wa = words; /* good words before i */
     if (b->cls == PITH_CLS_GOOD) words += b->words;
     if (tail == n && b->action == PITH_ACT_CUT && wa >= TAIL_MIN_WORDS) tail = i;
@@ -521,7 +525,7 @@ static void find_cut(pith_doc *d, int early, tail_walk *tw) {
       size_t wa_start = 0, start = listing_step(d, &tw->l, i, wa, &wa_start);
       if (start != SIZE_MAX) {
         searching = 0;
-        d->blocks[start].why = "dated listing";
+        blocks[start].why = "dated listing";
         if (wa_start >= TAIL_MIN_WORDS && start < tail) {
           tw->cut = start;
           return;

@@ -600,8 +600,9 @@ static void find_datelines(pith_doc *d, const char *ref_date) {
   size_t limit = d->n / 2 + 5;
   if (d->title_pos + 30 > limit) limit = d->title_pos + 30;
   if (limit > d->n) limit = d->n;
+  pith_block *const blocks = d->blocks; /* read once: no blocks are added */
   for (size_t i = 0; i < limit; i++) {
-    pith_block *b = &d->blocks[i];
+    pith_block *b = &blocks[i];
     /* one branch for the three tests */
     if ((b->action != PITH_ACT_NONE) | (b->chars > 60) | (b->words > 10)) continue;
     char iso[40];
@@ -938,8 +939,11 @@ size_t pith_meta_dedup(pith_doc *d) {
   size_t tlo = !title ? SIZE_MAX : tlen > 8 ? tlen - 8 : 0;
   size_t tspan = !title ? 0 : tlen + 8 - tlo;
   size_t kept = 0;
-  for (size_t i = 0; i < d->n; i++) {
-    pith_block *b = &d->blocks[i];
+  /* the calls below add no blocks: the array and its length are read once */
+  pith_block *const blocks = d->blocks;
+  const size_t n = d->n;
+  for (size_t i = 0; i < n; i++) {
+    pith_block *b = &blocks[i];
     int good = b->cls == PITH_CLS_GOOD;
     /* Short repeats are often legitimate (interview questions, list
      * labels); only paragraphs repeated whole are scraping artefacts. */
