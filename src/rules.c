@@ -1330,6 +1330,13 @@ static size_t digit_run(const char *t, size_t i, size_t n) {
   return j - i;
 }
 
+/* The first digit of t at or after i, or n: a `#` after a star can only
+ * start there (a digit always starts a character). */
+static inline size_t next_digit(const char *t, size_t i, size_t n) {
+  while (i < n && (unsigned)(t[i] - '0') > 9) i++;
+  return i;
+}
+
 /* A literal byte that starts a character (not a UTF-8 continuation
  * byte): the star may skip straight to its next occurrence. */
 static inline int leads(unsigned char c) {
@@ -1341,7 +1348,7 @@ static inline int leads(unsigned char c) {
  * star tries every character start in turn; when a literal byte `c`
  * follows it, the starts without `c` would fail at once and are skipped
  * by memchr (a `c` that starts a character is always a start the stepping
- * would reach). */
+ * would reach), and when `#` follows it, to the next digit. */
 static int glob_match(const char *p, size_t m, const char *t, size_t n) {
   size_t pi = 0, ti = 0, sp = SIZE_MAX, st = 0;
   while (ti < n) {
@@ -1355,6 +1362,8 @@ static int glob_match(const char *p, size_t m, const char *t, size_t n) {
           const char *q = memchr(t + st, p[sp], n - st);
           if (!q) return 0;
           st = ti = (size_t)(q - t);
+        } else if (p[sp] == G_DIGITS) {
+          if ((st = ti = next_digit(t, st, n)) == n) return 0;
         }
         continue;
       }
@@ -1382,6 +1391,8 @@ static int glob_match(const char *p, size_t m, const char *t, size_t n) {
       const char *q = memchr(t + st, p[sp], n - st);
       if (!q) return 0;
       st = (size_t)(q - t);
+    } else if (p[sp] == G_DIGITS && (st = next_digit(t, st, n)) == n) {
+      return 0;
     }
     ti = st;
     pi = sp;

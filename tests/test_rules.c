@@ -396,6 +396,8 @@ static void test_window_ends(void) {
   r = load("drop glob:100 *# of #\n");
   INT_EQ(act(r, "Page 3 of 12"), PITH_ACT_DROP, "memmem anchor, last digit");
   INT_EQ(act(r, "3 of 12 pages"), 0, "memmem chain skipped: no last digit");
+  INT_EQ(act(r, "chapter 1 and page 3 of 12"), PITH_ACT_DROP, "star before #: on to the next digit run");
+  INT_EQ(act(r, "page three of 12"), 0, "star before #: no digit before the literal");
   pith_rules_free(r);
   r = load("drop glob:100 *# of #\nkeep glob:100 *wxyz*\n");
   INT_EQ(act(r, "3 of 12"), PITH_ACT_DROP, "mixed memmem chain, digit rule");
