@@ -55,18 +55,27 @@ static double link_density(const pith_block *b) {
 
 /* Heading shape for text lines: short, no sentence end, starts with a
  * capital, digit or quote. */
+/* Bytes below 64 as a bit set (one shift and mask per test). */
+#define BIT64(c) (1ull << (c))
+/* What a heading does not end with: . , ; : */
+#define HEADING_NOT_LAST (BIT64('.') | BIT64(',') | BIT64(';') | BIT64(':'))
+/* What bare numbers and times are made of: digits and " ,.:" */
+#define NUMERIC_BYTES \
+  (((BIT64('9') << 1) - BIT64('0')) | BIT64(' ') | BIT64(',') | BIT64('.') | BIT64(':'))
+
+static inline int in_set64(unsigned char c, uint64_t set) {
+  return c < 64 && (set >> c & 1);
+}
+
 static int heading_shaped(const pith_block *b) {
   if (b->heading) return 1;
-  if (b->words == 0 || b->words > 12 || b->chars > 100) return 0;
-  unsigned char last = (unsigned char)b->text[b->len - 1];
-  if (last == '.' || last == ',' || last == ';' || last == ':' ) return 0;
-  unsigned char c = (unsigned char)b->text[0];
-  if (c >= 'a' && c <= 'z') return 0;
+  if ((b->words - 1u > 11u) | (b->chars > 100)) return 0; /* 1..12 words */
+  const unsigned char *t = (const unsigned char *)b->text;
+  if (in_set64(t[b->len - 1], HEADING_NOT_LAST)) return 0;
+  if ((unsigned)(t[0] - 'a') < 26u) return 0;
   /* not a bare number or time ("2,500", "10:30") */
   for (size_t i = 0; i < b->len; i++)
-    if (!((b->text[i] >= '0' && b->text[i] <= '9') || b->text[i] == ' ' ||
-          b->text[i] == ',' || b->text[i] == '.' || b->text[i] == ':'))
-      return 1;
+    if (!in_set64(t[i], NUMERIC_BYTES)) return 1;
   return 0;
 }
 
