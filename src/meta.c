@@ -495,6 +495,7 @@ void pith_meta_capture(pith_doc *d, pith_field f, const char *t, size_t n,
 static size_t strip_site_suffix(const char *s, size_t n) {
   static const char *const seps[] = {" | ", " - ", " – ", " — ", " :: ", " » "};
   enum { NSEPS = sizeof seps / sizeof *seps };
+  static const char seconds[] = {'|', '-', '\xE2', ':', '\xC2'}; /* seps[k][1] */
   /* Each separator's last occurrence decides; all start with a space, so
    * one backward walk over the spaces finds them all. */
   size_t cut = n;
@@ -502,6 +503,8 @@ static size_t strip_site_suffix(const char *s, size_t n) {
   const char *sp = s + n;
   while (found != (1u << NSEPS) - 1 && (sp = memrchr(s, ' ', (size_t)(sp - s)))) {
     size_t i = (size_t)(sp - s);
+    /* most spaces start a word: a separator's second byte first */
+    if (i + 1 >= n || !memchr(seconds, s[i + 1], sizeof seconds)) continue;
     for (unsigned k = 0; k < NSEPS; k++) {
       size_t sl = strlen(seps[k]);
       if (found >> k & 1 || i + sl > n || memcmp(s + i, seps[k], sl) != 0) continue;
