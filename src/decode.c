@@ -617,6 +617,18 @@ static const pith_encoding *declared(const char *s, size_t len, const pith_decod
   return unmislabel(e, s, len);
 }
 
+/* `name` lowercased into dst (cap > 0 bytes), cut to fit as snprintf
+ * would: one call per document, so no snprintf. */
+static void copy_lower(char *dst, size_t cap, const char *name) {
+  size_t n = strlen(name);
+  if (n >= cap) n = cap - 1;
+  for (size_t i = 0; i < n; i++) {
+    char c = name[i];
+    dst[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  }
+  dst[n] = '\0';
+}
+
 /* pith_decode and pith_decode_view: with `view` set, input that is valid
  * UTF-8 without a BOM is not copied (*view points at it). */
 static int decode(const char *bytes, size_t len, const pith_decode_opts *o,
@@ -641,9 +653,7 @@ static int decode(const char *bytes, size_t len, const pith_decode_opts *o,
       e = enc_by_name("windows-1252");
   }
   if (charset && charset_len) {
-    snprintf(charset, charset_len, "%s", e ? e->name : raw);
-    for (char *c = charset; *c; c++)
-      if (*c >= 'A' && *c <= 'Z') *c = (char)(*c + 32);
+    copy_lower(charset, charset_len, e ? e->name : raw);
   }
   if (view && valid && skip == 0 && e && e->kind == PITH_ENC_UTF8) {
     *view = bytes;
