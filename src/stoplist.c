@@ -311,9 +311,11 @@ static int place_shorts(pith_stopsets *s, const uint64_t *keys, const uint32_t *
 }
 
 /* The short words of the big table, placed with the first multiplier that
- * fits them all (at 40% load the first one nearly always does). */
+ * fits them all: two words may share their bucket and slot bits (25 of
+ * the hash: about one pair in two tables), then the next one is tried. The
+ * first fits the built-in lists. */
 static int build_shorts(pith_stopsets *s) {
-  static const uint64_t muls[] = {HASH_MUL, 0xBF58476D1CE4E5B9ull, 0x94D049BB133111EBull,
+  static const uint64_t muls[] = {0xBF58476D1CE4E5B9ull, HASH_MUL, 0x94D049BB133111EBull,
                                   0xD6E8FEB86659FD93ull, 0xFF51AFD7ED558CCDull};
   s->shorts = malloc(SHORT_SLOTS * sizeof *s->shorts);
   uint64_t *keys = malloc(s->cap * sizeof *keys);
