@@ -74,6 +74,28 @@ int main(void) {
   INT_EQ(d.blocks[2].seps, 1, "three-byte separator ending a long line");
   INT_EQ(d.blocks[3].seps, 7, "bars of a long line, the last no separator");
   pith_doc_free(&d);
+  /* line ends at every offset of the 64-byte windows they are found in,
+   * and texts ending at and around a window's end */
+  static char text[4096];
+  size_t n = 0;
+  for (int l = 1; l <= 70; l++) {
+    memset(text + n, 'a' + l % 26, (size_t)l);
+    n += (size_t)l;
+    text[n++] = '\n';
+  }
+  text[n] = '\0';
+  int lens_ok = blocks_of(text, &d) == 70;
+  for (size_t i = 0; lens_ok && i < d.n; i++) lens_ok = d.blocks[i].len == i + 1;
+  OK(lens_ok, "line ends across 64-byte windows");
+  pith_doc_free(&d);
+  for (size_t len = 62; len <= 66; len++) {
+    memset(text, 'x', len);
+    text[30] = '\n';
+    text[len] = '\0';
+    INT_EQ(blocks_of(text, &d), 2, "text of %zu bytes without a final newline", len);
+    INT_EQ(d.blocks[1].len, len - 31, "its last line");
+    pith_doc_free(&d);
+  }
   INT_EQ(blocks_of("", &d), 0, "empty input");
   pith_doc_free(&d);
   INT_EQ(blocks_of("   \n\n  \n", &d), 0, "whitespace only");
