@@ -142,6 +142,11 @@ static inline uint32_t lens3_at(unsigned a, unsigned b, unsigned c) {
   return ((uint32_t)(a | b << 8 | c << 16) * 0x9E3779B1u) >> (32 - LENS3_BITS);
 }
 
+/* lens3_at of the 3 bytes at bits 0..23 of x (as load_le64 gives them). */
+static inline uint32_t lens3_of(uint64_t x) {
+  return ((uint32_t)(x & 0xFFFFFF) * 0x9E3779B1u) >> (32 - LENS3_BITS);
+}
+
 struct pith_rules {
   rule *v;
   size_t n, cap;
@@ -1773,9 +1778,9 @@ int pith_rules_match(const pith_rules *r, const char *text, size_t len,
                  : fold_to(base + 8, text, len, 0);
   const rule *best = NULL;
   /* the prefix table's entry of the block's first three bytes: the key
-   * lengths to probe, and bit 0 for exact patterns opening with them */
-  const unsigned char *u = (const unsigned char *)t;
-  unsigned l3 = r->pre.lens3 ? r->pre.lens3[lens3_at(u[0], u[1], u[2])] : 0;
+   * lengths to probe, and bit 0 for exact patterns opening with them (one
+   * load where the fold stored them) */
+  unsigned l3 = r->pre.lens3 ? r->pre.lens3[lens3_of(load_le64(t))] : 0;
   if (chars <= r->exact_chars && (l3 & 1)) match_exact(r, t, n, chars, &best);
   if (chars <= r->maxcap[A_PREFIX]) match_prefix(r, t, n, chars, l3, &best);
   if (chars <= r->maxcap[A_SUFFIX]) match_suffix(r, t, n, chars, &best);
