@@ -195,7 +195,7 @@ static void test_utf8(void) {
   free(g);
 }
 
-/* pith_utf8_valid checks ASCII and two-byte letters 16 bytes at a time:
+/* pith_utf8_valid checks ASCII, two- and three-byte letters 16 bytes at a time:
  * each sequence is tried at every offset from a chunk start (0..40 plain
  * bytes before it) and before ASCII, before a run of two-byte letters and
  * at the very end. pith_utf8_sanitize must count the same replacements. */
@@ -214,8 +214,13 @@ static void test_utf8_chunks(void) {
       {"\xE2\x80", 1}, {"\xE0\x80\x80", 3}, {"\xE0\x9F\xBF", 3}, {"\xED\xA0\x80", 3},
       {"\xF0\x8F\xBF\xBF", 4}, {"\xF4\x90\x80\x80", 4}, {"\xF5\x80\x80\x80", 4}, {"\xFF", 1},
       {"\xD0\xB4\xD0", 1}, {"\xD0\xB4\x80", 1}, {"\xD0\xB4\xD0\xB4\xE2\x80\xD0\xB4", 1},
+      /* three-byte runs (Hangul, CJK) and their breaks */
+      {"\xEA\xB0\x80\xEB\x82\x98\xEB\x8B\xA4 \xED\x95\x9C\xE4\xB8\xAD\xEE\x80\x80", 0},
+      {"\xE1\x80\x41", 1}, {"\xE1\x41", 1}, {"\xEA\xB0\x80\xEA\xB0", 1},
+      {"\xEA\xB0\x80\x80", 1}, {"\xEA\xB0\x80\xED\xA0\x80", 3},
   };
-  static const char *tails[] = {"", "b", "\xD0\xB4\xD0\xB4\xD0\xB4\xD0\xB4\xD0\xB4\xD0\xB4 x"};
+  static const char *tails[] = {"", "b", "\xD0\xB4\xD0\xB4\xD0\xB4\xD0\xB4\xD0\xB4\xD0\xB4 x",
+                                "\xEA\xB0\x80\xEA\xB0\x80\xEA\xB0\x80\xEA\xB0\x80\xEA\xB0\x80\xEA\xB0\x80"};
   char in[128];
   int bad = 0;
   pith_buf b = PITH_BUF_INIT;
