@@ -75,7 +75,9 @@ static inline void one_line(pith_doc *d, line_state *ls, char *p, char *e) {
     if (!ls->bar) ls->bar = ls->end;
   }
   pith_block *b = pith_doc_add_line(d, p, (size_t)(e - p), ls->bar < e);
-  if (b && b->text + b->len != e) ls->exact = 0; /* NUL not on the '\n' */
+  /* NUL maybe not on the '\n': the line ended in spaces, trimmed (or in a
+   * control, kept: a needless but harmless start again) */
+  if (b && (unsigned char)e[-1] <= ' ') ls->exact = 0;
 }
 
 /* Line mode: one block per non-empty line. Returns whether the text is
