@@ -129,13 +129,12 @@ static int caps_teaser(const pith_block *b) {
 
 /* The hit that decides a block when several rule sets match it (KEEP,
  * then CUT, then the first set's); 0 when none does. One set (the
- * built-in rules without user filters) is the common case: its hit is
- * the answer, with no merging. */
-static int match_rules(const pith_classify_ctx *ctx, const pith_block *b,
-                       pith_buf *scratch, pith_rule_hit *best) {
-  if (ctx->nrules == 1)
-    return pith_rules_match(ctx->rules[0], b->text, b->len, b->chars, scratch,
-                            best) &&
+ * built-in rules without user filters) is the common case: `one`, when
+ * set, is that set, and its hit is the answer, with no merging. */
+static int match_rules(const pith_classify_ctx *ctx, const pith_rules *one,
+                       const pith_block *b, pith_buf *scratch, pith_rule_hit *best) {
+  if (one)
+    return pith_rules_match(one, b->text, b->len, b->chars, scratch, best) &&
            best->action != PITH_ACT_NONE;
   *best = (pith_rule_hit){0, -1, NULL, NULL, 0};
   for (size_t r = 0; r < ctx->nrules; r++) {
@@ -156,6 +155,8 @@ static size_t apply_rules(pith_doc *d, const pith_classify_ctx *ctx) {
   /* the calls below add no blocks: the array and its length are read once */
   pith_block *const blocks = d->blocks;
   const size_t n = d->n;
+  /* read once too: the calls cannot be seen not to change *ctx */
+  const pith_rules *const one = ctx->nrules == 1 ? ctx->rules[0] : NULL;
   size_t first_pending = n;
   for (size_t i = 0; i < n; i++) {
     pith_block *b = &blocks[i];
@@ -166,7 +167,7 @@ static size_t apply_rules(pith_doc *d, const pith_classify_ctx *ctx) {
       continue;
     }
     pith_rule_hit best;
-    if (!match_rules(ctx, b, &scratch, &best)) continue;
+    if (!match_rules(ctx, one, b, &scratch, &best)) continue;
     b->action = (uint8_t)best.action;
     b->why = best.where;
     if (best.action == PITH_ACT_CAPTURE && best.field >= 0) {
