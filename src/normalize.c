@@ -664,9 +664,9 @@ static inline unsigned cyr_relief(const char *p, unsigned stop, unsigned *carry)
  * compiled for SPACES with line ends in runs (constant flags); compilers
  * keep a single generic copy of a function that large otherwise. */
 #if defined(__GNUC__)
-#define ALWAYS_INLINE inline __attribute__((always_inline))
+#define NORM_ALWAYS_INLINE inline __attribute__((always_inline))
 #else
-#define ALWAYS_INLINE inline
+#define NORM_ALWAYS_INLINE inline
 #endif
 
 /* What put_plain does with the non-ASCII character at u (before end)
@@ -704,8 +704,9 @@ static inline void mark_line(line_mark *mk, const char *s, const char *c, unsign
  * ending the run is owed rather than written, as emit() does. Only quotes
  * change the length, so a line start passed on the way (mk, for run() to
  * go back to) is marked when one is met, or at the end. */
-static ALWAYS_INLINE void put_plain(fstate *st, const char *s, size_t *i, size_t len, unsigned f,
-                             int spaces, int eol, line_mark *mk, const pith_buf *o) {
+static NORM_ALWAYS_INLINE void put_plain(fstate *st, const char *s, size_t *i, size_t len,
+                                         unsigned f, int spaces, int eol, line_mark *mk,
+                                         const pith_buf *o) {
   /* chunks from before `whole` on are in the input, with the byte after */
   const char *p = s + *i, *end = s + len, *whole = s + (len > 16 ? len - 16 : 0), *q;
   const char *nl_chunk = NULL; /* with nl_mask: the last line end passed */
