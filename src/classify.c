@@ -188,11 +188,12 @@ static size_t apply_rules(pith_doc *d, const pith_classify_ctx *ctx) {
   return first_pending;
 }
 
-static uint8_t context_free(const pith_doc *d, const pith_block *b,
+/* `html`: the document is HTML; `stop`: it has a stop-word list. */
+static uint8_t context_free(int html, int stop, const pith_block *b,
                             double lo, double hi, const char **why) {
   if (b->action == PITH_ACT_KEEP) return *why = "rule:keep", PITH_CLS_GOOD;
   if (b->action != PITH_ACT_NONE) return PITH_CLS_BAD;
-  if (d->is_html && link_density(b) > MAX_LINK_DENSITY)
+  if (html && link_density(b) > MAX_LINK_DENSITY)
     return *why = "link density", PITH_CLS_BAD;
   if (navigation_line(b)) return *why = "navigation separators", PITH_CLS_BAD;
   if (b->chars < LENGTH_LOW) {
@@ -200,7 +201,7 @@ static uint8_t context_free(const pith_doc *d, const pith_block *b,
     /* A short sentence ("It also raised concerns about X.") closes many
      * articles; jusText would lose it between good text and boilerplate.
      * (The stop-word density, a division, only for the few candidates.) */
-    if (b->terminal && b->words >= 6 && d->stop && stop_density(b) >= lo)
+    if (b->terminal && b->words >= 6 && stop && stop_density(b) >= lo)
       return *why = "short sentence", PITH_CLS_NEARGOOD;
     return *why = "short", PITH_CLS_SHORT;
   }
@@ -737,10 +738,12 @@ int pith_classify(pith_doc *d, const pith_classify_ctx *ctx) {
    * marked by their tag and need no such guard.) */
   int around = 0;      /* the previous kept-able line is a short heading */
   size_t first = d->n; /* the first kept-able line */
+  /* read once: stores through the blocks' uint8_t fields may alias *d */
+  const int html = d->is_html, stop = d->stop != NULL;
   for (size_t i = 0; i < d->n; i++) {
     pith_block *b = &d->blocks[i];
     const char *why = b->why;
-    uint8_t cf = context_free(d, b, lo, hi, &why);
+    uint8_t cf = context_free(html, stop, b, lo, hi, &why);
     b->cf = b->cls = cf;
     if (!b->why || b->action == PITH_ACT_NONE) b->why = why;
     unsigned memo = 0;
