@@ -200,6 +200,10 @@ struct pith_rules {
    * window). The scan tests a byte per window; a hit checks the byte after
    * the window against it before the chain lookup. */
   uint8_t quadb[65536];
+  /* Bit h set when quadb[h] is not 0. The scan tests these 8 KB, which
+   * stay in L1 where the 64 KB of quadb do not (few windows hit: quadb
+   * is read at hits only). */
+  uint64_t qbits[65536 / 64];
   /* con1set as a list when it holds at most 4 bytes (SSE2 compares) */
   uint8_t rare[4];
   unsigned nrare; /* 0..4; 5 = more, use con1set */
@@ -665,7 +669,9 @@ static int index_windows(pith_rules *r, size_t i) {
     uint32_t w4;
     memcpy(&w4, a + koff, 4);
     /* the byte after the window (any, at the anchor's end) */
-    r->quadb[quad_hash(w4)] |= koff + 5 < u->alen ? next_bit(a[koff + 4], a[koff + 5]) : 0xFF;
+    uint32_t h = quad_hash(w4);
+    r->quadb[h] |= koff + 5 < u->alen ? next_bit(a[koff + 4], a[koff + 5]) : 0xFF;
+    r->qbits[h >> 6] |= 1ull << (h & 63);
     int32_t *head = atab_head(&r->con5, a + koff, 4, PARTS_NONE);
     if (!head) return -1;
     if (r->cen == r->cecap) {
@@ -1578,6 +1584,25 @@ static inline void window_at(const pith_rules *r, unsigned qb, const char *t,
     walk_entries(r, *c, t, n, chars, w, done, best);
 }
 
+#if RULES_SSE2
+/* The windows of a 16-byte step at t+p whose bit is set in q (bit j:
+ * the window at p + 4j, of hash hj). */
+static void windows_at(const pith_rules *r, unsigned q, unsigned h0, unsigned h1,
+                       unsigned h2, unsigned h3, const char *t, size_t n,
+                       size_t chars, size_t p, done_set *done, const rule **best) {
+  const unsigned h[4] = {h0, h1, h2, h3};
+  for (; q; q &= q - 1) {
+    unsigned j = (unsigned)__builtin_ctz(q);
+    window_at(r, r->quadb[h[j]], t, n, chars, p + 4 * j, done, best);
+  }
+}
+#endif
+
+/* 1 when some window key hashes to h (quadb[h] is not 0). */
+static inline unsigned qbit(const pith_rules *r, unsigned h) {
+  return (unsigned)(r->qbits[h >> 6] >> (h & 63)) & 1;
+}
+
 /* Rules of the con1 chain of the byte at t+i. */
 static void walk_rare(const pith_rules *r, const char *t, size_t n, size_t chars,
                       size_t i, done_set *done, const rule **best) {
@@ -1651,17 +1676,13 @@ static void match_contains(const pith_rules *r, const char *t, size_t n,
       __m128i e = _mm_mul_epu32(v, mul), o = _mm_mul_epu32(_mm_srli_epi64(v, 32), mul);
       unsigned h0 = (unsigned)_mm_extract_epi16(e, 1), h2 = (unsigned)_mm_extract_epi16(e, 5);
       unsigned h1 = (unsigned)_mm_extract_epi16(o, 1), h3 = (unsigned)_mm_extract_epi16(o, 5);
-      unsigned q = r->quadb[h0] | r->quadb[h1] | r->quadb[h2] | r->quadb[h3];
+      /* bit j: window j's hash is in use (no branch per window) */
+      unsigned q = qbit(r, h0) | qbit(r, h1) << 1 | qbit(r, h2) << 2 | qbit(r, h3) << 3;
       __m128i c = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, c0), _mm_cmpeq_epi8(v, c1)),
                                _mm_or_si128(_mm_cmpeq_epi8(v, c2), _mm_cmpeq_epi8(v, c3)));
       unsigned m = (unsigned)_mm_movemask_epi8(c);
       if (!(q | m)) continue;
-      if (q) {
-        window_at(r, r->quadb[h0], t, n, chars, p, &done, best);
-        window_at(r, r->quadb[h1], t, n, chars, p + 4, &done, best);
-        window_at(r, r->quadb[h2], t, n, chars, p + 8, &done, best);
-        window_at(r, r->quadb[h3], t, n, chars, p + 12, &done, best);
-      }
+      if (q) windows_at(r, q, h0, h1, h2, h3, t, n, chars, p, &done, best);
       if (n - p < 16) m &= (1u << (n - p)) - 1;
       for (; m; m &= m - 1)
         walk_rare(r, t, n, chars, p + (unsigned)__builtin_ctz(m), &done, best);
@@ -1673,12 +1694,8 @@ static void match_contains(const pith_rules *r, const char *t, size_t n,
     __m128i e = _mm_mul_epu32(v, mul), o = _mm_mul_epu32(_mm_srli_epi64(v, 32), mul);
     unsigned h0 = (unsigned)_mm_extract_epi16(e, 1), h2 = (unsigned)_mm_extract_epi16(e, 5);
     unsigned h1 = (unsigned)_mm_extract_epi16(o, 1), h3 = (unsigned)_mm_extract_epi16(o, 5);
-    unsigned q0 = r->quadb[h0], q1 = r->quadb[h1], q2 = r->quadb[h2], q3 = r->quadb[h3];
-    if (!(q0 | q1 | q2 | q3)) continue;
-    window_at(r, q0, t, n, chars, p, &done, best);
-    window_at(r, q1, t, n, chars, p + 4, &done, best);
-    window_at(r, q2, t, n, chars, p + 8, &done, best);
-    window_at(r, q3, t, n, chars, p + 12, &done, best);
+    unsigned q = qbit(r, h0) | qbit(r, h1) << 1 | qbit(r, h2) << 2 | qbit(r, h3) << 3;
+    if (q) windows_at(r, q, h0, h1, h2, h3, t, n, chars, p, &done, best);
   }
 #else
   for (size_t p = 0; p + 4 <= wend; p += 2 * CON_STRIDE) {
@@ -1686,10 +1703,9 @@ static void match_contains(const pith_rules *r, const char *t, size_t n,
     memcpy(&w0, t + p, 4);
     memcpy(&w1, t + p + 4, 4);
     unsigned h0 = quad_hash(w0), h1 = quad_hash(w1);
-    unsigned q0 = r->quadb[h0], q1 = r->quadb[h1];
-    if (!(q0 | q1)) continue;
-    window_at(r, q0, t, n, chars, p, &done, best);
-    window_at(r, q1, t, n, chars, p + 4, &done, best);
+    if (!(qbit(r, h0) | qbit(r, h1))) continue;
+    window_at(r, r->quadb[h0], t, n, chars, p, &done, best);
+    window_at(r, r->quadb[h1], t, n, chars, p + 4, &done, best);
   }
 #endif
   for (size_t i = 0; r->ncon2 && chars <= r->con2cap && i + 1 < n; i++) {
