@@ -246,50 +246,48 @@ static inline uint32_t popcount64(uint64_t x) {
 }
 
 /* The words and separators of a line of 33..64 bytes (else as short_ascii):
- * 16-byte loads, the last one overlapping the one before. */
+ * four 16-byte loads, the last at s + 48 or, when shorter, at the line's
+ * end (its bits then fall outside `in`). */
 static int medium_ascii(const char *s, size_t n, int bar, uint32_t *words,
                         unsigned *seps) {
   uint64_t an = 0, odd = 0, bars = 0;
-  for (size_t i = 0;; i += 16) {
-    size_t at = i + 16 < n ? i : n - 16;
+  const uint64_t in = ~0ull >> (64 - n);
+  size_t last = n < 48 ? n : 48;
+  for (size_t i = 0; i < 64; i += 16) {
+    size_t at = i < 48 ? i : last;
     __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + at));
     an |= (uint64_t)alnum_bits(x) << at;
     odd |= (uint64_t)odd_bits(x) << at;
     if (bar) bars |= (uint64_t)bar_bits(x) << at;
-    if (at != i) break;
   }
-  if (odd) return 0;
-  *seps = bars ? popcount64(bars & (~0ull >> (65 - n))) : 0;
+  if (odd & in) return 0;
+  *seps = bars ? popcount64(bars & (in >> 1)) : 0;
+  an &= in;
   *words = popcount64(an & ~(an << 1));
   return 1;
 }
 
 /* A line of 1..64 bytes of plain ASCII without apostrophes (most lines:
- * menus, labels) from 16-byte loads that stay inside s + n rounded up to
- * 8: its separators ('|', looked for when `bar`) and words (runs of
- * letters and digits, as the stop-word counter finds them). Returns 0
- * (nothing set) for any other line. */
+ * menus, labels) from 16-byte loads that stay inside s + n + 16: its
+ * separators ('|', looked for when `bar`) and words (runs of letters and
+ * digits, as the stop-word counter finds them). Returns 0 (nothing set)
+ * for any other line. */
 static int short_ascii(const char *s, size_t n, int bar, uint32_t *words,
                        unsigned *seps) {
   if (n > 32) return n <= 64 ? medium_ascii(s, n, bar, words, seps) : 0;
-  uint32_t an, odd, bars = 0;
-  if (n <= 16) {
-    __m128i x = n <= 8 ? _mm_loadl_epi64((const __m128i *)(const void *)s)
-                       : _mm_loadu_si128((const __m128i *)(const void *)s);
-    uint32_t in = (1u << n) - 1;
-    an = alnum_bits(x) & in, odd = odd_bits(x) & in;
-    if (bar) bars = bar_bits(x) & in;
-  } else { /* the second load overlaps the first: its bits shift up */
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
-    __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
-    unsigned sh = (unsigned)n - 16;
-    an = alnum_bits(x) | alnum_bits(y) << sh;
-    odd = odd_bits(x) | odd_bits(y) << sh;
-    if (bar) bars = bar_bits(x) | bar_bits(y) << sh;
-  }
+  /* Up to 32 bytes in two loads whatever the length (a branch on it
+   * would be mispredicted, line lengths vary): the second at s + 16, or
+   * at the line's end when shorter, where its bits fall outside `in`. */
+  size_t k = n < 16 ? n : 16;
+  uint32_t in = (uint32_t)((2ull << (n - 1)) - 1);
+  __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+  __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(s + k));
+  uint32_t an = (alnum_bits(x) | alnum_bits(y) << k) & in;
+  uint32_t odd = (odd_bits(x) | odd_bits(y) << k) & in;
+  uint32_t bars = bar ? (bar_bits(x) | bar_bits(y) << k) & in : 0;
   if (odd) return 0;
   /* a '|' that ends the line separates nothing (as separators_in) */
-  *seps = bars ? popcount32(bars & ((1u << (n - 1)) - 1)) : 0;
+  *seps = bars ? popcount32(bars & (in >> 1)) : 0;
   *words = popcount32(an & ~(an << 1));
   return 1;
 }

@@ -130,8 +130,11 @@ pith_block *pith_doc_add(pith_doc *d, const char *text, size_t len,
 /* The text front end's pith_doc_add: a paragraph line of a writable text
  * that outlives the document (arena-owned), used in place: trimmed and
  * NUL-terminated there, not copied. Also counts navigation separators
- * (seps); `bar`: the line may hold a '|' (0 when it holds none). Bytes up
- * to text + len rounded up to 8 must be readable. */
+ * (seps); `bar`: the line may hold a '|' (0 when it holds none). Plain
+ * ASCII lines of up to 64 bytes without apostrophes also get their words
+ * here (as pith_stoplist_count counts them); `words` stays 0 for the
+ * others. The 16 bytes after text + len must be readable (the front end
+ * pads its text with 16 zero bytes). */
 pith_block *pith_doc_add_line(pith_doc *d, char *text, size_t len, int bar);
 /* Set a metadata field if it is not set yet (copied, trimmed, non-empty). */
 void pith_doc_set_field(pith_doc *d, pith_field f, const char *s, size_t n);
