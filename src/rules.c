@@ -200,10 +200,11 @@ struct pith_rules {
    * window). The scan tests a byte per window; a hit checks the byte after
    * the window against it before the chain lookup. */
   uint8_t quadb[65536];
-  /* Bit h set when quadb[h] is not 0. The scan tests these 8 KB, which
-   * stay in L1 where the 64 KB of quadb do not (few windows hit: quadb
-   * is read at hits only). */
-  uint64_t qbits[65536 / 64];
+  /* Bit h & 63 of word h >> 7 set when quadb[h] is not 0 (bit 6 of h
+   * left out: half the size for a few more false hits). The scan tests
+   * these 4 KB, which stay in L1 where the 64 KB of quadb do not (few
+   * windows hit: quadb is read at hits only). */
+  uint64_t qbits[65536 / 128];
   /* con1set as a list when it holds at most 4 bytes (SSE2 compares) */
   uint8_t rare[4];
   unsigned nrare; /* 0..4; 5 = more, use con1set */
@@ -671,7 +672,7 @@ static int index_windows(pith_rules *r, size_t i) {
     /* the byte after the window (any, at the anchor's end) */
     uint32_t h = quad_hash(w4);
     r->quadb[h] |= koff + 5 < u->alen ? next_bit(a[koff + 4], a[koff + 5]) : 0xFF;
-    r->qbits[h >> 6] |= 1ull << (h & 63);
+    r->qbits[h >> 7] |= 1ull << (h & 63);
     int32_t *head = atab_head(&r->con5, a + koff, 4, PARTS_NONE);
     if (!head) return -1;
     if (r->cen == r->cecap) {
@@ -1600,7 +1601,7 @@ static void windows_at(const pith_rules *r, unsigned q, unsigned h0, unsigned h1
 
 /* 1 when some window key hashes to h (quadb[h] is not 0). */
 static inline unsigned qbit(const pith_rules *r, unsigned h) {
-  return (unsigned)(r->qbits[h >> 6] >> (h & 63)) & 1;
+  return (unsigned)(r->qbits[h >> 7] >> (h & 63)) & 1;
 }
 
 /* Rules of the con1 chain of the byte at t+i. */
