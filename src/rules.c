@@ -102,6 +102,13 @@ typedef struct cent {
   uint64_t sword, smask;
 } cent;
 
+/* A 4-byte window key of contains-anchors (see index_windows). */
+typedef struct c5slot {
+  uint32_t key;  /* the window's bytes as a native load; 0 = empty slot */
+  int32_t head;  /* first entry of its chain in ce */
+  uint32_t next; /* next_bit of each byte that follows it in an anchor */
+} c5slot;
+
 typedef struct exact_slot {
   uint32_t hash;
   uint32_t idx; /* rule index + 1; 0 = empty */
@@ -167,8 +174,11 @@ struct pith_rules {
   /* Contains-anchors of CON_STRIDE + 3 bytes or more: each is entered
    * under the CON_STRIDE 4-byte windows of its rarest 8-byte stretch, so
    * a scan that reads one window every CON_STRIDE bytes meets one of them
-   * wherever the anchor sits. con5 maps a window to its chain of entries. */
-  atab con5;
+   * wherever the anchor sits. c5 maps a window to its chain of entries
+   * (an open-addressing table, c5cap a power of two, 2^c5bits). */
+  c5slot *c5;
+  uint32_t c5cap, c5n;
+  unsigned c5bits;
   cent *ce;
   size_t cen, cecap;
   uint32_t con5cap; /* longest cap among them */
@@ -195,15 +205,11 @@ struct pith_rules {
   size_t ncon2; /* rules in con (2- and 3-byte anchors) */
   uint32_t con2cap; /* longest cap among them: longer blocks skip the pair scan */
   uint8_t pairs[65536 / 8]; /* key byte pairs of 2- and 3-byte anchors */
-  /* quadb[quad_hash(w)]: for the 4-byte window keys w of con5, the
-   * next_bit of the anchor byte after each window under that hash (0: no
-   * window). The scan tests a byte per window; a hit checks the byte after
-   * the window against it before the chain lookup. */
-  uint8_t quadb[65536];
-  /* Bit h & 63 of word h >> 7 set when quadb[h] is not 0 (bit 6 of h
-   * left out: half the size for a few more false hits). The scan tests
-   * these 4 KB, which stay in L1 where the 64 KB of quadb do not (few
-   * windows hit: quadb is read at hits only). */
+  /* Bit h & 63 of word h >> 7 set for h = quad_hash(w) of the window
+   * keys w of c5 (bit 6 of h left out: half the size for a few more false
+   * hits). The scan tests these 4 KB, which stay in L1; at a hit the
+   * window is looked up in c5 and its byte after checked against the
+   * key's `next` before the chain is walked. */
   uint64_t qbits[65536 / 128];
   /* con1set as a list when it holds at most 4 bytes (SSE2 compares) */
   uint8_t rare[4];
@@ -603,7 +609,7 @@ void pith_rules_free(pith_rules *r) {
   free(r->suf.v);
   free(r->pre.lens3);
   free(r->suf.lens3);
-  free(r->con5.v);
+  free(r->c5);
   free(r->ce);
   free(r);
 }
@@ -653,9 +659,55 @@ static inline uint32_t quad_hash(uint32_t w) {
   return (uint32_t)(w * 0x9E3779B1u) >> 16;
 }
 
-/* Bit of the byte that follows a window in the window's quadb mask. */
+/* Bit of the byte that follows a window in its key's c5slot.next. */
 static inline unsigned next_bit(unsigned char b, unsigned char c) {
   return 1u << ((unsigned char)(b * 0x3Bu + c * 0x95u) >> 5);
+}
+
+static inline size_t c5_slot(const pith_rules *r, uint32_t key) {
+  return (uint32_t)(key * 0x9E3779B1u) >> (32 - r->c5bits);
+}
+
+/* The slot of window key `key` (not 0), or NULL. */
+static inline const c5slot *c5_find(const pith_rules *r, uint32_t key) {
+  if (!r->c5cap) return NULL;
+  for (size_t j = c5_slot(r, key);; j = (j + 1) & (r->c5cap - 1)) {
+    const c5slot *e = &r->c5[j];
+    if (!e->key) return NULL;
+    if (e->key == key) return e;
+  }
+}
+
+static int c5_grow(pith_rules *r) {
+  uint32_t cap = r->c5cap ? r->c5cap * 2 : 1024;
+  c5slot *v = calloc(cap, sizeof *v), *old = r->c5;
+  if (!v) return -1;
+  uint32_t oldcap = r->c5cap;
+  r->c5 = v;
+  r->c5cap = cap;
+  r->c5bits = 0;
+  while ((1u << r->c5bits) < cap) r->c5bits++;
+  for (uint32_t i = 0; i < oldcap; i++) {
+    if (!old[i].key) continue;
+    size_t j = c5_slot(r, old[i].key);
+    while (v[j].key) j = (j + 1) & (cap - 1);
+    v[j] = old[i];
+  }
+  free(old);
+  return 0;
+}
+
+/* The slot of window key `key` (not 0), added (empty chain) if new; NULL
+ * without memory. */
+static c5slot *c5_add(pith_rules *r, uint32_t key) {
+  if ((r->c5n + 1) * 2 > r->c5cap && c5_grow(r) < 0) return NULL;
+  size_t j = c5_slot(r, key);
+  while (r->c5[j].key && r->c5[j].key != key) j = (j + 1) & (r->c5cap - 1);
+  if (!r->c5[j].key) {
+    r->c5[j] = (c5slot){key, -1, 0};
+    r->c5n++;
+  }
+  return &r->c5[j];
 }
 
 /* Enter a long contains-anchor under the CON_STRIDE windows of its rarest
@@ -670,11 +722,12 @@ static int index_windows(pith_rules *r, size_t i) {
     uint32_t w4;
     memcpy(&w4, a + koff, 4);
     /* the byte after the window (any, at the anchor's end) */
+    c5slot *s = c5_add(r, w4);
+    if (!s) return -1;
+    s->next |= koff + 5 < u->alen ? next_bit(a[koff + 4], a[koff + 5]) : 0xFF;
     uint32_t h = quad_hash(w4);
-    r->quadb[h] |= koff + 5 < u->alen ? next_bit(a[koff + 4], a[koff + 5]) : 0xFF;
     r->qbits[h >> 7] |= 1ull << (h & 63);
-    int32_t *head = atab_head(&r->con5, a + koff, 4, PARTS_NONE);
-    if (!head) return -1;
+    int32_t *head = &s->head;
     if (r->cen == r->cecap) {
       size_t cap = r->cecap ? r->cecap * 2 : 256;
       cent *v = realloc(r->ce, cap * sizeof *v);
@@ -1573,33 +1626,30 @@ static void walk_entries(const pith_rules *r, int32_t e, const char *t,
   }
 }
 
-/* The window at t+w, of quadb entry qb: if the byte after it may follow
- * the window in an anchor, the entries of its chain. Most entries of a
- * step that has one are 0: tested first, from a register. */
-static inline void window_at(const pith_rules *r, unsigned qb, const char *t,
-                             size_t n, size_t chars, size_t w, done_set *done,
+/* The window at t+w, whose hash bit is set: if it is a key and the byte
+ * after it may follow it in an anchor, the entries of its chain. */
+static inline void window_at(const pith_rules *r, const char *t, size_t n,
+                             size_t chars, size_t w, done_set *done,
                              const rule **best) {
-  const int32_t *c;
-  if (qb && w + 4 <= n && (qb & next_bit((unsigned char)t[w + 4], (unsigned char)t[w + 5])) &&
-      (c = atab_find(&r->con5, key_of(t + w, 4), 4)))
-    walk_entries(r, *c, t, n, chars, w, done, best);
+  if (w + 4 > n) return;
+  uint32_t key;
+  memcpy(&key, t + w, 4);
+  const c5slot *s = c5_find(r, key);
+  if (s && (s->next & next_bit((unsigned char)t[w + 4], (unsigned char)t[w + 5])))
+    walk_entries(r, s->head, t, n, chars, w, done, best);
 }
 
 #if RULES_SSE2
 /* The windows of a 16-byte step at t+p whose bit is set in q (bit j:
- * the window at p + 4j, of hash hj). */
-static void windows_at(const pith_rules *r, unsigned q, unsigned h0, unsigned h1,
-                       unsigned h2, unsigned h3, const char *t, size_t n,
+ * the window at p + 4j). */
+static void windows_at(const pith_rules *r, unsigned q, const char *t, size_t n,
                        size_t chars, size_t p, done_set *done, const rule **best) {
-  const unsigned h[4] = {h0, h1, h2, h3};
-  for (; q; q &= q - 1) {
-    unsigned j = (unsigned)__builtin_ctz(q);
-    window_at(r, r->quadb[h[j]], t, n, chars, p + 4 * j, done, best);
-  }
+  for (; q; q &= q - 1)
+    window_at(r, t, n, chars, p + 4 * (unsigned)__builtin_ctz(q), done, best);
 }
 #endif
 
-/* 1 when some window key hashes to h (quadb[h] is not 0). */
+/* 1 when some window key may hash to h (see qbits). */
 static inline unsigned qbit(const pith_rules *r, unsigned h) {
   return (unsigned)(r->qbits[h >> 7] >> (h & 63)) & 1;
 }
@@ -1683,7 +1733,7 @@ static void match_contains(const pith_rules *r, const char *t, size_t n,
                                _mm_or_si128(_mm_cmpeq_epi8(v, c2), _mm_cmpeq_epi8(v, c3)));
       unsigned m = (unsigned)_mm_movemask_epi8(c);
       if (!(q | m)) continue;
-      if (q) windows_at(r, q, h0, h1, h2, h3, t, n, chars, p, &done, best);
+      if (q) windows_at(r, q, t, n, chars, p, &done, best);
       if (n - p < 16) m &= (1u << (n - p)) - 1;
       for (; m; m &= m - 1)
         walk_rare(r, t, n, chars, p + (unsigned)__builtin_ctz(m), &done, best);
@@ -1696,7 +1746,7 @@ static void match_contains(const pith_rules *r, const char *t, size_t n,
     unsigned h0 = (unsigned)_mm_extract_epi16(e, 1), h2 = (unsigned)_mm_extract_epi16(e, 5);
     unsigned h1 = (unsigned)_mm_extract_epi16(o, 1), h3 = (unsigned)_mm_extract_epi16(o, 5);
     unsigned q = qbit(r, h0) | qbit(r, h1) << 1 | qbit(r, h2) << 2 | qbit(r, h3) << 3;
-    if (q) windows_at(r, q, h0, h1, h2, h3, t, n, chars, p, &done, best);
+    if (q) windows_at(r, q, t, n, chars, p, &done, best);
   }
 #else
   for (size_t p = 0; p + 4 <= wend; p += 2 * CON_STRIDE) {
@@ -1704,9 +1754,8 @@ static void match_contains(const pith_rules *r, const char *t, size_t n,
     memcpy(&w0, t + p, 4);
     memcpy(&w1, t + p + 4, 4);
     unsigned h0 = quad_hash(w0), h1 = quad_hash(w1);
-    if (!(qbit(r, h0) | qbit(r, h1))) continue;
-    window_at(r, r->quadb[h0], t, n, chars, p, &done, best);
-    window_at(r, r->quadb[h1], t, n, chars, p + 4, &done, best);
+    if (qbit(r, h0)) window_at(r, t, n, chars, p, &done, best);
+    if (qbit(r, h1)) window_at(r, t, n, chars, p + 4, &done, best);
   }
 #endif
   for (size_t i = 0; r->ncon2 && chars <= r->con2cap && i + 1 < n; i++) {
