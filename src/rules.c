@@ -98,9 +98,15 @@ typedef struct cent {
   /* up to 8 more anchor bytes, at soff in the anchor (just before the key
    * bytes, or just after them), and their mask: most key hits in text
    * differ from the anchor there (0 mask: none) */
-  uint32_t soff;
+  uint16_t soff;
+  /* the rule's alen and maxlen, tested before the rule itself is read
+   * (a chain's rules sit far apart; anchors fold from at most MAX_PATTERN
+   * bytes to at most 8 bytes each, so alen fits) */
+  uint16_t alen;
+  uint32_t maxlen;
   uint64_t sword, smask;
 } cent;
+_Static_assert(MAX_PATTERN * 8u < 65536u, "cent.alen and cent.soff fit 16 bits");
 
 /* A 4-byte window key of contains-anchors (see index_windows). */
 typedef struct c5slot {
@@ -742,7 +748,9 @@ static int index_windows(pith_rules *r, size_t i) {
     unsigned before = koff < 8 ? koff : 8;
     unsigned after = u->alen > koff + 8 ? (u->alen - koff - 8 < 8 ? u->alen - koff - 8 : 8) : 0;
     unsigned sw = before >= after ? before : after;
-    e->soff = before >= after ? koff - before : koff + 8;
+    e->soff = (uint16_t)(before >= after ? koff - before : koff + 8);
+    e->alen = (uint16_t)u->alen;
+    e->maxlen = u->maxlen;
     e->sword = load_le64_n((const char *)a + e->soff, sw);
     e->smask = sw < 8 ? ~(~0ull << (8 * sw)) : ~0ull;
     e->rule = (int32_t)i;
@@ -1614,11 +1622,10 @@ static void walk_entries(const pith_rules *r, int32_t e, const char *t,
     if ((y & c->kmask) == c->kword && i >= c->koff)
       for (; e != end; e = r->ce[e].next) {
         const cent *d = &r->ce[e];
-        const rule *u = &r->v[d->rule];
         size_t at = i - d->koff;
         /* the anchor fits (t is readable to t+n+16) and its bytes at soff
          * match before the full comparison */
-        if (u->maxlen >= chars && u->alen <= n - at &&
+        if (d->maxlen >= chars && d->alen <= n - at &&
             (load_le64(t + at + d->soff) & d->smask) == d->sword)
           try_at(r, d->rule, t, n, at, done, best);
       }
