@@ -1295,6 +1295,42 @@ void pith_stoplist_count(const pith_stoplist *l, const char *text, size_t len,
   if (stops) *stops = l ? t.hits[0] : 0;
 }
 
+/* Bit a of bits[]: bit k of rec[a], for the `used` masks at rec (bits
+ * holds (used + 63) / 64 words). SSE2: the bit moved to each mask's sign,
+ * four masks a movemask. */
+static void pack_bit(const uint32_t *rec, size_t used, unsigned k, uint64_t *bits) {
+  size_t a = 0;
+#ifdef __SSE2__
+  const __m128i sh = _mm_cvtsi32_si128((int)(31 - k));
+  for (; a + 64 <= used; a += 64) {
+    uint64_t w = 0;
+    for (unsigned j = 0; j < 64; j += 4) {
+      __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(rec + a + j));
+      w |= (uint64_t)(unsigned)_mm_movemask_ps(_mm_castsi128_ps(_mm_sll_epi32(x, sh))) << j;
+    }
+    bits[a / 64] = w;
+  }
+#endif
+  for (; a < used; a += 64) {
+    uint64_t w = 0;
+    for (size_t j = 0; j < 64 && a + j < used; j++) w |= (uint64_t)(rec[a + j] >> k & 1) << j;
+    bits[a / 64] = w;
+  }
+}
+
+/* Set bits in [a, e) of bits[] (one word readable past the one holding
+ * e). */
+static inline uint32_t bits_in(const uint64_t *bits, size_t a, size_t e) {
+  uint32_t c = 0;
+  for (; e - a >= 64; a += 64) { /* rare: texts with 64 hits and more */
+    size_t sh = a & 63;
+    c += popcount(bits[a / 64] >> sh | (bits[a / 64 + 1] << 1) << (63 - sh));
+  }
+  size_t sh = a & 63, n = e - a; /* n < 64 */
+  uint64_t x = bits[a / 64] >> sh | (bits[a / 64 + 1] << 1) << (63 - sh);
+  return c + popcount(x & (~0ull >> 1 >> (63 - n)));
+}
+
 /* Kana in more than 1 of 10 CJK characters: Japanese (Chinese has none). */
 static const pith_stoplist *choose(const pith_stopsets *s, const tally *t,
                                    double min_density) {
@@ -1367,13 +1403,30 @@ const pith_stoplist *pith_stopsets_detect_each(const pith_stopsets *s,
   } else if (stops && n && (!given || best->cjk)) {
     stops[0] = UINT32_MAX;
   } else if (stops && n) {
+    /* The chosen list's bits packed, each text's hits counted from the
+     * words of its range: a loop per text over its masks would mispredict
+     * its exit on most. */
     unsigned k = (unsigned)__builtin_ctz(best->bit);
+    size_t used = (size_t)(t.rec - rec), nw = used / 64 + 2;
+    uint64_t stack_bits[64], *bits = nw <= 64 ? stack_bits : malloc(nw * sizeof *bits);
     size_t a = 0;
-    for (size_t i = 0; i < n; i++) {
-      size_t e = stops[i];
-      uint32_t c = 0;
-      for (; a < e; a++) c += (rec[a] >> k) & 1;
-      stops[i] = c;
+    if (bits) {
+      pack_bit(rec, used, k, bits);
+      bits[used / 64 + 1] = 0;
+      if (used % 64 == 0) bits[used / 64] = 0;
+      for (size_t i = 0; i < n; i++) {
+        size_t e = stops[i];
+        stops[i] = bits_in(bits, a, e);
+        a = e;
+      }
+      if (bits != stack_bits) free(bits);
+    } else {
+      for (size_t i = 0; i < n; i++) {
+        size_t e = stops[i];
+        uint32_t c = 0;
+        for (; a < e; a++) c += (rec[a] >> k) & 1;
+        stops[i] = c;
+      }
     }
   }
   if (rec != buf) free(rec);

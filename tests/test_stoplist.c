@@ -263,6 +263,29 @@ static void test_detect_each(const pith_stopsets *s) {
     INT_EQ(words[i], w, "detect_each words of text %d", i);
     INT_EQ(stops[i], st, "detect_each stop words of text %d", i);
   }
+  /* many texts of 0 to some 300 stop words: each text's count taken from
+   * a range of the packed hits, ranges over 64 hits and past 4096 */
+  enum { N = 120 };
+  static char big[N][2400];
+  const char *bt[N];
+  size_t bl[N];
+  uint32_t bw[N], bs[N];
+  for (int i = 0; i < N; i++) {
+    size_t o = 0, reps = (size_t)(i * 37 % 101) % 97;
+    for (size_t r = 0; r < reps && o + 24 < sizeof big[i]; r++)
+      o += (size_t)snprintf(big[i] + o, sizeof big[i] - o, r % 3 ? "of the %zu cats " : "and x%zu ", r);
+    big[i][o] = '\0';
+    bt[i] = big[i];
+    bl[i] = o;
+  }
+  l = pith_stopsets_detect_each(s, bt, bl, N, 0.15, bw, bs);
+  int bad = !l;
+  for (int i = 0; l && i < N; i++) {
+    uint32_t w, st;
+    pith_stoplist_count(l, bt[i], bl[i], &w, &st);
+    bad += w != bw[i] || st != bs[i];
+  }
+  OK(!bad, "detect_each counts of %d texts of up to 300 stop words", N);
 }
 
 int main(void) {
