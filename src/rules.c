@@ -108,6 +108,14 @@ typedef struct cent {
 } cent;
 _Static_assert(MAX_PATTERN * 8u < 65536u, "cent.alen and cent.soff fit 16 bits");
 
+/* The fields of a rule that the prefix and suffix chain walks test for
+ * every rule, packed apart from the rules (80 bytes each): a chain's rules
+ * then share cache lines. */
+typedef struct rhot {
+  uint32_t maxlen, alen;
+  int32_t next;
+} rhot;
+
 /* A 4-byte window key of contains-anchors (see index_windows). */
 typedef struct c5slot {
   uint32_t key;  /* the window's bytes as a native load; 0 = empty slot */
@@ -163,6 +171,8 @@ static inline uint32_t lens3_of(uint64_t x) {
 struct pith_rules {
   rule *v;
   size_t n, cap;
+  rhot *hot;   /* hot[i]: v[i]'s fields, for i < hotn (n after each parse) */
+  size_t hotn;
   size_t nsrc; /* rules as written (a braced glob counts once) */
   exact_slot *ex;
   size_t excap, exn;
@@ -616,6 +626,7 @@ void pith_rules_free(pith_rules *r) {
   free(r->pre.lens3);
   free(r->suf.lens3);
   free(r->c5);
+  free(r->hot);
   free(r->ce);
   free(r);
 }
@@ -1290,6 +1301,21 @@ static const char *add_parsed(pith_rules *r, const parsed *p, const char *where,
   return err;
 }
 
+/* Copy the chain walks' fields of every rule into r->hot; -1 without
+ * memory (hotn is then 0 and nothing matches). */
+static int refresh_hot(pith_rules *r) {
+  rhot *h = realloc(r->hot, (r->n ? r->n : 1) * sizeof *h);
+  if (!h) {
+    r->hotn = 0;
+    return -1;
+  }
+  for (size_t i = 0; i < r->n; i++)
+    h[i] = (rhot){r->v[i].maxlen, r->v[i].alen, r->v[i].next};
+  r->hot = h;
+  r->hotn = r->n;
+  return 0;
+}
+
 int pith_rules_parse(pith_rules *r, const char *name, const char *text,
                      size_t len, char *err, size_t errlen) {
   if (!r || (!text && len)) return PITH_EINVAL;
@@ -1330,6 +1356,10 @@ int pith_rules_parse(pith_rules *r, const char *name, const char *text,
     }
   }
   pith_buf_free(&tmp);
+  if (refresh_hot(r) < 0 && status == PITH_OK) {
+    status = PITH_ENOMEM;
+    if (err && errlen) snprintf(err, errlen, "%s: out of memory", name);
+  }
   return status;
 }
 
@@ -1503,9 +1533,9 @@ static void match_exact(const pith_rules *r, const char *t, size_t n,
 /* Rules of one prefix chain: their first min(alen, 8) bytes matched. */
 static void walk_prefix(const pith_rules *r, int32_t i, const char *t,
                         size_t n, size_t chars, const rule **best) {
-  for (; i >= 0; i = r->v[i].next) {
+  for (; i >= 0; i = r->hot[i].next) {
+    if (r->hot[i].maxlen < chars || r->hot[i].alen > n) continue;
     const rule *u = &r->v[i];
-    if (u->maxlen < chars || u->alen > n) continue;
     if (u->alen > 8 && memcmp(t + 8, u->pat + u->aoff + 8, u->alen - 8) != 0)
       continue;
     /* a glob's leading literal is its anchor, matched: the rest from there */
@@ -1519,9 +1549,9 @@ static void walk_prefix(const pith_rules *r, int32_t i, const char *t,
 /* Rules of one suffix chain: their last min(alen, 8) bytes matched. */
 static void walk_suffix(const pith_rules *r, int32_t i, const char *t,
                         size_t n, size_t chars, const rule **best) {
-  for (; i >= 0; i = r->v[i].next) {
+  for (; i >= 0; i = r->hot[i].next) {
+    if (r->hot[i].maxlen < chars || r->hot[i].alen > n) continue;
     const rule *u = &r->v[i];
-    if (u->maxlen < chars || u->alen > n) continue;
     size_t at = n - u->alen;
     if ((u->alen <= 8 || memcmp(t + at, u->pat + u->aoff, u->alen - 8) == 0) &&
         verify(u, t, n, at))
@@ -1828,7 +1858,7 @@ static void walk_none(const pith_rules *r, int32_t k, const char *t, size_t n,
 int pith_rules_match(const pith_rules *r, const char *text, size_t len,
                      size_t chars, struct pith_buf *scratch,
                      pith_rule_hit *hit) {
-  if (!r || !r->n || !text || !len) return 0;
+  if (!r || !r->n || r->hotn != r->n || !text || !len) return 0;
   /* Nothing can match a block longer than every rule's reach; casefolding
    * never shortens text in code points, so `chars` bounds exact rules too. */
   if (chars > r->reach) return 0;
