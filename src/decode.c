@@ -221,6 +221,13 @@ tail:
   return 1;
 }
 
+void pith_utf8_view(const char **s, size_t *n, pith_buf *fixed) {
+  if (pith_utf8_valid(*s, *n)) return;
+  pith_utf8_sanitize(*s, *n, fixed);
+  *s = fixed->data ? fixed->data : "";
+  *n = fixed->len;
+}
+
 size_t pith_utf8_sanitize(const char *str, size_t len, pith_buf *out) {
   const unsigned char *s = (const unsigned char *)str;
   size_t i = 0, copied = 0, count = 0, bad;

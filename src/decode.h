@@ -42,5 +42,8 @@ int pith_charset_known(const char *name);
 size_t pith_utf8_sanitize(const char *in, size_t len, pith_buf *out);
 /* 1 if the bytes are valid UTF-8 (no overlongs, no surrogates). */
 int pith_utf8_valid(const char *s, size_t len);
+/* *s, *n as valid UTF-8: left as they are when valid, else repaired into
+ * `fixed` (which the caller frees) and pointed there. */
+void pith_utf8_view(const char **s, size_t *n, pith_buf *fixed);
 
 #endif

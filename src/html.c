@@ -362,11 +362,7 @@ static void text_append(hx_walk *w, const char *s, size_t n,
   /* gumbo writes an overflowing numeric reference ("&#2222222222222222")
    * as bytes that are not UTF-8: such text is repaired first. */
   pith_buf fixed = PITH_BUF_INIT;
-  if (!pith_utf8_valid(s, n)) {
-    pith_utf8_sanitize(s, n, &fixed);
-    s = fixed.data ? fixed.data : "";
-    n = fixed.len;
-  }
+  pith_utf8_view(&s, &n, &fixed);
   int pre = f->pre, link = f->link;
   size_t before = w->text.len;
   if (pre) {

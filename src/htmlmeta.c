@@ -515,15 +515,12 @@ void pith_htmlmeta_finish(pith_htmlmeta *m, pith_doc *d) {
   if (m->h1) offer_s(m, d, PITH_FIELD_TITLE, 5, m->h1);
   for (int f = 0; f < PITH_FIELD_COUNT_; f++) {
     if (!m->val[f]) continue;
-    size_t n = strlen(m->val[f]);
-    if (pith_utf8_valid(m->val[f], n)) {
-      pith_doc_set_field(d, (pith_field)f, m->val[f], n);
-      continue;
-    }
     /* attribute values from gumbo: see text_append in html.c */
+    const char *v = m->val[f];
+    size_t n = strlen(v);
     pith_buf fixed = PITH_BUF_INIT;
-    pith_utf8_sanitize(m->val[f], n, &fixed);
-    pith_doc_set_field(d, (pith_field)f, fixed.data ? fixed.data : "", fixed.len);
+    pith_utf8_view(&v, &n, &fixed);
+    pith_doc_set_field(d, (pith_field)f, v, n);
     pith_buf_free(&fixed);
   }
 }
