@@ -90,14 +90,8 @@ static int is_space(unsigned char c) {
   return c <= ' ' && (c == ' ' || (unsigned)(c - '\t') < 5);
 }
 
-/* Terminal punctuation: the line ends a sentence. Closing quotes and
- * brackets after the mark count (`said."`). */
-static int ends_sentence(const char *s, size_t n) {
-  if (n == 0) return 0;
-  /* most lines end in a full stop, a letter or a digit */
-  unsigned char last = (unsigned char)s[n - 1];
-  if (last == '.') return 1;
-  if ((unsigned)((last | 0x20) - 'a') < 26 || (unsigned)(last - '0') < 10) return 0;
+/* Terminal punctuation after closing quotes and brackets (n > 0). */
+static int ends_sentence_closed(const char *s, size_t n) {
   while (n > 0) {
     unsigned char c = (unsigned char)s[n - 1];
     if (c == '"' || c == '\'' || c == ')' || c == ']' || c == '*') {
@@ -125,6 +119,32 @@ static int ends_sentence(const char *s, size_t n) {
       ((unsigned char)s[n - 1] == 0x81 || (unsigned char)s[n - 1] == 0x9F))
     return 1;
   return 0;
+}
+
+/* ASCII bytes 0..63 / 64..127 by bit: . ! ? end a sentence; closing quotes
+ * and brackets (" ' ) * and ]) may follow the mark. */
+#define TERM_LO (1ull << '.' | 1ull << '!' | 1ull << '?')
+#define CLOSE_LO (1ull << '"' | 1ull << '\'' | 1ull << ')' | 1ull << '*')
+#define CLOSE_HI (1ull << (']' - 64))
+
+#if defined(__GNUC__) || defined(__clang__)
+/* the last-byte test goes inline into the per-line paths */
+#define DOC_INLINE inline __attribute__((always_inline))
+#else
+#define DOC_INLINE inline
+#endif
+
+/* Terminal punctuation: the line ends a sentence. Closing quotes and
+ * brackets after the mark count (`said."`). */
+static DOC_INLINE int ends_sentence(const char *s, size_t n) {
+  if (n == 0) return 0;
+  /* Most lines end in a letter, a digit or a full stop: their last byte
+   * decides with one test of a bit set (a branch per class would be
+   * mispredicted); closers and non-ASCII bytes look further back. */
+  unsigned char last = (unsigned char)s[n - 1];
+  uint64_t close = last < 64 ? CLOSE_LO : CLOSE_HI, term = last < 64 ? TERM_LO : 0;
+  if ((last >= 0x80) | (int)(close >> (last & 63) & 1)) return ends_sentence_closed(s, n);
+  return (int)(term >> (last & 63) & 1);
 }
 
 /* Is there a navigation separator at s+i (i + 1 < n)? */
