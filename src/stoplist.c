@@ -81,8 +81,8 @@ struct pith_stopsets {
   uint64_t *pool; /* chunks after the first of words over 8 bytes */
   size_t pool_len, pool_cap; /* in chunks */
   /* Words of up to 8 bytes (most stop words, and the words looked up
-   * most) again, each in one of two slots (cuckoo hashing): a lookup is
-   * two compares without branches, whatever the word. */
+   * most) again, each in one slot (hash and displace): a lookup is one
+   * compare without branches, whatever the word. */
   short_slot *shorts; /* SHORT_SLOTS */
   uint64_t short_mul; /* the hash multiplier that placed every word */
   /* per bucket: the displacement (16 bits: the 4 KB stay cached better
