@@ -1356,7 +1356,11 @@ int pith_rules_parse(pith_rules *r, const char *name, const char *text,
     while (k < n && (is_space(s[k]) || s[k] == '\n')) k++;
     if (k == n || s[k] == '#') continue;
     parsed p;
-    const char *why = parse_line(s, n, &p);
+    /* Block text never holds a NUL (normalization drops control
+     * characters), so such a rule could never match: say so. */
+    const char *why = memchr(s, '\0', n)
+                          ? "NUL byte in the rule (rule files are text; remove it)"
+                          : parse_line(s, n, &p);
     char *where = NULL;
     if (!why) {
       int wn = snprintf(NULL, 0, "%s:%zu", name, line);

@@ -429,6 +429,13 @@ static void test_errors(void) {
   expect_error("drop glob {a,b}{c,d}{e,f}{g,h}{i,j}{k,l}{m,n}{o,p}{q,r}\n",
                "bad.rules:1: ", "too many expansions");
   pith_rules *r = pith_rules_new();
+  char err[256] = "";
+  static const char nul[] = "drop exact fine\ndrop contains:80 a\0b\n";
+  INT_EQ(pith_rules_parse(r, "nul.rules", nul, sizeof nul - 1, err, sizeof err),
+         PITH_ERULES, "NUL byte in a rule: PITH_ERULES");
+  OK(strncmp(err, "nul.rules:2: NUL", 16) == 0, "NUL byte: message [%s]", err);
+  pith_rules_free(r);
+  r = pith_rules_new();
   const char *ok = "drop exact a\r\ndrop prefix b\r\n";
   INT_EQ(pith_rules_parse(r, "crlf.rules", ok, strlen(ok), NULL, 0), PITH_OK,
          "CRLF lines parse");
