@@ -645,9 +645,12 @@ static size_t scan_general(const pith_stopsets *s, const char *text,
 #define RESTART ((size_t)-1) /* the word runs past the window */
 
 typedef struct window {
-  /* The bytes, zero after avail; the 8 extra keep whole-chunk loads
-   * inside. */
+  /* The bytes of a text shorter than WIN + 8, zero after avail; the 8
+   * extra keep whole-chunk loads inside. */
   unsigned char b[WIN + 8];
+  /* The last WIN + 8 bytes of a longer text, then as many zeros: the
+   * window of its end, copied in one fixed-size move. */
+  unsigned char tail[2 * (WIN + 8)];
   uint64_t an, hi, ap; /* ASCII alnum, >= 0x80, '\'' */
   size_t avail;        /* bytes of text in the window */
   /* The window's bytes: the text itself when WIN + 8 bytes of it are left
@@ -703,26 +706,33 @@ static inline void classify(window *w, const unsigned char *p, unsigned blocks) 
   w->an = an, w->hi = hi, w->ap = ap;
 }
 
-/* The window at text offset i. Near the end of the text it is copied, so
- * that chunk loads past a word never leave the buffer; short texts
- * classify only the blocks they fill. */
-static void window_at(cursor *c, size_t i) {
+/* The window at text offset i, WIN + 8 bytes of text or more ahead: read
+ * in place (whole-chunk loads of its words stay inside). */
+static inline void window_full(cursor *c, size_t i) {
   window *w = &c->w;
   c->i = i;
-  if (c->len - i >= WIN + 8) {
-    w->avail = WIN;
-    w->base = (const unsigned char *)c->text + i;
+  w->avail = WIN;
+  w->base = (const unsigned char *)c->text + i;
+  classify(w, w->base, WIN / 16);
+}
+
+/* The window at text offset i near the end of the text: copied, so that
+ * chunk loads past a word never leave the buffer. A text of WIN + 8 bytes
+ * or more has its last ones copied whole, as many as always (no length to
+ * branch on in memcpy); shorter texts classify only the blocks they
+ * fill. */
+static void window_tail(cursor *c, size_t i) {
+  window *w = &c->w;
+  size_t rest = c->len - i; /* < WIN + 8 */
+  c->i = i;
+  w->avail = rest < WIN ? rest : WIN;
+  if (c->len >= WIN + 8) { /* tail[WIN + 8...] is zero (scan) */
+    memcpy(w->tail, c->text + c->len - (WIN + 8), WIN + 8);
+    w->base = w->tail + (WIN + 8) - rest;
     classify(w, w->base, WIN / 16);
     return;
   }
   w->base = w->b;
-  if (c->len - i >= WIN) {
-    w->avail = WIN;
-    memcpy(w->b, c->text + i, WIN);
-    classify(w, w->b, WIN / 16);
-    return;
-  }
-  w->avail = c->len - i;
   memset(w->b, 0, WIN);
   memcpy(w->b, c->text + i, w->avail);
   classify(w, w->b, (unsigned)(w->avail + 15) / 16);
@@ -1058,9 +1068,11 @@ static void scan(const pith_stopsets *s, const char *text, size_t len,
                  uint32_t only, tally *t) {
   cursor c;
   c.s = s, c.text = text, c.len = len, c.only = only, c.t = t;
-  memset(c.w.b + WIN, 0, 8);
+  if (len >= WIN + 8) memset(c.w.tail + WIN + 8, 0, WIN + 8);
+  else memset(c.w.b + WIN, 0, 8);
   for (size_t i = 0; i < len;) {
-    window_at(&c, i);
+    if (len - i >= WIN + 8) window_full(&c, i);
+    else window_tail(&c, i);
     i = scan_window(&c);
   }
 }
