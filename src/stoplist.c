@@ -998,7 +998,7 @@ static inline uint32_t *plain_loop(const pith_stopsets *s, const unsigned char *
                                    uint64_t starts, uint64_t ends, uint32_t keep_bits,
                                    int recording, uint32_t *rec, uint32_t *hits,
                                    tally *t) {
-  uint32_t words = 0, letters = 0, nhits = 0;
+  uint32_t words = 0, nhits = 0;
   const short_slot *tab = s->shorts;
   const uint16_t *disp = s->short_disp;
   const uint64_t mul = s->short_mul;
@@ -1008,7 +1008,6 @@ static inline uint32_t *plain_loop(const pith_stopsets *s, const unsigned char *
     starts &= starts - 1;
     ends &= ends - 1;
     words++;
-    if (recording) letters += (uint32_t)n; /* read by the language choice only */
     uint32_t m = __builtin_expect(n > 8, 0) ? lookup_ascii(s, base + a, n)
                                             : short_in(tab, disp, mul, chunk(base + a, n));
     m &= keep_bits;
@@ -1020,7 +1019,6 @@ static inline uint32_t *plain_loop(const pith_stopsets *s, const unsigned char *
     }
   }
   t->words += words;
-  t->letters += letters;
   if (!recording) *hits += nhits;
   return rec;
 }
@@ -1040,6 +1038,9 @@ static void plain_words(cursor *c, uint64_t in) {
   /* every word starting here ends here: the n-th end is the n-th start's */
   uint64_t ends = an & ~(an >> 1) & in;
   const unsigned char *base = c->w.base;
+  /* the letters of all these words, read by the language choice only: one
+   * count per window instead of a sum of the lengths */
+  if (!c->only) t->letters += popcount(an & in);
   if (c->only) {
     plain_loop(s, base, starts, ends, c->only, 0, NULL, &t->hits[0], t);
   } else if (t->rec) {
