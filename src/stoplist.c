@@ -676,11 +676,8 @@ static size_t scan_general(const pith_stopsets *s, const char *text,
 #define RESTART ((size_t)-1) /* the word runs past the window */
 
 typedef struct window {
-  /* The bytes of a text shorter than WIN + 8, zero after avail; the 8
-   * extra keep whole-chunk loads inside. */
-  unsigned char b[WIN + 8];
-  /* The last WIN + 8 bytes of a longer text, then as many zeros: the
-   * window of its end, copied in one fixed-size move. */
+  /* The last WIN + 8 bytes of the text (all of a shorter one, ending at
+   * the same place), then as many zeros: the windows of its end. */
   unsigned char tail[2 * (WIN + 8)];
   uint64_t an, hi, ap; /* ASCII alnum, >= 0x80, '\'' */
   size_t avail;        /* bytes of text in the window */
@@ -737,36 +734,17 @@ static inline void classify(window *w, const unsigned char *p, unsigned blocks) 
   w->an = an, w->hi = hi, w->ap = ap;
 }
 
-/* The window at text offset i, WIN + 8 bytes of text or more ahead: read
- * in place (whole-chunk loads of its words stay inside). */
-static inline void window_full(cursor *c, size_t i) {
+/* The window at text offset i: read in place while WIN + 8 bytes of text
+ * or more are left (whole-chunk loads of its words stay inside), else from
+ * the copy of the text's end, zero after it. Chosen without a branch: a
+ * text's last window would mispredict it. */
+static inline void window_at(cursor *c, size_t i) {
   window *w = &c->w;
-  c->i = i;
-  w->avail = WIN;
-  w->base = (const unsigned char *)c->text + i;
-  classify(w, w->base, WIN / 16);
-}
-
-/* The window at text offset i near the end of the text: copied, so that
- * chunk loads past a word never leave the buffer. A text of WIN + 8 bytes
- * or more has its last ones copied whole, as many as always (no length to
- * branch on in memcpy); shorter texts classify only the blocks they
- * fill. */
-static void window_tail(cursor *c, size_t i) {
-  window *w = &c->w;
-  size_t rest = c->len - i; /* < WIN + 8 */
+  size_t rest = c->len - i;
   c->i = i;
   w->avail = rest < WIN ? rest : WIN;
-  if (c->len >= WIN + 8) { /* tail[WIN + 8...] is zero (scan) */
-    memcpy(w->tail, c->text + c->len - (WIN + 8), WIN + 8);
-    w->base = w->tail + (WIN + 8) - rest;
-    classify(w, w->base, WIN / 16);
-    return;
-  }
-  w->base = w->b;
-  memset(w->b, 0, WIN);
-  memcpy(w->b, c->text + i, w->avail);
-  classify(w, w->b, (unsigned)(w->avail + 15) / 16);
+  w->base = rest >= WIN + 8 ? (const unsigned char *)c->text + i : w->tail + (WIN + 8) - rest;
+  classify(w, w->base, WIN / 16);
 }
 
 /* keep[n]: the first n bytes of a chunk (n 0..8). */
@@ -1100,11 +1078,13 @@ static void scan(const pith_stopsets *s, const char *text, size_t len,
                  uint32_t only, tally *t) {
   cursor c;
   c.s = s, c.text = text, c.len = len, c.only = only, c.t = t;
-  if (len >= WIN + 8) memset(c.w.tail + WIN + 8, 0, WIN + 8);
-  else memset(c.w.b + WIN, 0, 8);
+  /* the end of the text copied once, in one fixed-size move when it is
+   * long enough (no length for memcpy to branch on) */
+  memset(c.w.tail + WIN + 8, 0, WIN + 8);
+  if (len >= WIN + 8) memcpy(c.w.tail, text + len - (WIN + 8), WIN + 8);
+  else memcpy(c.w.tail + (WIN + 8) - len, text, len);
   for (size_t i = 0; i < len;) {
-    if (len - i >= WIN + 8) window_full(&c, i);
-    else window_tail(&c, i);
+    window_at(&c, i);
     i = scan_window(&c);
   }
 }
