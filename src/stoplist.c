@@ -29,6 +29,7 @@
 #define SHORT_SLOTS (1u << SHORT_BITS)
 #define SHORT_DISP_BITS 11
 #define SHORT_BUCKETS (1u << SHORT_DISP_BITS)
+#define SHORT_DISPS 256u /* displacements: one byte per bucket */
 #define LONG_BITS 15
 
 struct pith_stoplist {
@@ -85,9 +86,10 @@ struct pith_stopsets {
    * compare without branches, whatever the word. */
   short_slot *shorts; /* SHORT_SLOTS */
   uint64_t short_mul; /* the hash multiplier that placed every word */
-  /* per bucket: the displacement (16 bits: the 4 KB stay cached better
-   * than 8 KB would, read once per word) */
-  uint16_t short_disp[SHORT_BUCKETS];
+  /* per bucket: the displacement, one byte (read once per word, the 2 KB
+   * stay cached better than 4 KB would; 256 choices still place a bucket
+   * of the 40% full table easily) */
+  uint8_t short_disp[SHORT_BUCKETS];
   /* One bit per word hash: most longer words of a text are not stop words
    * and are turned away here, without touching the big table. */
   uint64_t bloom[(1u << BLOOM_BITS) / 64];
@@ -155,7 +157,7 @@ static inline int long_may(const pith_stopsets *s, uint64_t q0, size_t n) {
 /* Languages of the short word with chunk q; 0 if none. One slot is read and
  * kept by its compare: no branch to mispredict on stop words against other
  * words. */
-static inline uint32_t short_in(const short_slot *tab, const uint16_t *disp,
+static inline uint32_t short_in(const short_slot *tab, const uint8_t *disp,
                                 uint64_t mul, uint64_t q) {
   uint64_t h = q * mul;
   /* the slot's byte offset (slot << 4) straight from h */
@@ -299,15 +301,15 @@ static int place_shorts(pith_stopsets *s, const uint64_t *keys, const uint32_t *
           if (base[j] == base[k]) return -1;
       }
       size_t d = 0;
-      for (; d < SHORT_SLOTS; d++) {
+      for (; d < SHORT_DISPS; d++) {
         uint32_t k = 0;
         while (k < size && !s->shorts[base[k] ^ d].key) k++;
         if (k == size) break;
       }
-      if (d == SHORT_SLOTS) return -1;
+      if (d == SHORT_DISPS) return -1;
       for (uint32_t k = 0; k < size; k++)
         s->shorts[base[k] ^ d] = (short_slot){keys[in[k]], masks[in[k]], 0};
-      s->short_disp[b] = (uint16_t)d;
+      s->short_disp[b] = (uint8_t)d;
     }
   return 0;
 }
@@ -978,7 +980,7 @@ static inline uint32_t *plain_loop(const pith_stopsets *s, const unsigned char *
                                    tally *t) {
   uint32_t words = 0, nhits = 0;
   const short_slot *tab = s->shorts;
-  const uint16_t *disp = s->short_disp;
+  const uint8_t *disp = s->short_disp;
   const uint64_t mul = s->short_mul;
   while (starts) {
     size_t a = (unsigned)__builtin_ctzll(starts);
