@@ -1078,6 +1078,7 @@ static size_t scan_window(cursor *c) {
 /* One pass over text, counting into t. */
 static void scan(const pith_stopsets *s, const char *text, size_t len,
                  uint32_t only, tally *t) {
+  if (!len) return; /* text may be NULL: nothing to copy from */
   cursor c;
   c.s = s, c.text = text, c.len = len, c.only = only, c.t = t;
   /* the end of the text copied once, in one fixed-size move when it is

@@ -85,6 +85,9 @@ static void test_counting(const pith_stopsets *s) {
   INT_EQ(st, 0, "no list, no stops");
   pith_stoplist_count(en, "'quoted' words''", 16, &w, &st);
   INT_EQ(w, 2, "outer apostrophes are not words");
+  w = st = 9;
+  pith_stoplist_count(en, NULL, 0, &w, &st);
+  OK(w == 0 && st == 0, "no text (NULL, 0): no words, no stops");
 
   const pith_stoplist *de = list_of(s, "de");
   pith_stoplist_count(de, "DASS ÜBER daß", 15, &w, &st);
