@@ -783,6 +783,30 @@ static uint64_t mix_key8(uint64_t h, const unsigned char *p) {
   return mix64((h ^ pith_swar_load(p)) * 0xFF51AFD7ED558CCDull);
 }
 
+/* One step of gathering a line's key bytes from s + *i into buf +
+ * *kept: plain ASCII 8 bytes at a time (no multi-byte punctuation to
+ * look for; every byte's key byte is stored, the count moves past the
+ * ones that add something), else one key byte. buf needs 8 bytes of room
+ * past *kept. 0 when the key has no more bytes. */
+static inline int gather_key_step(const char *s, size_t n, size_t *i,
+                                  unsigned char *buf, size_t *kept) {
+  if (*i + 8 <= n && !(pith_swar_load(s + *i) & PITH_SWAR_HIGH)) {
+    size_t k = *kept;
+    for (size_t j = *i; j < *i + 8; j++) {
+      unsigned char c = key_byte[(unsigned char)s[j]];
+      buf[k] = c;
+      k += c != 0;
+    }
+    *kept = k;
+    *i += 8;
+    return 1;
+  }
+  int c = next_key_byte(s, n, i);
+  if (c < 0) return 0;
+  buf[(*kept)++] = (unsigned char)c;
+  return 1;
+}
+
 /* Key for comparing lines: lowercase letters and digits only (bytes of
  * non-ASCII characters count as they are). The key bytes are gathered
  * into groups of 8 (a store and a count per byte, no branch), each group
@@ -792,22 +816,7 @@ static uint64_t line_key(const char *s, size_t n) {
   unsigned char buf[16] = {0};
   uint64_t h = 1469598103934665603ull;
   size_t i = 0, kept = 0, total = 0;
-  while (i < n) {
-    /* plain ASCII 8 bytes at a time: no multi-byte punctuation to look
-     * for; every byte's key byte is stored, the count moves past the
-     * ones that add something */
-    if (i + 8 <= n && !(pith_swar_load(s + i) & PITH_SWAR_HIGH)) {
-      for (size_t k = i; k < i + 8; k++) {
-        unsigned char c = key_byte[(unsigned char)s[k]];
-        buf[kept] = c;
-        kept += c != 0;
-      }
-      i += 8;
-    } else {
-      int c = next_key_byte(s, n, &i);
-      if (c < 0) break;
-      buf[kept++] = (unsigned char)c;
-    }
+  while (i < n && gather_key_step(s, n, &i, buf, &kept)) {
     if (kept >= 8) {
       h = mix_key8(h, buf);
       memcpy(buf, buf + 8, 8);
@@ -836,22 +845,8 @@ static uint64_t prefix_key(const char *s, size_t n) {
   /* room for a last 8-byte step begun below PREFIX_KEY_BYTES */
   unsigned char buf[PREFIX_KEY_BYTES + 8] = {0};
   size_t i = 0, kept = 0;
-  while (kept < PREFIX_KEY_BYTES && i < n) {
-    /* plain ASCII 8 bytes at a time: every byte's key byte is stored,
-     * the count moves past the ones that add something */
-    if (i + 8 <= n && !(pith_swar_load(s + i) & PITH_SWAR_HIGH)) {
-      for (size_t k = i; k < i + 8; k++) {
-        unsigned char c = key_byte[(unsigned char)s[k]];
-        buf[kept] = c;
-        kept += c != 0;
-      }
-      i += 8;
-      continue;
-    }
-    int c = next_key_byte(s, n, &i);
-    if (c < 0) break;
-    buf[kept++] = (unsigned char)c;
-  }
+  while (kept < PREFIX_KEY_BYTES && i < n && gather_key_step(s, n, &i, buf, &kept))
+    ;
   /* bytes stored past the first PREFIX_KEY_BYTES are not the prefix's;
    * a last zero stored at buf[kept] needs clearing only below that */
   if (kept < PREFIX_KEY_BYTES) memset(buf + kept, 0, PREFIX_KEY_BYTES - kept);
