@@ -9,6 +9,13 @@
  * (jusText's length_low); the language sample takes longer ones. */
 #define PITH_LENGTH_LOW 70
 
+/* jusText's stop-word density thresholds (stop words / words). The
+ * classifier only ever compares a block's density with these (and with
+ * fractions of LOW), never reads it otherwise but in --explain: a count
+ * may stop once the density reaches HIGH. */
+#define PITH_STOPWORDS_LOW 0.30
+#define PITH_STOPWORDS_HIGH 0.32
+
 /* Choose the language (doc->stop, LANG field), count words and stop words
  * of every block. */
 void pith_classify_language(pith_doc *d, const pith_stopsets *s);
