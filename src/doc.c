@@ -292,7 +292,7 @@ static int medium_ascii(const char *s, size_t n, int bar, uint32_t *words,
  * separators ('|', looked for when `bar`) and words (runs of letters and
  * digits, as the stop-word counter finds them). Returns 0 (nothing set)
  * for any other line. */
-static int short_ascii(const char *s, size_t n, int bar, uint32_t *words,
+static DOC_INLINE int short_ascii(const char *s, size_t n, int bar, uint32_t *words,
                        unsigned *seps) {
   if (n > 32) return n <= 64 ? medium_ascii(s, n, bar, words, seps) : 0;
   /* Up to 32 bytes in two loads whatever the length (a branch on it
@@ -313,17 +313,22 @@ static int short_ascii(const char *s, size_t n, int bar, uint32_t *words,
 }
 #endif
 
-static pith_block *next_block(pith_doc *d) {
-  if (d->n == d->cap) {
-    size_t cap = d->cap ? d->cap * 2 : 256; /* a typical page in one go */
-    pith_block *nb = realloc(d->blocks, cap * sizeof *nb);
-    if (!nb) {
-      d->failed = 1;
-      return NULL;
-    }
-    d->blocks = nb;
-    d->cap = cap;
+/* Room for `cap` blocks (256 at least: a typical page in one go) when
+ * there is none left; 0 (d->failed set) when that fails. */
+static int grow_blocks(pith_doc *d, size_t cap) {
+  if (cap < 256) cap = 256;
+  pith_block *nb = realloc(d->blocks, cap * sizeof *nb);
+  if (!nb) {
+    d->failed = 1;
+    return 0;
   }
+  d->blocks = nb;
+  d->cap = cap;
+  return 1;
+}
+
+static pith_block *next_block(pith_doc *d) {
+  if (d->n == d->cap && !grow_blocks(d, d->cap * 2)) return NULL;
   pith_block *b = &d->blocks[d->n++];
   memset(b, 0, sizeof *b);
   return b;
@@ -350,17 +355,20 @@ pith_block *pith_doc_add(pith_doc *d, const char *text, size_t len,
   return b;
 }
 
-pith_block *pith_doc_add_line(pith_doc *d, char *text, size_t len, int bar) {
+/* pith_doc_add_line's work, inlined into the line walk: the block is
+ * written whole (no memset, then the fields) once its counts are known.
+ * The caller makes room for it. */
+static DOC_INLINE pith_block *add_line(pith_doc *d, char *text, size_t len, int bar) {
   while (len > 0 && is_space((unsigned char)text[0])) text++, len--;
   while (len > 0 && is_space((unsigned char)text[len - 1])) len--;
   if (len == 0 || len > UINT32_MAX) return NULL;
-  pith_block *b = next_block(d);
-  if (!b) return NULL;
+  pith_block *b = &d->blocks[d->n++];
   counts c;
+  uint32_t words = 0;
 #ifdef SHORT_LINES
   /* Short ASCII lines also get their words here (pith_classify_language
    * counts only the lines whose words are 0 then), from the same loads. */
-  if (!short_ascii(text, len, bar, &b->words, &c.seps)) {
+  if (!short_ascii(text, len, bar, &words, &c.seps)) {
     c = bar ? count_text(text, len, SEPS_ALL) : count_text(text, len, SEPS_UTF8);
   } else {
     c.conts = 0;
@@ -369,13 +377,100 @@ pith_block *pith_doc_add_line(pith_doc *d, char *text, size_t len, int bar) {
   c = bar ? count_text(text, len, SEPS_ALL) : count_text(text, len, SEPS_UTF8);
 #endif
   text[len] = '\0';
-  b->text = text;
-  b->len = (uint32_t)len;
-  b->kind = PITH_BLK_P;
-  b->chars = (uint32_t)len - c.conts;
-  b->seps = (uint8_t)(c.seps > 255 ? 255 : c.seps);
-  b->terminal = (uint8_t)ends_sentence(text, len);
+  *b = (pith_block){.text = text,
+                    .len = (uint32_t)len,
+                    .chars = (uint32_t)len - c.conts,
+                    .words = words,
+                    .kind = PITH_BLK_P,
+                    .seps = (uint8_t)(c.seps > 255 ? 255 : c.seps),
+                    .terminal = (uint8_t)ends_sentence(text, len)};
   return b;
+}
+
+pith_block *pith_doc_add_line(pith_doc *d, char *text, size_t len, int bar) {
+  if (d->n == d->cap && !grow_blocks(d, d->cap * 2)) return NULL;
+  return add_line(d, text, len, bar);
+}
+
+#if defined(__SSE2__) && !defined(PITH_NO_SSE2)
+/* Bit k set when s[k] is '\n', for the 16 bytes at s. */
+static inline uint64_t nl16(const char *s) {
+  __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+  return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
+}
+#else
+static inline uint64_t nl16(const char *s) {
+  uint64_t m = 0;
+  for (unsigned k = 0; k < 16; k++) m |= (uint64_t)(s[k] == '\n') << k;
+  return m;
+}
+#endif
+
+/* Bit k set when s[at + k] is '\n', for the 64 bytes from `at` (< len)
+ * on: one look per 64 bytes rather than a memchr call per line. Loads
+ * stop at the 16-byte block holding the text's end, within its padding;
+ * bits from len on are clear. */
+static inline uint64_t nl_window(const char *s, size_t at, size_t len) {
+  const char *p = s + at;
+  if (len - at >= 64)
+    return nl16(p) | nl16(p + 16) << 16 | nl16(p + 32) << 32 | nl16(p + 48) << 48;
+  uint64_t m = 0;
+  for (size_t k = 0; k < len - at; k += 16) m |= nl16(p + k) << k;
+  return m & ~(~0ull << (len - at));
+}
+
+/* Where the line walk is: its counts so far, lines in the current run,
+ * the next '|' at or after the line (end: none). */
+typedef struct line_walk {
+  pith_line_runs r;
+  size_t run_lines;
+  char *bar, *start, *end;
+} line_walk;
+
+/* The line [p, e) (e: its '\n' or the text's end). */
+static DOC_INLINE void one_line(pith_doc *d, line_walk *w, char *p, char *e) {
+  if (e == p) {
+    if (w->run_lines) w->r.runs++, w->r.multi += w->run_lines > 1;
+    w->run_lines = 0;
+    return;
+  }
+  w->run_lines++;
+  if (d->n == d->cap) { /* for as many lines as the text has so far */
+    size_t per = (size_t)(p - w->start) / (d->n ? d->n : 1) + 1;
+    if (!grow_blocks(d, d->n + (size_t)(w->end - p) / per + d->n / 4 + 16)) return;
+  }
+  if (w->bar < p) {
+    w->bar = memchr(p, '|', (size_t)(w->end - p));
+    if (!w->bar) w->bar = w->end;
+  }
+  pith_block *b = add_line(d, p, (size_t)(e - p), w->bar < e);
+  /* NUL maybe not on the '\n': the line ended in spaces, trimmed (or in a
+   * control, kept: a needless but harmless start again) */
+  if (b && (unsigned char)e[-1] <= ' ') w->r.exact = 0;
+}
+
+void pith_doc_add_lines(pith_doc *d, char *s, size_t len, pith_line_runs *r) {
+  line_walk w = {{0, 0, 1}, 0, NULL, s, s + len};
+  /* a line holds a '|' when the next one comes before the line's end */
+  w.bar = memchr(s, '|', len);
+  if (!w.bar) w.bar = w.end;
+  char *p = s;
+  size_t at = 0;
+  uint64_t m = len ? nl_window(s, 0, len) : 0;
+  for (;;) {
+    while (!m) {
+      if ((at += 64) >= len) goto last;
+      m = nl_window(s, at, len);
+    }
+    char *e = s + at + (unsigned)__builtin_ctzll(m);
+    m &= m - 1;
+    one_line(d, &w, p, e);
+    p = e + 1;
+  }
+last:
+  if (p < w.end) one_line(d, &w, p, w.end);
+  if (w.run_lines) w.r.runs++, w.r.multi += w.run_lines > 1;
+  *r = w.r;
 }
 
 void pith_doc_set_field(pith_doc *d, pith_field f, const char *s, size_t n) {

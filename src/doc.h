@@ -136,6 +136,16 @@ pith_block *pith_doc_add(pith_doc *d, const char *text, size_t len,
  * others. The 16 bytes after text + len must be readable (the front end
  * pads its text with 16 zero bytes). */
 pith_block *pith_doc_add_line(pith_doc *d, char *text, size_t len, int bar);
+/* What pith_doc_add_lines saw of a text's layout. */
+typedef struct pith_line_runs {
+  size_t runs;  /* runs of non-empty lines between blank lines */
+  size_t multi; /* runs of more than one line */
+  int exact;    /* every block's NUL is on its line's '\n' (or the end) */
+} pith_line_runs;
+/* pith_doc_add_line on each line of text ('\n' ends a line; empty ones
+ * add no block), found 64 bytes at a time in one walk that adds them
+ * too. The 16 bytes after text + len must be readable. */
+void pith_doc_add_lines(pith_doc *d, char *text, size_t len, pith_line_runs *r);
 /* Set a metadata field if it is not set yet (copied, trimmed, non-empty). */
 void pith_doc_set_field(pith_doc *d, pith_field f, const char *s, size_t n);
 

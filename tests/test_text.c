@@ -96,6 +96,24 @@ int main(void) {
     INT_EQ(d.blocks[1].len, len - 31, "its last line");
     pith_doc_free(&d);
   }
+  /* more lines than the block array first holds (one per 40 bytes): it
+   * grows for the lines the text holds so far, then again when the lines
+   * get shorter still */
+  static char many[40000];
+  n = 0;
+  for (int l = 0; l < 3000; l++) {
+    size_t w = l < 1000 ? 9 : 1;
+    memset(many + n, 'a' + l % 26, w);
+    n += w;
+    many[n++] = '\n';
+  }
+  many[n] = '\0';
+  int many_ok = blocks_of(many, &d) == 3000;
+  for (size_t i = 0; many_ok && i < d.n; i++)
+    many_ok = d.blocks[i].len == (i < 1000 ? 9u : 1u) && d.blocks[i].text[0] == 'a' + (int)(i % 26) &&
+              d.blocks[i].words == 1;
+  OK(many_ok, "3000 short lines: the block array grows as they come");
+  pith_doc_free(&d);
   INT_EQ(blocks_of("", &d), 0, "empty input");
   pith_doc_free(&d);
   INT_EQ(blocks_of("   \n\n  \n", &d), 0, "whitespace only");
