@@ -358,10 +358,8 @@ pith_block *pith_doc_add(pith_doc *d, const char *text, size_t len,
 /* pith_doc_add_line's work, inlined into the line walk: the block is
  * written whole (no memset, then the fields) once its counts are known.
  * The caller makes room for it. */
-static DOC_INLINE pith_block *add_line(pith_doc *d, char *text, size_t len, int bar) {
-  while (len > 0 && is_space((unsigned char)text[0])) text++, len--;
-  while (len > 0 && is_space((unsigned char)text[len - 1])) len--;
-  if (len == 0 || len > UINT32_MAX) return NULL;
+static DOC_INLINE pith_block *add_trimmed(pith_doc *d, char *text, size_t len, int bar) {
+  if (len > UINT32_MAX) return NULL;
   pith_block *b = &d->blocks[d->n++];
   counts c;
   uint32_t words = 0;
@@ -385,6 +383,14 @@ static DOC_INLINE pith_block *add_line(pith_doc *d, char *text, size_t len, int 
                     .seps = (uint8_t)(c.seps > 255 ? 255 : c.seps),
                     .terminal = (uint8_t)ends_sentence(text, len)};
   return b;
+}
+
+/* add_trimmed on the line trimmed first (NULL when nothing is left). */
+static pith_block *add_line(pith_doc *d, char *text, size_t len, int bar) {
+  while (len > 0 && is_space((unsigned char)text[0])) text++, len--;
+  while (len > 0 && is_space((unsigned char)text[len - 1])) len--;
+  if (len == 0) return NULL;
+  return add_trimmed(d, text, len, bar);
 }
 
 pith_block *pith_doc_add_line(pith_doc *d, char *text, size_t len, int bar) {
@@ -443,10 +449,16 @@ static DOC_INLINE void one_line(pith_doc *d, line_walk *w, char *p, char *e) {
     w->bar = memchr(p, '|', (size_t)(w->end - p));
     if (!w->bar) w->bar = w->end;
   }
-  pith_block *b = add_line(d, p, (size_t)(e - p), w->bar < e);
-  /* NUL maybe not on the '\n': the line ended in spaces, trimmed (or in a
-   * control, kept: a needless but harmless start again) */
-  if (b && (unsigned char)e[-1] <= ' ') w->r.exact = 0;
+  /* Normalized lines (SPACES) have nothing to trim: one test of their
+   * outer bytes (spaces and controls) instead of the trim loops */
+  if (((unsigned char)p[0] <= ' ') | ((unsigned char)e[-1] <= ' ')) {
+    /* NUL maybe not on the '\n': the line ended in spaces, trimmed (or
+     * in a control, kept: a needless but harmless start again) */
+    if (add_line(d, p, (size_t)(e - p), w->bar < e) && (unsigned char)e[-1] <= ' ')
+      w->r.exact = 0;
+    return;
+  }
+  add_trimmed(d, p, (size_t)(e - p), w->bar < e);
 }
 
 void pith_doc_add_lines(pith_doc *d, char *s, size_t len, pith_line_runs *r) {

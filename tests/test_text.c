@@ -114,6 +114,30 @@ int main(void) {
               d.blocks[i].words == 1;
   OK(many_ok, "3000 short lines: the block array grows as they come");
   pith_doc_free(&d);
+  /* in place: a hard-wrapped text with a line that ends in a space (or a
+   * control) is handed back; a leading tab or untrimmed lines (the
+   * normalized case) are joined into paragraphs there */
+  {
+    static const char *const wrapped[] = {"a b\nc d \n\ne f\ng h\n",
+                                          "a b\n\tc d\n\ne f\ng h\n",
+                                          "a b\nc d\x01\n\ne f\ng h\n",
+                                          "a b\nc d\n\ne f\ng h\n"};
+    for (int t = 0; t < 4; t++) {
+      char buf[64] = {0};
+      size_t wl = strlen(wrapped[t]);
+      memcpy(buf, wrapped[t], wl);
+      pith_doc_init(&d, NULL);
+      int rc = pith_text_blocks_in_place(&d, buf, wl);
+      if (t < 3) {
+        INT_EQ(rc, t != 1, "in place, case %d: a line's end trimmed, start again", t);
+      } else {
+        INT_EQ(rc, 0, "in place: untrimmed hard-wrapped text");
+        INT_EQ(d.n, 2, "two paragraphs");
+        STR_EQ(d.blocks[0].text, "a b c d", "joined in place");
+      }
+      pith_doc_free(&d);
+    }
+  }
   INT_EQ(blocks_of("", &d), 0, "empty input");
   pith_doc_free(&d);
   INT_EQ(blocks_of("   \n\n  \n", &d), 0, "whitespace only");
