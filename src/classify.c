@@ -148,6 +148,60 @@ static int match_rules(const pith_classify_ctx *ctx, const pith_rules *one,
   return best->action != PITH_ACT_NONE;
 }
 
+/* Lines repeat within a page ("Share", "Advertisement", menu items: a
+ * fifth of the lines of the benchmark dumps repeat an earlier line of
+ * their page), and the capitals test and the rules are functions of the
+ * text alone: a repeat takes the outcome of its first occurrence instead
+ * of being matched again. Lines are hashed by their length and their
+ * first and last 8 bytes (the whole line up to 16 bytes) into a
+ * direct-mapped table of at least as many slots as blocks, each holding
+ * 16 more bits of the hash and a block index + 1 (0: empty; so pages of
+ * fewer than REPEAT_MAX_BLOCKS blocks). A line whose slot holds another
+ * line takes it over (the other's later repeats are matched again: no
+ * probing, no branch on it); lines whose hashes agree are compared. */
+#define REPEAT_MAX_BLOCKS 65535u
+
+/* A line's first and last 8 bytes (the same bytes below 8, zero past the
+ * line's end). Block text is readable 8 bytes from its start however short
+ * it is (front ends pad their text; the arena rounds allocations up to
+ * max_align_t): no branch on the length. */
+typedef struct line_ends {
+  uint64_t head, tail;
+} line_ends;
+
+_Static_assert(_Alignof(max_align_t) >= 8, "short block texts have 8 readable bytes");
+
+static inline line_ends ends_of(const char *t, size_t len) {
+  size_t k = len < 8 ? len : 8;
+  uint64_t keep = ~(~0ull << 4 * k << 4 * k); /* the line's bytes (shifts < 64) */
+  line_ends e = {pith_swar_load(t) & keep, pith_swar_load(t + len - k) & keep};
+  return e;
+}
+
+/* The earlier block whose text equals block i's, or SIZE_MAX after
+ * entering block i. `mask`: the slot count - 1 (a power of two). */
+static size_t repeat_of(uint32_t *slot, size_t mask, const pith_block *blocks,
+                        size_t i) {
+  const pith_block *b = &blocks[i];
+  size_t len = b->len;
+  line_ends e = ends_of(b->text, len);
+  uint64_t h = (e.head * 0x9E3779B97F4A7C15ull) ^ (e.tail + len);
+  h *= 0xC2B2AE3D27D4EB4Full;
+  uint32_t tag = (uint32_t)(h >> 48) << 16, *s = &slot[(h >> 20) & mask];
+  uint32_t v = *s;
+  if ((v & 0xFFFF0000u) == tag && v) {
+    const pith_block *p = &blocks[(v & 0xFFFF) - 1];
+    if (p->len == len && p->chars == b->chars) {
+      line_ends pe = ends_of(p->text, len);
+      if (pe.head == e.head && pe.tail == e.tail &&
+          (len <= 16 || memcmp(p->text + 8, b->text + 8, len - 16) == 0))
+        return (v & 0xFFFF) - 1;
+    }
+  }
+  *s = tag | (uint32_t)(i + 1);
+  return SIZE_MAX;
+}
+
 /* Rule actions and captures; returns the first pending capture (d->n:
  * none). */
 static size_t apply_rules(pith_doc *d, const pith_classify_ctx *ctx) {
@@ -158,9 +212,30 @@ static size_t apply_rules(pith_doc *d, const pith_classify_ctx *ctx) {
   /* read once too: the calls cannot be seen not to change *ctx */
   const pith_rules *const one = ctx->nrules == 1 ? ctx->rules[0] : NULL;
   size_t first_pending = n;
+  /* the repeat table, on the stack for most pages (without one, every
+   * line is matched) */
+  uint32_t local[2048], *slot = NULL;
+  size_t cap = 64;
+  while (cap < n) cap *= 2;
+  if (n < REPEAT_MAX_BLOCKS) {
+    slot = cap <= sizeof local / sizeof *local ? local : malloc(cap * sizeof *slot);
+    if (slot) memset(slot, 0, cap * sizeof *slot);
+  }
   for (size_t i = 0; i < n; i++) {
     pith_block *b = &blocks[i];
     if (b->action != PITH_ACT_NONE) continue; /* front end decided */
+    if (slot) {
+      size_t j = repeat_of(slot, cap - 1, blocks, i);
+      /* the first occurrence's outcome (captures are matched again: their
+       * values are taken from each line) */
+      if (j != SIZE_MAX && blocks[j].action != PITH_ACT_CAPTURE) {
+        if (blocks[j].action != PITH_ACT_NONE) {
+          b->action = blocks[j].action;
+          b->why = blocks[j].why;
+        }
+        continue;
+      }
+    }
     if (caps_teaser(b)) {
       b->action = PITH_ACT_ASIDE;
       b->why = "capitals";
@@ -184,6 +259,7 @@ static size_t apply_rules(pith_doc *d, const pith_classify_ctx *ctx) {
       }
     }
   }
+  if (slot != local) free(slot);
   pith_buf_free(&scratch);
   return first_pending;
 }

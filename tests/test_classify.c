@@ -206,6 +206,52 @@ static void test_gallery_inside_article(pith_options *o) {
   pith_doc_free(&f.d);
 }
 
+/* A repeated line takes its first occurrence's outcome (the capitals
+ * test, a rule's action and reason) without being matched again; lines
+ * alike in length and in their first and last 8 bytes are told apart,
+ * and captures are matched at each occurrence. */
+static void test_repeated_lines(pith_options *o) {
+  const char *acct = "Please create an account to read more of it";
+  const char *apri = "Please create an apricot to read more of it";
+  const char *caps = "'CITY BUDGET' MAYOR OPENS UP ABOUT THE LONG NIGHT OF VOTES";
+  const char *by = "Written by Jane Roe";
+  const char *lines[] = {para1, apri, acct, caps, by,   "Loading...", "Log In", para2,
+                         acct,  apri, "Log In", "Loading...", caps, by, para3, apri,
+                         acct, "Loading..."};
+  size_t n = sizeof lines / sizeof *lines;
+  fixture f = {o, {0}};
+  run(&f, lines, n);
+  pith_buf scratch = PITH_BUF_INIT;
+  int same = f.d.n == n;
+  for (size_t i = 0; same && i < n; i++) {
+    const pith_block *b = &f.d.blocks[i];
+    pith_rule_hit hit;
+    int action = PITH_ACT_NONE;
+    const char *why = NULL;
+    if (lines[i] == caps) {
+      action = PITH_ACT_ASIDE;
+      why = "capitals";
+    } else if (pith_rules_match(o->builtin_rules, b->text, b->len, b->chars, &scratch,
+                                &hit)) {
+      action = hit.action;
+      why = hit.where;
+    }
+    if (action == PITH_ACT_NONE) {
+      same = b->action == PITH_ACT_NONE;
+    } else {
+      same = b->action == action && b->why && strcmp(b->why, why) == 0;
+      if (action == PITH_ACT_CAPTURE) same = same && b->field == PITH_FIELD_AUTHOR;
+    }
+    if (!same) fprintf(stderr, "  line %zu: action %d why %s\n", i, b->action, b->why);
+  }
+  pith_buf_free(&scratch);
+  OK(same, "each line's action and reason are its own");
+  INT_EQ(f.d.blocks[2].action, PITH_ACT_DROP, "the rule's line dropped");
+  INT_EQ(f.d.blocks[1].action, PITH_ACT_NONE, "its look-alike is not");
+  STR_EQ(f.d.fields[PITH_FIELD_AUTHOR], "Jane Roe", "captured byline");
+  pith_doc_free(&f.d);
+}
+
 int main(void) {
   pith_options *o = pith_options_new();
   test_gallery_inside_article(o);
@@ -218,6 +264,7 @@ int main(void) {
   test_empty(o);
   test_short_document(o);
   test_long_run_of_shorts(o);
+  test_repeated_lines(o);
   test_user_keep_rule(o);
   pith_options_free(o);
   return test_done();
