@@ -35,8 +35,12 @@ static void count_block(pith_block *b, const pith_stoplist *stop,
 #define SAMPLED (1u << 31) /* in `later`: the block is in the sample */
 
 void pith_classify_language(pith_doc *d, const pith_stopsets *s) {
-  /* A few kilobytes of prose name the language; more only costs time. */
-  enum { MAX_SAMPLE = 400, MAX_SAMPLE_BYTES = 12288 };
+  /* A few kilobytes of prose name the language; more only costs time:
+   * the blocks past the sample are counted for the chosen list alone,
+   * cheaper than for every list (each hit recorded, summed per language).
+   * (Half of this still chose every benchmark page's language; a quarter
+   * did not.) */
+  enum { MAX_SAMPLE = 400, MAX_SAMPLE_BYTES = 4096 };
   const char *texts[MAX_SAMPLE];
   size_t lens[MAX_SAMPLE], at[MAX_SAMPLE + 1], k = 0;
   uint32_t words[MAX_SAMPLE], stops[MAX_SAMPLE];
