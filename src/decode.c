@@ -156,6 +156,38 @@ static inline int ascii_two_three(const unsigned char *p, unsigned *carry) {
   return 1;
 }
 
+/* Masks of the 16 bytes at p, as ascii_two_three finds them: bytes >= 0x80
+ * (high), continuation bytes, leads C2..DF, leads E1..EC EE EF. */
+typedef struct chunk_bits {
+  uint64_t high, cont, lead2, lead3;
+} chunk_bits;
+
+static inline void chunk_bits_at(const unsigned char *p, unsigned at, chunk_bits *b) {
+  __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+  b->high |= (uint64_t)(unsigned)_mm_movemask_epi8(v) << at;
+  b->cont |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(_mm_set1_epi8(-64), v)) << at;
+  b->lead2 |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(
+                  _mm_set1_epi8(-98), _mm_add_epi8(v, _mm_set1_epi8((char)0xBE))))
+              << at;
+  __m128i e = _mm_cmpgt_epi8(_mm_set1_epi8(-113), _mm_add_epi8(v, _mm_set1_epi8((char)0x9F)));
+  b->lead3 |= (uint64_t)(unsigned)_mm_movemask_epi8(
+                  _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xED)), e))
+              << at;
+}
+
+/* ascii_two_three over the 64 bytes at p at once: one branch for the
+ * block (a branch per chunk, on whether it is plain ASCII, was
+ * mispredicted in text with a few non-ASCII characters). On failure
+ * *carry is left as it was. */
+static inline int two_three64(const unsigned char *p, unsigned *carry) {
+  chunk_bits b = {0, 0, 0, 0};
+  for (unsigned at = 0; at < 64; at += 16) chunk_bits_at(p + at, at, &b);
+  uint64_t lead = b.lead2 | b.lead3, want = lead << 1 | b.lead3 << 2 | *carry;
+  if ((lead | b.cont) != b.high || want != b.cont) return 0;
+  *carry = (unsigned)(lead >> 63 | b.lead3 >> 62);
+  return 1;
+}
+
 /* The lead byte of the sequence begun before s[i] (whose bytes before i
  * are known well-formed) that s[i] should continue. */
 static inline size_t seq_start(const unsigned char *s, size_t i) {
@@ -187,11 +219,11 @@ int pith_utf8_valid(const char *str, size_t len) {
 #if defined(__SSE2__) && !defined(PITH_NO_SSE2)
   unsigned carry = 0;
   while (i + 16 <= len) {
-    while (!carry && i + 64 <= len) { /* plain ASCII, 64 bytes a step */
+    while (i + 64 <= len) { /* plain ASCII, or the common letters, 64 bytes a step */
       const __m128i *q = (const __m128i *)(const void *)(s + i);
       __m128i a = _mm_or_si128(_mm_loadu_si128(q), _mm_loadu_si128(q + 1));
       __m128i b = _mm_or_si128(_mm_loadu_si128(q + 2), _mm_loadu_si128(q + 3));
-      if (_mm_movemask_epi8(_mm_or_si128(a, b))) break;
+      if ((_mm_movemask_epi8(_mm_or_si128(a, b)) | carry) && !two_three64(s + i, &carry)) break;
       i += 64;
     }
     /* the 64 bytes holding non-ASCII (and on to a sequence's end), 16 at

@@ -195,10 +195,11 @@ static void test_utf8(void) {
   free(g);
 }
 
-/* pith_utf8_valid checks ASCII, two- and three-byte letters 16 bytes at a time:
- * each sequence is tried at every offset from a chunk start (0..40 plain
- * bytes before it) and before ASCII, before a run of two-byte letters and
- * at the very end. pith_utf8_sanitize must count the same replacements. */
+/* pith_utf8_valid checks ASCII, two- and three-byte letters 64 and 16
+ * bytes at a time: each sequence is tried at every offset from a chunk
+ * start (0..140 plain bytes before it: the first three 64-byte blocks and
+ * their ends) and before ASCII, before a run of two-byte letters and at
+ * the very end. pith_utf8_sanitize must count the same replacements. */
 static void test_utf8_chunks(void) {
   static const struct {
     const char *seq;
@@ -222,11 +223,11 @@ static void test_utf8_chunks(void) {
   static const char *tails[] = {
       "", "b", "\xD0\xB4\xD0\xB4\xD0\xB4\xD0\xB4\xD0\xB4\xD0\xB4 x",
       "\xEA\xB0\x80\xEA\xB0\x80\xEA\xB0\x80\xEA\xB0\x80\xEA\xB0\x80\xEA\xB0\x80"};
-  char in[128];
+  char in[256];
   int bad = 0;
   pith_buf b = PITH_BUF_INIT;
   for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
-    for (int k = 0; k <= 40; k++) {
+    for (int k = 0; k <= 140; k++) {
       for (size_t t = 0; t < sizeof tails / sizeof tails[0]; t++) {
         memset(in, 'a', (size_t)k);
         size_t n = (size_t)k, sl = strlen(cases[c].seq), tl = strlen(tails[t]);
