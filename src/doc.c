@@ -127,6 +127,11 @@ static int ends_sentence_closed(const char *s, size_t n) {
 #define CLOSE_LO (1ull << '"' | 1ull << '\'' | 1ull << ')' | 1ull << '*')
 #define CLOSE_HI (1ull << (']' - 64))
 
+/* The same by the last byte's quarter (byte >> 6): bytes from 0x80 on
+ * (UTF-8 tails of closers and CJK stops) look further back like closers. */
+static const uint64_t TERM_BITS[4] = {TERM_LO, 0, 0, 0};
+static const uint64_t CLOSE_BITS[4] = {CLOSE_LO, CLOSE_HI, ~0ull, ~0ull};
+
 #if defined(__GNUC__) || defined(__clang__)
 /* the last-byte test goes inline into the per-line paths */
 #define DOC_INLINE inline __attribute__((always_inline))
@@ -142,9 +147,9 @@ static DOC_INLINE int ends_sentence(const char *s, size_t n) {
    * decides with one test of a bit set (a branch per class would be
    * mispredicted); closers and non-ASCII bytes look further back. */
   unsigned char last = (unsigned char)s[n - 1];
-  uint64_t close = last < 64 ? CLOSE_LO : CLOSE_HI, term = last < 64 ? TERM_LO : 0;
-  if ((last >= 0x80) | (int)(close >> (last & 63) & 1)) return ends_sentence_closed(s, n);
-  return (int)(term >> (last & 63) & 1);
+  unsigned q = last >> 6, bit = last & 63;
+  if (CLOSE_BITS[q] >> bit & 1) return ends_sentence_closed(s, n);
+  return (int)(TERM_BITS[q] >> bit & 1);
 }
 
 /* Is there a navigation separator at s+i (i + 1 < n)? */
