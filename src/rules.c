@@ -120,7 +120,7 @@ typedef struct rhot {
 typedef struct c5slot {
   uint32_t key;  /* the window's bytes as a native load; 0 = empty slot */
   int32_t head;  /* first entry of its chain in ce */
-  uint32_t next; /* next_bit of each byte that follows it in an anchor */
+  uint32_t next; /* next_bit of the bytes that follow it in an anchor */
 } c5slot;
 
 typedef struct exact_slot {
@@ -696,9 +696,10 @@ static inline uint32_t quad_hash(uint32_t w) {
   return (uint32_t)(w * 0x9E3779B1u) >> 16;
 }
 
-/* Bit of the byte that follows a window in its key's c5slot.next. */
-static inline unsigned next_bit(unsigned char b, unsigned char c) {
-  return 1u << ((unsigned char)(b * 0x3Bu + c * 0x95u) >> 5);
+/* Bit (one of 32) of the two bytes that follow a window in its key's
+ * c5slot.next. */
+static inline uint32_t next_bit(unsigned char b, unsigned char c) {
+  return 1u << ((unsigned char)(b * 0x3Bu + c * 0x95u) >> 3);
 }
 
 static inline size_t c5_slot(const pith_rules *r, uint32_t key) {
@@ -761,7 +762,7 @@ static int index_windows(pith_rules *r, size_t i) {
     /* the byte after the window (any, at the anchor's end) */
     c5slot *s = c5_add(r, w4);
     if (!s) return -1;
-    s->next |= koff + 5 < u->alen ? next_bit(a[koff + 4], a[koff + 5]) : 0xFF;
+    s->next |= koff + 5 < u->alen ? next_bit(a[koff + 4], a[koff + 5]) : UINT32_MAX;
     uint32_t h = quad_hash(w4);
     r->qbits[h >> 7] |= 1ull << (h & 63);
     int32_t *head = &s->head;
