@@ -663,8 +663,8 @@ static size_t scan_general(const pith_stopsets *s, const char *text,
 
 /* ---- the fast path ----------------------------------------------------
  *
- * The text is read in windows of 64 bytes. Each window gets three bit
- * masks (ASCII letters/digits, bytes >= 0x80, apostrophes), so a word's
+ * The text is read in windows of 64 bytes. Each window gets two bit
+ * masks (ASCII letters/digits; bytes >= 0x80 and apostrophes), so a word's
  * start and end are found with one count-trailing-zeros each instead of a
  * test per byte. Words of ASCII letters/digits ended by an ASCII separator
  * are counted in a tight loop; words with inner ASCII apostrophes ("it's")
@@ -681,7 +681,9 @@ typedef struct window {
   /* The last WIN + 8 bytes of the text (all of a shorter one, ending at
    * the same place), then as many zeros: the windows of its end. */
   unsigned char tail[2 * (WIN + 8)];
-  uint64_t an, hi, ap; /* ASCII alnum, >= 0x80, '\'' */
+  /* ASCII alnum; odd: >= 0x80 or '\'' (the byte tells which: one mask
+   * fewer to make per window, and few odd bytes are looked at) */
+  uint64_t an, odd;
   size_t avail;        /* bytes of text in the window */
   /* The window's bytes: the text itself when WIN + 8 bytes of it are left
    * (whole-chunk loads of its words stay inside), else b. */
@@ -708,7 +710,7 @@ static const uint8_t ascii_alnum[256] = {AN64(0), AN64(64), AN64(128), AN64(192)
 
 /* Masks of the first `blocks` 16-byte blocks at p (the rest is zero). */
 static inline void classify(window *w, const unsigned char *p, unsigned blocks) {
-  uint64_t an = 0, hi = 0, ap = 0;
+  uint64_t an = 0, odd = 0;
 #ifdef __SSE2__
   /* Ranges by signed compares: x + (0x80 - lo) < -128 + width. Bytes
    * >= 0x80 land outside both ranges. */
@@ -722,18 +724,17 @@ static inline void classify(window *w, const unsigned char *p, unsigned blocks) 
     __m128i let = _mm_cmplt_epi8(_mm_add_epi8(lo, la), lz);
     __m128i dig = _mm_cmplt_epi8(_mm_add_epi8(x, d0), d9);
     an |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(let, dig)) << (16 * k);
-    hi |= (uint64_t)(unsigned)_mm_movemask_epi8(x) << (16 * k);
-    ap |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, quote)) << (16 * k);
+    odd |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(x, _mm_cmpeq_epi8(x, quote)))
+           << (16 * k);
   }
 #else
   for (unsigned k = 0; k < 16 * blocks; k++) {
     unsigned char c = p[k];
     an |= (uint64_t)ascii_alnum[c] << k;
-    hi |= (uint64_t)(c >> 7) << k;
-    ap |= (uint64_t)(c == '\'') << k;
+    odd |= (uint64_t)((c >> 7) | (c == '\'')) << k;
   }
 #endif
-  w->an = an, w->hi = hi, w->ap = ap;
+  w->an = an, w->odd = odd;
 }
 
 /* The window at text offset i: read in place while WIN + 8 bytes of text
@@ -913,14 +914,14 @@ static size_t aside_token(cursor *c, size_t a, size_t e) {
   const window *w = &c->w;
   size_t apos = 0, naps = 0;
   for (;;) {
-    if (w->hi >> e & 1) { /* a non-ASCII separator ends it, else general */
+    if (w->base[e] >= 0x80) { /* a non-ASCII separator ends it, else general */
       int32_t cp;
       size_t at = c->i + e, k = pith_u8_next(c->text + at, c->len - at, &cp);
       if (!separator_cp(cp)) return k == 2 && !naps ? word2(c, a) : general(c, a);
       aside_word(c, a, e - a, apos, naps);
       return e + k;
     }
-    if (!(w->ap >> e & 1)) { /* an ASCII separator */
+    if (w->base[e] != '\'') { /* an ASCII separator */
       aside_word(c, a, e - a, apos, naps);
       return e + 1;
     }
@@ -932,7 +933,7 @@ static size_t aside_token(cursor *c, size_t a, size_t e) {
       continue;
     }
     /* A trailing apostrophe is not part of the word ("dogs' "). */
-    if (e + 1 < w->avail && !((w->hi | w->ap) >> (e + 1) & 1)) {
+    if (e + 1 < w->avail && !(w->odd >> (e + 1) & 1)) {
       aside_word(c, a, e - a, apos, naps);
       return e + 2;
     }
@@ -1042,7 +1043,7 @@ static inline size_t run_start(uint64_t an, size_t e) {
  * word or token at an odd byte goes by ascii_token/nonascii_token. */
 static size_t scan_window(cursor *c) {
   const window *w = &c->w;
-  const uint64_t an = w->an, odd = w->hi | w->ap;
+  const uint64_t an = w->an, odd = w->odd;
   const size_t avail = w->avail;
   const int more = c->i + WIN < c->len; /* then avail == WIN */
   size_t p = 0;
@@ -1065,7 +1066,7 @@ static size_t scan_window(cursor *c) {
     } else if (o == avail) {
       p = avail;
       break;
-    } else if (w->hi >> o & 1) {
+    } else if (w->base[o] >= 0x80) {
       p = nonascii_token(c, o);
     } else {
       p = o + 1; /* an apostrophe outside words is a separator */
