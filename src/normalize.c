@@ -21,6 +21,17 @@
 #include "normalize_tables.inc"
 #include "pith.h"
 
+/* put_plain is inlined at both its calls so that the common one is
+ * compiled for SPACES with line ends in runs (constant flags); compilers
+ * keep a single generic copy of a function that large otherwise. The
+ * fused pass and its helpers go inline into both its copies (16 and 32
+ * bytes a step). */
+#if defined(__GNUC__)
+#define NORM_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define NORM_ALWAYS_INLINE inline
+#endif
+
 typedef struct norm {
   unsigned flags;
   int join_lines;   /* inline mode without keep_newlines: '\n' is a space */
@@ -283,7 +294,7 @@ enum { SAW_MOJI = 1, SAW_AMP = 2, SAW_NFC = 4 };
 
 /* Output room run() keeps beyond the rest of the input: the fused pass
  * never writes more than it reads plus one owed space, but stores whole
- * 16-byte chunks. */
+ * 16- or 32-byte chunks. */
 #define FUSED_SLACK 40
 
 #define HI_BITS 0x8080808080808080ull
@@ -318,6 +329,35 @@ static inline unsigned cyr_masks(const char *p, unsigned *cont) {
                                 _mm_set1_epi8((char)0xD0));
   return (unsigned)_mm_movemask_epi8(lead);
 }
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(PITH_NO_AVX2)
+/* With AVX2 (chosen at run time), the fused pass takes 32 bytes a step. */
+#define NORM_AVX2 1
+#include <immintrin.h>
+#define NORM_TARGET_AVX2 __attribute__((target("avx2")))
+
+/* chunk_masks for the 32 bytes at p. */
+static inline NORM_TARGET_AVX2 unsigned chunk_masks32(const char *p, int spaces, int eol,
+                                                      unsigned *ws, unsigned *nl) {
+  __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
+  __m256i ok = _mm256_cmpgt_epi8(_mm256_add_epi8(v, _mm256_set1_epi8(1)), _mm256_set1_epi8(0x20));
+  ok = _mm256_andnot_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('&')), ok);
+  __m256i n = eol ? _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\n')) : _mm256_setzero_si256();
+  __m256i w = spaces ? _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(' ')), n) : n;
+  *ws = (unsigned)_mm256_movemask_epi8(w);
+  *nl = (unsigned)_mm256_movemask_epi8(n);
+  return ~(unsigned)_mm256_movemask_epi8(_mm256_or_si256(ok, n));
+}
+
+/* cyr_masks for the 32 bytes at p. */
+static inline NORM_TARGET_AVX2 unsigned cyr_masks32(const char *p, unsigned *cont) {
+  __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
+  *cont = (unsigned)_mm256_movemask_epi8(_mm256_cmpgt_epi8(_mm256_set1_epi8(-64), v));
+  __m256i lead = _mm256_cmpeq_epi8(_mm256_and_si256(v, _mm256_set1_epi8((char)0xFE)),
+                                   _mm256_set1_epi8((char)0xD0));
+  return (unsigned)_mm256_movemask_epi8(lead);
+}
+#endif
 #elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 
 /* 0x80 in each byte of w that is >= 0x7F, < 0x20 or '&'. The carries of
@@ -591,8 +631,8 @@ static inline const unsigned char *put_three_run(fstate *st, const unsigned char
 
 /* The non-ASCII code point at s[*i]: decoded as next_cp() does on the
  * line alone, emitted; returns the ACT_* or character act_of() gave. */
-static inline int put_nonascii(fstate *st, const char *s, size_t *i, size_t len, unsigned f,
-                               int *saw) {
+static NORM_ALWAYS_INLINE int put_nonascii(fstate *st, const char *s, size_t *i, size_t len,
+                                           unsigned f, int *saw) {
   const unsigned char *u = (const unsigned char *)s + *i, *end = (const unsigned char *)s + len;
   int nfc = (f & PITH_OPT_NFC) != 0, moji = (f & PITH_OPT_MOJIBAKE) ? SAW_MOJI : 0;
   if (two_ok(u, end, nfc ? TWO_OK_LEADS_NFC : TWO_OK_LEADS, nfc)) {
@@ -649,25 +689,34 @@ static inline int is_cyr(const char *s, size_t i, size_t len) {
   return ((unsigned char)s[i] & 0xFE) == 0xD0 && i + 1 < len && is_cont((unsigned char)s[i + 1]);
 }
 
-/* `stop` without the bytes of the Cyrillic letters among the 16 bytes at
- * p (p[16] readable). *carry: 1 when the byte before p is a lead whose
- * continuation is p[0]; it gets whether p[15] is such a lead. */
-static inline unsigned cyr_relief(const char *p, unsigned stop, unsigned *carry) {
-  unsigned cont, lead = cyr_masks(p, &cont);
-  lead &= (cont >> 1) | (unsigned)is_cont((unsigned char)p[16]) << 15;
+/* chunk_masks and cyr_masks for the W (16, or 32 with AVX2) bytes at p:
+ * W is a constant wherever they are inlined. */
+static inline unsigned chunk_masks_w(const char *p, unsigned W, int spaces, int eol,
+                                     unsigned *ws, unsigned *nl) {
+#ifdef NORM_AVX2
+  if (W == 32) return chunk_masks32(p, spaces, eol, ws, nl);
+#endif
+  return chunk_masks(p, spaces, eol, ws, nl);
+}
+
+static inline unsigned cyr_masks_w(const char *p, unsigned W, unsigned *cont) {
+#ifdef NORM_AVX2
+  if (W == 32) return cyr_masks32(p, cont);
+#endif
+  return cyr_masks(p, cont);
+}
+
+/* `stop` without the bytes of the Cyrillic letters among the W bytes at
+ * p (p[W] readable). *carry: 1 when the byte before p is a lead whose
+ * continuation is p[0]; it gets whether p[W - 1] is such a lead. */
+static inline unsigned cyr_relief(const char *p, unsigned W, unsigned stop, unsigned *carry) {
+  unsigned cont, lead = cyr_masks_w(p, W, &cont);
+  lead &= (cont >> 1) | (unsigned)is_cont((unsigned char)p[W]) << (W - 1);
   unsigned ok = lead | (cont & ((lead << 1) | *carry));
-  *carry = lead >> 15;
+  *carry = lead >> (W - 1);
   return stop & ~ok;
 }
 
-/* put_plain is inlined at both its calls so that the common one is
- * compiled for SPACES with line ends in runs (constant flags); compilers
- * keep a single generic copy of a function that large otherwise. */
-#if defined(__GNUC__)
-#define NORM_ALWAYS_INLINE inline __attribute__((always_inline))
-#else
-#define NORM_ALWAYS_INLINE inline
-#endif
 
 /* What put_plain does with the non-ASCII character at u (before end)
  * without leaving its run: copy it as it is (returns its bytes: three-byte
@@ -706,15 +755,16 @@ static inline void mark_line(line_mark *mk, const char *s, const char *c, unsign
  * go back to) is marked when one is met, or at the end. */
 static NORM_ALWAYS_INLINE void put_plain(fstate *st, const char *s, size_t *i, size_t len,
                                          unsigned f, int spaces, int eol, line_mark *mk,
-                                         const pith_buf *o) {
-  /* chunks from before `whole` on are in the input, with the byte after */
-  const char *p = s + *i, *end = s + len, *whole = s + (len > 16 ? len - 16 : 0), *q;
+                                         const pith_buf *o, unsigned W) {
+  /* chunks (of W bytes) from before `whole` on are in the input, with the
+   * byte after */
+  const char *p = s + *i, *end = s + len, *whole = s + (len > W ? len - W : 0), *q;
   const char *nl_chunk = NULL; /* with nl_mask: the last line end passed */
   char *d = st->d;
   *d = ' ';
   d += st->pending;
   unsigned ws_carry = 0, cyr_carry = 0, nl_mask = 0, ws, nl, stop, k;
-  char tail[32];
+  char tail[64];
   for (;;) {
     q = p;
     if (p >= whole) { /* padded with NULs, which stop the run */
@@ -723,11 +773,11 @@ static NORM_ALWAYS_INLINE void put_plain(fstate *st, const char *s, size_t *i, s
       memset(tail + left, 0, sizeof tail - left);
       q = tail;
     }
-    stop = chunk_masks(q, spaces, eol, &ws, &nl);
+    stop = chunk_masks_w(q, W, spaces, eol, &ws, &nl);
     stop |= ws & ((ws << 1) | ws_carry); /* two spaces or line ends in a row */
-    memcpy(d, q, 16);
+    memcpy(d, q, W);
     /* (cyr_carry is 0 after a chunk without stops: its last byte is ASCII) */
-    if (stop && (stop = cyr_relief(q, stop, &cyr_carry)) != 0) {
+    if (stop && (stop = cyr_relief(q, W, stop, &cyr_carry)) != 0) {
       k = (unsigned)__builtin_ctz(stop);
       int n = in_run((const unsigned char *)p + k, (const unsigned char *)end, f);
       if (!n) break;
@@ -748,9 +798,9 @@ static NORM_ALWAYS_INLINE void put_plain(fstate *st, const char *s, size_t *i, s
       continue;
     }
     if (nl) nl_chunk = p, nl_mask = nl;
-    ws_carry = ws >> 15;
-    p += 16;
-    d += 16;
+    ws_carry = ws >> (W - 1);
+    p += W;
+    d += W;
   }
   unsigned char prev = (unsigned char)(k ? q[k - 1] : p[-1]);
   int last = spaces && prev == ' ';
@@ -765,7 +815,8 @@ static NORM_ALWAYS_INLINE void put_plain(fstate *st, const char *s, size_t *i, s
 /* Normalize in[i..len) line after line until the input ends or a line
  * needs a check (mk->saw set: mk holds the line's start). Returns where
  * it stopped: len, that line's end or, for SAW_NFC, a point inside it. */
-static size_t fused(norm *n, const char *s, size_t i, size_t len, line_mark *mk) {
+static NORM_ALWAYS_INLINE size_t fused_w(norm *n, const char *s, size_t i, size_t len,
+                                          line_mark *mk, unsigned W) {
   pith_buf *o = n->out;
   unsigned f = n->flags;
   fstate st = {o->data + o->len, n->pending, n->line_start, (f & PITH_OPT_SPACES) != 0,
@@ -776,8 +827,8 @@ static size_t fused(norm *n, const char *s, size_t i, size_t len, line_mark *mk)
     unsigned char c = (unsigned char)s[i];
     if (is_plain(c) || is_cyr(s, i, len)) {
       int eol = !st.join && !saw;
-      if (st.spaces && eol) put_plain(&st, s, &i, len, f, 1, 1, mk, o); /* the common case */
-      else put_plain(&st, s, &i, len, f, st.spaces, eol, mk, o);
+      if (st.spaces && eol) put_plain(&st, s, &i, len, f, 1, 1, mk, o, W); /* the common case */
+      else put_plain(&st, s, &i, len, f, st.spaces, eol, mk, o, W);
     } else if (c >= 0x80) {
       if (put_nonascii(&st, s, &i, len, f, &saw) == ACT_NFC) {
         saw |= SAW_NFC;
@@ -802,6 +853,18 @@ static size_t fused(norm *n, const char *s, size_t i, size_t len, line_mark *mk)
   mk->saw = saw;
   return i;
 }
+
+static size_t fused(norm *n, const char *s, size_t i, size_t len, line_mark *mk) {
+  return fused_w(n, s, i, len, mk, 16);
+}
+
+#ifdef NORM_AVX2
+/* The same 32 bytes a step: half the steps over plain runs. */
+static NORM_TARGET_AVX2 size_t fused_avx2(norm *n, const char *s, size_t i, size_t len,
+                                          line_mark *mk) {
+  return fused_w(n, s, i, len, mk, 32);
+}
+#endif
 
 /* Offset of the end ('\n' or '\r') of the line holding s[i], or len. */
 static size_t line_end(const char *s, size_t i, size_t len) {
@@ -839,13 +902,20 @@ static void settle(norm *n, const char *s, size_t len, const line_mark *mk) {
 
 static int run(norm *n, const char *in, size_t len) {
   size_t i = 0;
+#ifdef NORM_AVX2
+  int avx2 = __builtin_cpu_supports("avx2");
+#endif
   while (i < len && !n->out->failed) {
     pith_buf *o = n->out; /* room for the rest, once: see FUSED_SLACK */
     if (o->cap - o->len < len - i + FUSED_SLACK + 1 &&
         pith_buf_reserve(o, len - i + FUSED_SLACK) != 0)
       break;
     line_mark mk;
+#ifdef NORM_AVX2
+    i = avx2 ? fused_avx2(n, in, i, len, &mk) : fused(n, in, i, len, &mk);
+#else
     i = fused(n, in, i, len, &mk);
+#endif
     if (!mk.saw) continue;
     size_t end = (mk.saw & SAW_NFC) ? line_end(in, i, len) : i;
     settle(n, in + mk.begin, end - mk.begin, &mk);

@@ -182,10 +182,10 @@ static void test_random(void) {
   INT_EQ(bad, 0, "random bytes: decode + normalize always give clean UTF-8");
 }
 
-/* The fused pass copies plain ASCII 16 bytes at a time and two-byte
- * letters in runs: every case below is shifted by 0..40 plain bytes before
- * and 0, 1 or 17 after, so sequences, spaces and marks fall on every chunk
- * boundary. norm(P + S + Q) must be P + E + Q. */
+/* The fused pass copies plain ASCII 16 (or, with AVX2, 32) bytes at a
+ * time and two-byte letters in runs: every case below is shifted by 0..72
+ * plain bytes before and 0, 1, 17 or 33 after, so sequences, spaces and
+ * marks fall on every chunk boundary. norm(P + S + Q) must be P + E + Q. */
 static void test_chunk_boundaries(void) {
   static const struct {
     const char *in, *want;
@@ -220,9 +220,9 @@ static void test_chunk_boundaries(void) {
   int bad = 0;
   for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
     unsigned flags = cases[c].flags ? cases[c].flags : ALL;
-    for (int k = 0; k <= 40; k++) {
-      for (int m = 0; m <= 17; m += (m == 0 ? 1 : 16)) {
-        char p[64], q[32];
+    for (int k = 0; k <= 72; k++) {
+      for (int m = 0; m <= 33; m += (m == 0 ? 1 : 16)) {
+        char p[80], q[40];
         for (int i = 0; i < k; i++) p[i] = (char)('a' + i % 26);
         p[k] = '\0';
         for (int i = 0; i < m; i++) q[i] = (char)('A' + i % 26);
@@ -234,15 +234,15 @@ static void test_chunk_boundaries(void) {
       }
     }
   }
-  INT_EQ(bad, 0, "every case at every offset from a 16-byte chunk start");
+  INT_EQ(bad, 0, "every case at every offset from a 16- or 32-byte chunk start");
 }
 
 /* Spaces owed across chunks and lines: trailing, leading, doubled at a
  * boundary, in block (inline) mode too. */
 static void test_chunk_spaces(void) {
-  char in[160], want[160], p[48];
+  char in[200], want[200], p[80];
   int bad = 0;
-  for (int k = 1; k <= 40; k++) {
+  for (int k = 1; k <= 72; k++) {
     for (int i = 0; i < k; i++) p[i] = (char)('a' + i % 26);
     p[k] = '\0';
     snprintf(in, sizeof in, "%s \nb", p);
@@ -334,7 +334,7 @@ static void test_three_byte_leads(void) {
 /* Line ends met inside plain runs, at every offset from a chunk start,
  * with the space before them owed, in both line modes. */
 static void test_plain_line_ends(void) {
-  for (int off = 0; off < 20; off++) {
+  for (int off = 0; off < 40; off++) {
     char in[128], want[128], want_inl[128];
     memset(in, 'x', (size_t)off);
     in[off] = 0;
