@@ -175,6 +175,15 @@ static inline void chunk_bits_at(const unsigned char *p, unsigned at, chunk_bits
               << at;
 }
 
+/* ascii_two_three's test on the masks of 64 bytes; on success *carry gets
+ * the continuation bytes the next block owes. */
+static inline int two_three_bits(const chunk_bits *b, unsigned *carry) {
+  uint64_t lead = b->lead2 | b->lead3, want = lead << 1 | b->lead3 << 2 | *carry;
+  if ((lead | b->cont) != b->high || want != b->cont) return 0;
+  *carry = (unsigned)(lead >> 63 | b->lead3 >> 62);
+  return 1;
+}
+
 /* ascii_two_three over the 64 bytes at p at once: one branch for the
  * block (a branch per chunk, on whether it is plain ASCII, was
  * mispredicted in text with a few non-ASCII characters). On failure
@@ -182,11 +191,59 @@ static inline void chunk_bits_at(const unsigned char *p, unsigned at, chunk_bits
 static inline int two_three64(const unsigned char *p, unsigned *carry) {
   chunk_bits b = {0, 0, 0, 0};
   for (unsigned at = 0; at < 64; at += 16) chunk_bits_at(p + at, at, &b);
-  uint64_t lead = b.lead2 | b.lead3, want = lead << 1 | b.lead3 << 2 | *carry;
-  if ((lead | b.cont) != b.high || want != b.cont) return 0;
-  *carry = (unsigned)(lead >> 63 | b.lead3 >> 62);
-  return 1;
+  return two_three_bits(&b, carry);
 }
+
+/* From s[i] on, the 64-byte blocks of plain ASCII or the common letters
+ * (two_three64); returns where the first other block starts, or the
+ * last whole block ends. */
+static size_t blocks64(const unsigned char *s, size_t i, size_t len, unsigned *carry) {
+  for (; i + 64 <= len; i += 64) {
+    const __m128i *q = (const __m128i *)(const void *)(s + i);
+    __m128i a = _mm_or_si128(_mm_loadu_si128(q), _mm_loadu_si128(q + 1));
+    __m128i b = _mm_or_si128(_mm_loadu_si128(q + 2), _mm_loadu_si128(q + 3));
+    if ((_mm_movemask_epi8(_mm_or_si128(a, b)) | *carry) && !two_three64(s + i, carry)) break;
+  }
+  return i;
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(PITH_NO_AVX2)
+#define DECODE_AVX2 1
+#include <immintrin.h>
+
+/* chunk_bits_at for the 32 bytes at p. */
+static inline __attribute__((target("avx2"))) void chunk_bits32(const unsigned char *p,
+                                                                unsigned at, chunk_bits *b) {
+  __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
+  b->high |= (uint64_t)(unsigned)_mm256_movemask_epi8(v) << at;
+  b->cont |= (uint64_t)(unsigned)_mm256_movemask_epi8(_mm256_cmpgt_epi8(_mm256_set1_epi8(-64), v))
+             << at;
+  b->lead2 |= (uint64_t)(unsigned)_mm256_movemask_epi8(_mm256_cmpgt_epi8(
+                  _mm256_set1_epi8(-98), _mm256_add_epi8(v, _mm256_set1_epi8((char)0xBE))))
+              << at;
+  __m256i e =
+      _mm256_cmpgt_epi8(_mm256_set1_epi8(-113), _mm256_add_epi8(v, _mm256_set1_epi8((char)0x9F)));
+  b->lead3 |= (uint64_t)(unsigned)_mm256_movemask_epi8(
+                  _mm256_andnot_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)0xED)), e))
+              << at;
+}
+
+/* blocks64 32 bytes a load (AVX2, chosen at run time). */
+static __attribute__((target("avx2"))) size_t blocks64_avx2(const unsigned char *s, size_t i,
+                                                            size_t len, unsigned *carry) {
+  for (; i + 64 <= len; i += 64) {
+    const __m256i *q = (const __m256i *)(const void *)(s + i);
+    if (!(_mm256_movemask_epi8(_mm256_or_si256(_mm256_loadu_si256(q), _mm256_loadu_si256(q + 1))) |
+          *carry))
+      continue;
+    chunk_bits b = {0, 0, 0, 0};
+    chunk_bits32(s + i, 0, &b);
+    chunk_bits32(s + i + 32, 32, &b);
+    if (!two_three_bits(&b, carry)) break;
+  }
+  return i;
+}
+#endif
 
 /* The lead byte of the sequence begun before s[i] (whose bytes before i
  * are known well-formed) that s[i] should continue. */
@@ -218,14 +275,16 @@ int pith_utf8_valid(const char *str, size_t len) {
   size_t i = 0;
 #if defined(__SSE2__) && !defined(PITH_NO_SSE2)
   unsigned carry = 0;
+#ifdef DECODE_AVX2
+  int avx2 = __builtin_cpu_supports("avx2");
+#endif
   while (i + 16 <= len) {
-    while (i + 64 <= len) { /* plain ASCII, or the common letters, 64 bytes a step */
-      const __m128i *q = (const __m128i *)(const void *)(s + i);
-      __m128i a = _mm_or_si128(_mm_loadu_si128(q), _mm_loadu_si128(q + 1));
-      __m128i b = _mm_or_si128(_mm_loadu_si128(q + 2), _mm_loadu_si128(q + 3));
-      if ((_mm_movemask_epi8(_mm_or_si128(a, b)) | carry) && !two_three64(s + i, &carry)) break;
-      i += 64;
-    }
+    /* plain ASCII, or the common letters, 64 bytes a step */
+#ifdef DECODE_AVX2
+    i = avx2 ? blocks64_avx2(s, i, len, &carry) : blocks64(s, i, len, &carry);
+#else
+    i = blocks64(s, i, len, &carry);
+#endif
     /* the 64 bytes holding non-ASCII (and on to a sequence's end), 16 at
      * a time: no 64-byte test that would fail again in between */
     size_t block_end = i + 64;
