@@ -360,12 +360,10 @@ pith_block *pith_doc_add(pith_doc *d, const char *text, size_t len,
   return b;
 }
 
-/* pith_doc_add_line's work, inlined into the line walk: the block is
- * written whole (no memset, then the fields) once its counts are known.
- * The caller makes room for it. */
-static DOC_INLINE pith_block *add_trimmed(pith_doc *d, char *text, size_t len, int bar) {
-  if (len > UINT32_MAX) return NULL;
-  pith_block *b = &d->blocks[d->n++];
+/* pith_doc_add_line's work on a trimmed line of 1..UINT32_MAX bytes,
+ * inlined into the line walk: the block is written whole (no memset, then
+ * the fields) once its counts are known. */
+static DOC_INLINE void fill_line(pith_block *b, char *text, size_t len, int bar) {
   counts c;
   uint32_t words = 0;
 #ifdef SHORT_LINES
@@ -387,20 +385,22 @@ static DOC_INLINE pith_block *add_trimmed(pith_doc *d, char *text, size_t len, i
                     .kind = PITH_BLK_P,
                     .seps = (uint8_t)(c.seps > 255 ? 255 : c.seps),
                     .terminal = (uint8_t)ends_sentence(text, len)};
-  return b;
 }
 
-/* add_trimmed on the line trimmed first (NULL when nothing is left). */
-static pith_block *add_line(pith_doc *d, char *text, size_t len, int bar) {
-  while (len > 0 && is_space((unsigned char)text[0])) text++, len--;
-  while (len > 0 && is_space((unsigned char)text[len - 1])) len--;
-  if (len == 0) return NULL;
-  return add_trimmed(d, text, len, bar);
+/* The line at *text trimmed; 0 when nothing is left. */
+static inline size_t trim_line(char **text, size_t len) {
+  while (len > 0 && is_space((unsigned char)(*text)[0])) ++*text, len--;
+  while (len > 0 && is_space((unsigned char)(*text)[len - 1])) len--;
+  return len;
 }
 
 pith_block *pith_doc_add_line(pith_doc *d, char *text, size_t len, int bar) {
+  len = trim_line(&text, len);
+  if (len == 0 || len > UINT32_MAX) return NULL;
   if (d->n == d->cap && !grow_blocks(d, d->cap * 2)) return NULL;
-  return add_line(d, text, len, bar);
+  pith_block *b = &d->blocks[d->n++];
+  fill_line(b, text, len, bar);
+  return b;
 }
 
 #if defined(__SSE2__) && !defined(PITH_NO_SSE2)
@@ -431,12 +431,26 @@ static inline uint64_t nl_window(const char *s, size_t at, size_t len) {
 }
 
 /* Where the line walk is: its counts so far, lines in the current run,
- * the next '|' at or after the line (end: none). */
+ * the next '|' at or after the line (end: none), the block array (kept
+ * here: the NUL written into each line might alias d's fields). */
 typedef struct line_walk {
   pith_line_runs r;
   size_t run_lines;
   char *bar, *start, *end;
+  pith_block *blocks;
+  size_t n, cap;
 } line_walk;
+
+/* Room for the rest of the text from p on, for as many lines as it held
+ * so far; 0 (d->failed set) when that fails. */
+static int room_for_rest(pith_doc *d, line_walk *w, const char *p) {
+  size_t per = (size_t)(p - w->start) / (w->n ? w->n : 1) + 1;
+  d->n = w->n;
+  int ok = grow_blocks(d, w->n + (size_t)(w->end - p) / per + w->n / 4 + 16);
+  w->blocks = d->blocks;
+  w->cap = d->cap;
+  return ok;
+}
 
 /* The line [p, e) (e: its '\n' or the text's end). */
 static DOC_INLINE void one_line(pith_doc *d, line_walk *w, char *p, char *e) {
@@ -446,28 +460,28 @@ static DOC_INLINE void one_line(pith_doc *d, line_walk *w, char *p, char *e) {
     return;
   }
   w->run_lines++;
-  if (d->n == d->cap) { /* for as many lines as the text has so far */
-    size_t per = (size_t)(p - w->start) / (d->n ? d->n : 1) + 1;
-    if (!grow_blocks(d, d->n + (size_t)(w->end - p) / per + d->n / 4 + 16)) return;
-  }
+  if (w->n == w->cap && !room_for_rest(d, w, p)) return;
   if (w->bar < p) {
     w->bar = memchr(p, '|', (size_t)(w->end - p));
     if (!w->bar) w->bar = w->end;
   }
+  char *t = p;
+  size_t n = (size_t)(e - p);
   /* Normalized lines (SPACES) have nothing to trim: one test of their
    * outer bytes (spaces and controls) instead of the trim loops */
   if (((unsigned char)p[0] <= ' ') | ((unsigned char)e[-1] <= ' ')) {
+    if ((n = trim_line(&t, n)) == 0 || n > UINT32_MAX) return;
     /* NUL maybe not on the '\n': the line ended in spaces, trimmed (or
      * in a control, kept: a needless but harmless start again) */
-    if (add_line(d, p, (size_t)(e - p), w->bar < e) && (unsigned char)e[-1] <= ' ')
-      w->r.exact = 0;
+    if ((unsigned char)e[-1] <= ' ') w->r.exact = 0;
+  } else if (n > UINT32_MAX) {
     return;
   }
-  add_trimmed(d, p, (size_t)(e - p), w->bar < e);
+  fill_line(&w->blocks[w->n++], t, n, w->bar < e);
 }
 
 void pith_doc_add_lines(pith_doc *d, char *s, size_t len, pith_line_runs *r) {
-  line_walk w = {{0, 0, 1}, 0, NULL, s, s + len};
+  line_walk w = {{0, 0, 1}, 0, NULL, s, s + len, d->blocks, d->n, d->cap};
   /* a line holds a '|' when the next one comes before the line's end */
   w.bar = memchr(s, '|', len);
   if (!w.bar) w.bar = w.end;
@@ -487,6 +501,7 @@ void pith_doc_add_lines(pith_doc *d, char *s, size_t len, pith_line_runs *r) {
 last:
   if (p < w.end) one_line(d, &w, p, w.end);
   if (w.run_lines) w.r.runs++, w.r.multi += w.run_lines > 1;
+  d->n = w.n;
   *r = w.r;
 }
 
