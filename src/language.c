@@ -25,11 +25,15 @@ static void words_only(pith_block *b, const pith_stopsets *s) {
  * sentence" test in context_free): menus and labels, most short lines, get
  * their words counted without stop-word lookups (stops 0). */
 static void count_block(pith_block *b, const pith_stoplist *stop,
-                        const pith_stopsets *s, uint32_t low) {
-  if (stop && (b->chars >= low || b->terminal))
-    pith_stoplist_count(stop, b->text, b->len, &b->words, &b->stops);
-  else
+                        const pith_stopsets *s, uint32_t low, int all) {
+  if (!stop || (b->chars < low && !b->terminal))
     words_only(b, s);
+  else if (all)
+    pith_stoplist_count(stop, b->text, b->len, &b->words, &b->stops);
+  else /* the classifier's top threshold for the block (language.h) */
+    pith_stoplist_count_dense(stop, b->text, b->len,
+                              b->chars >= LENGTH_LOW ? PITH_STOPWORDS_HIGH : PITH_STOPWORDS_LOW,
+                              &b->words, &b->stops);
 }
 
 #define SAMPLED (1u << 31) /* in `later`: the block is in the sample */
@@ -95,7 +99,7 @@ void pith_classify_language(pith_doc *d, const pith_stopsets *s) {
      * are sampled unflagged: counted, then given below) */
     const uint32_t skip = given ? SAMPLED : 0;
     for (size_t j = 0; j < nlater; j++)
-      if (!(later[j] & skip)) count_block(&d->blocks[later[j] & ~SAMPLED], d->stop, s, low);
+      if (!(later[j] & skip)) count_block(&d->blocks[later[j] & ~SAMPLED], d->stop, s, low, all_stops);
     for (size_t j = 0; given && j < k; j++) {
       d->blocks[at[j]].words = words[j];
       d->blocks[at[j]].stops = stops[j];
@@ -110,7 +114,7 @@ void pith_classify_language(pith_doc *d, const pith_stopsets *s) {
       b->words = words[next];
       b->stops = stops[next++];
     } else {
-      count_block(b, d->stop, s, low);
+      count_block(b, d->stop, s, low, all_stops);
     }
   }
 }

@@ -696,6 +696,10 @@ typedef struct cursor {
   size_t len, i; /* i: offset of the window in text */
   uint32_t only;
   tally *t;
+  /* scan_dense: the density it watches for (0: none), and the hits that
+   * reach it once the text's words are known (UINT32_MAX until then) */
+  double density;
+  uint32_t enough;
   window w;
 } cursor;
 
@@ -1076,21 +1080,74 @@ static size_t scan_window(cursor *c) {
   return c->i + p;
 }
 
+/* A cursor at the start of text (len > 0), watching no density. */
+static void cursor_init(cursor *c, const pith_stopsets *s, const char *text, size_t len,
+                        uint32_t only, tally *t) {
+  c->s = s, c->text = text, c->len = len, c->only = only, c->t = t;
+  c->density = 0, c->enough = UINT32_MAX;
+  /* the end of the text copied once, in one fixed-size move when it is
+   * long enough (no length for memcpy to branch on) */
+  memset(c->w.tail + WIN + 8, 0, WIN + 8);
+  if (len >= WIN + 8) memcpy(c->w.tail, text + len - (WIN + 8), WIN + 8);
+  else memcpy(c->w.tail + (WIN + 8) - len, text, len);
+}
+
+/* Should scan_dense's lookups stop after the window ending at i (< len):
+ * the hits reached the density, or, the words not known yet, they would
+ * reach it by the end at the rate they came so far? */
+static inline int watch_stop(const cursor *c, size_t i) {
+  const tally *t = c->t;
+  if (t->hits[0] >= c->enough) return 1;
+  return c->enough == UINT32_MAX &&
+         (double)t->hits[0] * (double)i >= c->density * t->words * (double)c->len;
+}
+
+/* The windows of c from text offset i on; returns where it stopped: the
+ * end, or where watch_stop said so. */
+static size_t scan_from(cursor *c, size_t i) {
+  while (i < c->len) {
+    window_at(c, i);
+    i = scan_window(c);
+    if (c->density > 0 && i < c->len && watch_stop(c, i)) break;
+  }
+  return i;
+}
+
 /* One pass over text, counting into t. */
 static void scan(const pith_stopsets *s, const char *text, size_t len,
                  uint32_t only, tally *t) {
   if (!len) return; /* text may be NULL: nothing to copy from */
   cursor c;
-  c.s = s, c.text = text, c.len = len, c.only = only, c.t = t;
-  /* the end of the text copied once, in one fixed-size move when it is
-   * long enough (no length for memcpy to branch on) */
-  memset(c.w.tail + WIN + 8, 0, WIN + 8);
-  if (len >= WIN + 8) memcpy(c.w.tail, text + len - (WIN + 8), WIN + 8);
-  else memcpy(c.w.tail + (WIN + 8) - len, text, len);
-  for (size_t i = 0; i < len;) {
-    window_at(&c, i);
-    i = scan_window(&c);
-  }
+  cursor_init(&c, s, text, len, only, t);
+  scan_from(&c, 0);
+}
+
+/* The fewest stop words c of `words` with (double)c / words >= density. */
+static uint32_t enough_for(uint32_t words, double density) {
+  uint32_t c = (uint32_t)(words * density);
+  while (c && (double)(c - 1) / words >= density) c--;
+  while (words && (double)c / words < density) c++;
+  return c;
+}
+
+/* scan for the one list `only`, whose lookups may stop once the hits reach
+ * `density` (> 0) of the text's words. Those are known at the end only:
+ * once the hits so far would reach it by the end at the rate they came,
+ * the rest's words are counted without lookups by the words-only counter
+ * (a window starts where no word is open, so the counts add up), and the
+ * lookups go on only if the hits fall short. t->words is exact. */
+static void scan_dense(const pith_stopsets *s, const char *text, size_t len,
+                       uint32_t only, double density, tally *t) {
+  if (!len) return;
+  cursor c;
+  cursor_init(&c, s, text, len, only, t);
+  c.density = density;
+  size_t i = scan_from(&c, 0);
+  if (i == len) return;
+  uint32_t total = t->words + pith_stopsets_count_words(s, text + i, len - i);
+  c.enough = enough_for(total, density);
+  if (t->hits[0] < c.enough) scan_from(&c, i);
+  t->words = total;
 }
 
 /* ---- words only -------------------------------------------------------
@@ -1307,6 +1364,19 @@ uint32_t pith_stopsets_count_words(const pith_stopsets *s, const char *text,
   uint32_t w;
   if (words_short(text, len, &w)) return w;
   return count_words_only(s, text, len);
+}
+
+void pith_stoplist_count_dense(const pith_stoplist *l, const char *text, size_t len,
+                               double density, uint32_t *words, uint32_t *stops) {
+  if (!l || !(density > 0 && density <= 1)) {
+    pith_stoplist_count(l, text, len, words, stops);
+    return;
+  }
+  tally t;
+  memset(&t, 0, offsetof(tally, hits) + sizeof t.hits[0]);
+  scan_dense(l->set, text, len, l->bit, density, &t);
+  *words = t.words;
+  *stops = t.hits[0];
 }
 
 void pith_stoplist_count(const pith_stoplist *l, const char *text, size_t len,

@@ -27,6 +27,13 @@ int pith_stoplist_cjk(const pith_stoplist *l);
 void pith_stoplist_count(const pith_stoplist *l, const char *text, size_t len,
                          uint32_t *words, uint32_t *stops);
 
+/* pith_stoplist_count for a caller that only compares the density
+ * stops / words with `density` (0..1) or lower bounds: the words are
+ * exact, the stop words too unless they reach the fewest c with
+ * (double)c / words >= density: then counting may stop at c or above. */
+void pith_stoplist_count_dense(const pith_stoplist *l, const char *text, size_t len,
+                               double density, uint32_t *words, uint32_t *stops);
+
 /* The words of pith_stoplist_count, without a list: s (may be NULL) only
  * lends its tables. */
 uint32_t pith_stopsets_count_words(const pith_stopsets *s, const char *text,

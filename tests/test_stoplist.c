@@ -291,6 +291,56 @@ static void test_detect_each(const pith_stopsets *s) {
   OK(!bad, "detect_each counts of %d texts of up to 300 stop words", N);
 }
 
+/* pith_stoplist_count_dense against pith_stoplist_count: the words
+ * exact; the stop words exact or, once they reach the density, at least
+ * the fewest that do and never above the full count, so that the density
+ * compares the same. Texts of 900+ bytes (14+ windows) of mixed pieces,
+ * shifted so that window boundaries fall everywhere; odd seeds open with
+ * stop words only (the lookups pause early, then the hits fall short). */
+static void test_dense(const pith_stopsets *s) {
+  static const char *parts[] = {"the cat and the dog ", "it's a dog's life, o'clock ",
+                                "Caf\xC3\xA9 \xC3\xBC" "ber Stra\xC3\x9F" "e ",
+                                "\xE2\x80\x9Cquoted\xE2\x80\x9D and\xE2\x80\x94or ",
+                                "internationalization of ", "x y z w v u t ",
+                                "\xE6\x88\x91\xE7\x9A\x84 ", "'' ' a'b it\xE2\x80\x99s "};
+  static const double dens[] = {0.05, 0.2, 0.3, 0.32, 0.5, 0.9, 1.0};
+  const pith_stoplist *lists[2] = {list_of(s, "en"), list_of(s, "de")};
+  int bad = 0;
+  for (unsigned seed = 0; seed < 40; seed++)
+    for (size_t pad = 0; pad < 70; pad += 3) {
+      char buf[1100];
+      size_t n = pad;
+      unsigned x = seed * 2654435761u + 1;
+      memset(buf, ' ', pad);
+      while (n < 900) {
+        x = x * 1103515245u + 12345u;
+        const char *p = parts[seed % 2 && n < 400 ? 0 : (x >> 16) % 8];
+        memcpy(buf + n, p, strlen(p));
+        n += strlen(p);
+      }
+      char *text = malloc(n); /* exact size: reads past the end show */
+      if (!text) continue;
+      memcpy(text, buf, n);
+      for (int k = 0; k < 2; k++)
+        for (size_t j = 0; j < sizeof dens / sizeof *dens; j++) {
+          uint32_t w, st, fw, fst;
+          pith_stoplist_count(lists[k], text, n, &fw, &fst);
+          pith_stoplist_count_dense(lists[k], text, n, dens[j], &w, &st);
+          int full = (double)fst / fw >= dens[j], got = (double)st / w >= dens[j];
+          if (w != fw || st > fst || got != full || (!got && st != fst)) {
+            bad++;
+            fprintf(stderr, "# seed %u pad %zu list %d density %.2f: %u/%u words, %u/%u stops\n",
+                    seed, pad, k, dens[j], w, fw, st, fst);
+          }
+        }
+      free(text);
+    }
+  OK(!bad, "count_dense: exact words, stop words up to the density");
+  uint32_t w = 9, st = 9;
+  pith_stoplist_count_dense(lists[0], NULL, 0, 0.32, &w, &st);
+  OK(w == 0 && st == 0, "count_dense: no text, no words");
+}
+
 int main(void) {
   pith_stopsets *s = pith_stopsets_new();
   OK(s != NULL, "built-in stop sets load");
@@ -301,6 +351,7 @@ int main(void) {
   test_boundaries(s);
   test_detect_each(s);
   test_line_words(s);
+  test_dense(s);
   pith_stopsets_free(s);
   return test_done();
 }
