@@ -889,13 +889,27 @@ static int seen_before(const pith_doc *d, size_t i, uint64_t pk, uint64_t full,
     nodes[(*nnodes)++] = (dedup_node){full, (uint32_t)i, UINT32_MAX};
     return 0;
   }
-  if (!full) full = line_key(d->blocks[i].text, d->blocks[i].len) | 1;
+  /* a paragraph repeated byte for byte (most repeats) needs no keys */
+  const pith_block *b = &d->blocks[i];
+  for (uint32_t j = slot_node[h]; j != UINT32_MAX; j = nodes[j].next) {
+    const pith_block *p = &d->blocks[nodes[j].block];
+    if (p->len == b->len && memcmp(p->text, b->text, b->len) == 0) return 1;
+  }
+  if (!full) full = line_key(b->text, b->len) | 1;
   uint32_t j = slot_node[h], last = j;
   for (; j != UINT32_MAX; last = j, j = nodes[j].next)
     if (node_key(d, &nodes[j]) == full) return 1;
   nodes[last].next = *nnodes;
   nodes[(*nnodes)++] = (dedup_node){full, (uint32_t)i, UINT32_MAX};
   return 0;
+}
+
+/* Does b's line key equal the title's (tkey)? The title is most often
+ * the block's text as it is: then no key is needed. */
+static int repeats_title(const pith_block *b, const char *title, size_t tlen,
+                         uint64_t tkey) {
+  return (b->len == tlen && memcmp(b->text, title, tlen) == 0) ||
+         (line_key(b->text, b->len) | 1) == tkey;
 }
 
 /* block->keep without repeats marked (no memory for the table). */
@@ -948,14 +962,13 @@ size_t pith_meta_dedup(pith_doc *d) {
     if (!good || b->chars < DEDUP_MIN_CHARS) {
       /* any class: a front end may still keep it (an h1 in the article) */
       if (b->len - tlo <= tspan && first_key_byte(b->text, b->len) == tfirst &&
-          prefix_key(b->text, b->len) == tprefix &&
-          (line_key(b->text, b->len) | 1) == tkey) {
+          prefix_key(b->text, b->len) == tprefix && repeats_title(b, title, tlen, tkey)) {
         b->dup = 1;
         b->why = "repeats the title";
       }
     } else {
       uint64_t pk = prefix_key(b->text, b->len), full = 0;
-      if (title && pk == tprefix && (full = line_key(b->text, b->len) | 1) == tkey) {
+      if (title && pk == tprefix && repeats_title(b, title, tlen, tkey)) {
         b->dup = 1;
         b->why = "repeats the title";
       } else if (seen_before(d, i, pk, full, slot_key, slot_node, nodes, &nnodes,

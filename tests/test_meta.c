@@ -179,6 +179,36 @@ static void test_title_and_dedup(void) {
   pith_doc_free(&e);
 }
 
+/* Repeats found by comparing texts byte for byte before any key is
+ * taken (the keys of the paragraphs passed are then taken later, when a
+ * repeat that differs in case needs them). */
+static void test_repeats_byte_for_byte(void) {
+  pith_doc d;
+  pith_doc_init(&d, NULL);
+  const char *a = "The council said on Monday that the sports hall would stay open for "
+                  "families until the river falls, which may take a week or more.";
+  const char *b = "The council said on Monday that the sports hall would close for "
+                  "families once the river falls, which may take a week or more.";
+  const char *a_caps = "THE COUNCIL SAID on Monday that the sports hall would stay open for "
+                       "families until the river falls, which may take a week or more.";
+  const char *b_caps = "the council said on monday that the sports hall would close for "
+                       "families once the river falls which may take a week or more";
+  const char *lines[] = {"Rivers rise after storm", a, b, b, a, b_caps, a_caps,
+                         "Rivers rise after storm", "RIVERS RISE, AFTER STORM"};
+  size_t n = sizeof lines / sizeof *lines;
+  for (size_t i = 0; i < n; i++) pith_doc_add(&d, lines[i], strlen(lines[i]), PITH_BLK_P);
+  pith_classify_language(&d, NULL);
+  pith_doc_set_field(&d, PITH_FIELD_TITLE, lines[0], strlen(lines[0]));
+  for (size_t i = 0; i < d.n; i++) d.blocks[i].cls = PITH_CLS_GOOD;
+  pith_meta_dedup(&d);
+  OK(!d.blocks[1].dup && !d.blocks[2].dup, "paragraphs that begin alike are no repeats");
+  OK(d.blocks[3].dup && d.blocks[4].dup, "byte-for-byte repeats, second of a chain too");
+  OK(d.blocks[5].dup && d.blocks[6].dup, "repeats in other case after them");
+  OK(d.blocks[0].dup && d.blocks[7].dup && d.blocks[8].dup,
+     "title repeats, as it is and in other case");
+  pith_doc_free(&d);
+}
+
 static int stamp(const char *s) { return pith_meta_stamp_line(s, strlen(s)); }
 
 static void test_stamps(void) {
@@ -210,5 +240,6 @@ int main(void) {
   test_month_table();
   test_captures();
   test_title_and_dedup();
+  test_repeats_byte_for_byte();
   return test_done();
 }
