@@ -531,7 +531,7 @@ typedef struct listing {
  * word; other good blocks add their words. */
 static inline int listing_stamp(listing *l, const pith_block *b) {
   if (l->words < LISTING_MIN_WORDS || b->chars > 60 || b->words > 8 ||
-      b->action == PITH_ACT_KEEP || !pith_meta_stamp_line(b->text, b->len)) {
+      b->action == PITH_ACT_KEEP || !pith_meta_stamp_block(b)) {
     if (b->cls == PITH_CLS_GOOD) l->words += b->words;
     return 0;
   }

@@ -372,6 +372,24 @@ static int parse_date_at(const char *s, size_t n, const char *ref_date, char out
   return 0;
 }
 
+/* has_digit() on a block's text, 16 bytes at a time: a block's text is
+ * readable in whole 16-byte steps from its start through its end (front
+ * ends pad their text by 16 bytes; the arena rounds allocations up to
+ * sizeof(max_align_t)), so the last step is masked to the text instead of
+ * shortened: no branch on the length. */
+static int block_has_digit(const pith_block *b) {
+#if defined(__SSE2__) && !defined(PITH_NO_SSE2)
+  if (sizeof(max_align_t) >= 16) {
+    const char *s = b->text;
+    size_t n = b->len, i = 0;
+    for (; i + 16 < n; i += 16)
+      if (digits16(s + i)) return 1;
+    return (digits16(s + i) & (0xFFFFu >> (16 - (n - i)))) != 0;
+  }
+#endif
+  return has_digit(b->text, b->len);
+}
+
 int pith_meta_parse_date(const char *s, size_t n, const char *ref_date,
                          char out[40], size_t *span) {
   /* every date form holds a digit: most lines are turned away here,
@@ -610,7 +628,8 @@ static void find_datelines(pith_doc *d, const char *ref_date) {
     if ((b->action != PITH_ACT_NONE) | (b->chars > 60) | (b->words > 10)) continue;
     char iso[40];
     size_t span = 0;
-    if (!pith_meta_parse_date(b->text, b->len, ref_date, iso, &span)) continue;
+    if (!block_has_digit(b) || !parse_date_at(b->text, b->len, ref_date, iso, &span))
+      continue;
     /* mostly a date, and not a sentence that happens to hold one */
     if (b->terminal || (span * 3 < b->len && b->words > 6)) continue;
     pith_doc_set_field(d, PITH_FIELD_DATE, iso, strlen(iso));
@@ -698,10 +717,8 @@ static int stamp_enough(size_t words, size_t stamps, size_t strong) {
   return strong && stamps >= 2 && stamps * 3 >= words * 2;
 }
 
-int pith_meta_stamp_line(const char *s, size_t n) {
-  if (n == 0 || n > 60) return 0;
-  /* every stamp holds a digit; most short lines hold none */
-  if (!has_digit(s, n)) return 0;
+/* pith_meta_stamp_line on a line of 1..60 bytes that holds a digit. */
+static int stamp_words(const char *s, size_t n) {
   const char *cand[STAMP_MAX_WORDS];
   size_t cand_len[STAMP_MAX_WORDS], ncand = 0;
   size_t words = 0, stamps = 0, strong = 0, i = 0;
@@ -728,6 +745,15 @@ int pith_meta_stamp_line(const char *s, size_t n) {
     if (month_number(cand[c], cand_len[c])) stamps++, strong++;
   }
   return stamp_enough(words, stamps, strong);
+}
+
+/* Every stamp holds a digit; most short lines hold none. */
+int pith_meta_stamp_line(const char *s, size_t n) {
+  return n != 0 && n <= 60 && has_digit(s, n) && stamp_words(s, n);
+}
+
+int pith_meta_stamp_block(const pith_block *b) {
+  return b->len != 0 && b->len <= 60 && block_has_digit(b) && stamp_words(b->text, b->len);
 }
 
 /* ---- repetition -------------------------------------------------------- */

@@ -39,4 +39,8 @@ int pith_meta_parse_date(const char *s, size_t n, const char *ref_date,
  * teasers repeat one per item; an article has at most one or two. */
 int pith_meta_stamp_line(const char *s, size_t n);
 
+/* pith_meta_stamp_line on a block's text (read in 16-byte steps through
+ * its end: the padding front ends and the arena leave after it). */
+int pith_meta_stamp_block(const pith_block *b);
+
 #endif

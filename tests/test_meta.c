@@ -234,8 +234,37 @@ static void test_stamps(void) {
   OK(!stamp("Julyx 5 2019"), "no month name: no word only dates have");
 }
 
+/* Blocks are tested for digits 16 bytes at a time, through the padding
+ * after their text: digits at every offset count, digits past the text's
+ * end (the next line, in place) do not. */
+static void test_stamp_blocks(void) {
+  int same = 1, found = 1;
+  for (size_t lead = 0; lead + 12 <= 60; lead++) {
+    char line[80];
+    memset(line, 'a', lead);
+    memcpy(line + lead, lead ? " Nov 18" : "Nov 18", 7);
+    size_t n = strlen(line);
+    pith_doc d;
+    pith_doc_init(&d, NULL);
+    pith_doc_add(&d, line, n, PITH_BLK_P);
+    /* in place, the next line right after this one's end: "Nov ago"
+     * would be a stamp if the digits after it were its own */
+    char text[128] = {0};
+    memcpy(text, line, n - 2);
+    memcpy(text + n - 2, "ago\n2019", 8);
+    pith_doc_add_line(&d, text, n + 1, 0);
+    same &= pith_meta_stamp_block(&d.blocks[0]) == pith_meta_stamp_line(line, n);
+    found &= pith_meta_stamp_block(&d.blocks[0]) == 1;
+    same &= pith_meta_stamp_block(&d.blocks[1]) == 0;
+    pith_doc_free(&d);
+  }
+  OK(found, "a stamp at every offset");
+  OK(same, "as pith_meta_stamp_line; digits past the text are not read as its own");
+}
+
 int main(void) {
   test_stamps();
+  test_stamp_blocks();
   test_dates();
   test_month_table();
   test_captures();
