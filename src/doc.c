@@ -210,27 +210,6 @@ static inline void count_word(counts *c, uint64_t x, const char *s, size_t n,
   }
 }
 
-/* s+n rounded up to 8 bytes must be readable: the last word is loaded
- * whole and masked. */
-static inline counts count_text(const char *s, size_t n, int seps) {
-  counts c = {0, 0};
-  size_t i = 0;
-#if defined(__SSE2__) && !defined(PITH_NO_SSE2)
-  /* without '|' to look for, plain ASCII (most) 16 bytes a step */
-  if (seps != SEPS_ALL)
-    for (; i + 16 <= n; i += 16) {
-      if (!_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i))))
-        continue;
-      count_word(&c, pith_swar_load(s + i), s, n, i, seps);
-      count_word(&c, pith_swar_load(s + i + 8), s, n, i + 8, seps);
-    }
-#endif
-  for (; i + 8 <= n; i += 8) count_word(&c, pith_swar_load(s + i), s, n, i, seps);
-  if (i < n)
-    count_word(&c, pith_swar_load(s + i) & pith_swar_first(n - i), s, n, i, seps);
-  return c;
-}
-
 #if defined(__SSE2__) && !defined(PITH_NO_SSE2) && defined(__BYTE_ORDER__) && \
     __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define SHORT_LINES 1
@@ -318,6 +297,104 @@ static DOC_INLINE int short_ascii(const char *s, size_t n, int bar, uint32_t *wo
 }
 #endif
 
+#if defined(SHORT_LINES) && defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && \
+    !defined(PITH_NO_AVX2)
+/* With AVX2 (and POPCNT, which every AVX2 processor has; chosen at run
+ * time) the line walk reads 32 bytes a load: line ends, plain runs of long
+ * lines, the words of short ones. */
+#define DOC_AVX2 1
+#include <immintrin.h>
+#define DOC_TARGET_AVX2 __attribute__((target("avx2,popcnt")))
+
+static inline DOC_TARGET_AVX2 uint32_t alnum_bits32(__m256i x) {
+  const __m256i la = _mm256_set1_epi8(0x80 - 'a'), lz = _mm256_set1_epi8(-128 + 26);
+  const __m256i d0 = _mm256_set1_epi8(0x80 - '0'), d9 = _mm256_set1_epi8(-128 + 10);
+  __m256i let = _mm256_cmpgt_epi8(lz, _mm256_add_epi8(_mm256_or_si256(x, _mm256_set1_epi8(0x20)), la));
+  __m256i dig = _mm256_cmpgt_epi8(d9, _mm256_add_epi8(x, d0));
+  return (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(let, dig));
+}
+
+static inline DOC_TARGET_AVX2 uint32_t odd_bits32(__m256i x) {
+  return (uint32_t)_mm256_movemask_epi8(
+      _mm256_or_si256(x, _mm256_cmpeq_epi8(x, _mm256_set1_epi8('\''))));
+}
+
+static inline DOC_TARGET_AVX2 uint32_t bar_bits32(__m256i x) {
+  return (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('|')));
+}
+
+static inline DOC_TARGET_AVX2 __m256i load32(const char *p) {
+  return _mm256_loadu_si256((const __m256i *)(const void *)p);
+}
+
+/* medium_ascii with AVX2: two 32-byte loads, at s and at the line's end
+ * (both inside the line), popcounts by the instruction. */
+static DOC_TARGET_AVX2 int medium_ascii32(const char *s, size_t n, int bar, uint32_t *words,
+                                          unsigned *seps) {
+  const uint64_t in = ~0ull >> (64 - n);
+  __m256i x = load32(s), y = load32(s + n - 32);
+  unsigned k = (unsigned)n - 32;
+  uint64_t odd = odd_bits32(x) | (uint64_t)odd_bits32(y) << k;
+  if (odd & in) return 0;
+  uint64_t an = (alnum_bits32(x) | (uint64_t)alnum_bits32(y) << k) & in, bars = 0;
+  if (bar) bars = bar_bits32(x) | (uint64_t)bar_bits32(y) << k;
+  *seps = (unsigned)__builtin_popcountll(bars & (in >> 1));
+  *words = (uint32_t)__builtin_popcountll(an & ~(an << 1));
+  return 1;
+}
+
+/* short_ascii with AVX2: a line of up to 32 bytes as its two 16-byte loads
+ * in one register, popcounts by the instruction. */
+static inline DOC_TARGET_AVX2 int short_ascii32(const char *s, size_t n, int bar,
+                                                uint32_t *words, unsigned *seps) {
+  if (n > 32) return n <= 64 ? medium_ascii32(s, n, bar, words, seps) : 0;
+  size_t k = n < 16 ? n : 16;
+  uint32_t in = (uint32_t)((2ull << (n - 1)) - 1);
+  __m256i v = _mm256_inserti128_si256(
+      _mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)s)),
+      _mm_loadu_si128((const __m128i *)(const void *)(s + k)), 1);
+  uint32_t o = odd_bits32(v), a = alnum_bits32(v);
+  uint32_t odd = ((o & 0xFFFF) | (o >> 16) << k) & in;
+  uint32_t an = ((a & 0xFFFF) | (a >> 16) << k) & in, bars = 0;
+  if (bar) {
+    uint32_t b = bar_bits32(v);
+    bars = ((b & 0xFFFF) | (b >> 16) << k) & in;
+  }
+  if (odd) return 0;
+  /* a '|' that ends the line separates nothing (as separators_in) */
+  *seps = (unsigned)__builtin_popcount(bars & (in >> 1));
+  *words = (uint32_t)__builtin_popcount(an & ~(an << 1));
+  return 1;
+}
+
+/* Bit k set when s[k] is '\n', for the 32 bytes at s. */
+static inline DOC_TARGET_AVX2 uint64_t nl32(const char *s) {
+  return (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(load32(s), _mm256_set1_epi8('\n')));
+}
+#endif
+
+/* s+n rounded up to 8 bytes must be readable: the last word is loaded
+ * whole and masked. (A 32-byte step with AVX2 cost more mispredicted loop
+ * exits than it saved.) */
+static inline counts count_text(const char *s, size_t n, int seps) {
+  counts c = {0, 0};
+  size_t i = 0;
+#if defined(__SSE2__) && !defined(PITH_NO_SSE2)
+  /* without '|' to look for, plain ASCII (most) 16 bytes a step */
+  if (seps != SEPS_ALL)
+    for (; i + 16 <= n; i += 16) {
+      if (!_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i))))
+        continue;
+      count_word(&c, pith_swar_load(s + i), s, n, i, seps);
+      count_word(&c, pith_swar_load(s + i + 8), s, n, i + 8, seps);
+    }
+#endif
+  for (; i + 8 <= n; i += 8) count_word(&c, pith_swar_load(s + i), s, n, i, seps);
+  if (i < n)
+    count_word(&c, pith_swar_load(s + i) & pith_swar_first(n - i), s, n, i, seps);
+  return c;
+}
+
 /* Room for `cap` blocks (256 at least: a typical page in one go) when
  * there is none left; 0 (d->failed set) when that fails. */
 static int grow_blocks(pith_doc *d, size_t cap) {
@@ -363,18 +440,27 @@ pith_block *pith_doc_add(pith_doc *d, const char *text, size_t len,
 /* pith_doc_add_line's work on a trimmed line of 1..UINT32_MAX bytes,
  * inlined into the line walk: the block is written whole (no memset, then
  * the fields) once its counts are known. */
-static DOC_INLINE void fill_line(pith_block *b, char *text, size_t len, int bar) {
+static DOC_INLINE void fill_line(pith_block *b, char *text, size_t len, int bar,
+                                 unsigned W) {
   counts c;
   uint32_t words = 0;
 #ifdef SHORT_LINES
   /* Short ASCII lines also get their words here (pith_classify_language
    * counts only the lines whose words are 0 then), from the same loads. */
-  if (!short_ascii(text, len, bar, &words, &c.seps)) {
+  int plain;
+#ifdef DOC_AVX2
+  if (W == 32)
+    plain = short_ascii32(text, len, bar, &words, &c.seps);
+  else
+#endif
+    plain = short_ascii(text, len, bar, &words, &c.seps);
+  if (!plain) {
     c = bar ? count_text(text, len, SEPS_ALL) : count_text(text, len, SEPS_UTF8);
   } else {
     c.conts = 0;
   }
 #else
+  (void)W;
   c = bar ? count_text(text, len, SEPS_ALL) : count_text(text, len, SEPS_UTF8);
 #endif
   text[len] = '\0';
@@ -399,7 +485,7 @@ pith_block *pith_doc_add_line(pith_doc *d, char *text, size_t len, int bar) {
   if (len == 0 || len > UINT32_MAX) return NULL;
   if (d->n == d->cap && !grow_blocks(d, d->cap * 2)) return NULL;
   pith_block *b = &d->blocks[d->n++];
-  fill_line(b, text, len, bar);
+  fill_line(b, text, len, bar, 16);
   return b;
 }
 
@@ -421,10 +507,15 @@ static inline uint64_t nl16(const char *s) {
  * on: one look per 64 bytes rather than a memchr call per line. Loads
  * stop at the 16-byte block holding the text's end, within its padding;
  * bits from len on are clear. */
-static inline uint64_t nl_window(const char *s, size_t at, size_t len) {
+static inline uint64_t nl_window(const char *s, size_t at, size_t len, unsigned W) {
   const char *p = s + at;
-  if (len - at >= 64)
+  if (len - at >= 64) {
+#ifdef DOC_AVX2
+    if (W == 32) return nl32(p) | nl32(p + 32) << 32;
+#endif
+    (void)W;
     return nl16(p) | nl16(p + 16) << 16 | nl16(p + 32) << 32 | nl16(p + 48) << 48;
+  }
   uint64_t m = 0;
   for (size_t k = 0; k < len - at; k += 16) m |= nl16(p + k) << k;
   return m & ~(~0ull << (len - at));
@@ -453,7 +544,7 @@ static int room_for_rest(pith_doc *d, line_walk *w, const char *p) {
 }
 
 /* The line [p, e) (e: its '\n' or the text's end). */
-static DOC_INLINE void one_line(pith_doc *d, line_walk *w, char *p, char *e) {
+static DOC_INLINE void one_line(pith_doc *d, line_walk *w, char *p, char *e, unsigned W) {
   if (e == p) {
     if (w->run_lines) w->r.runs++, w->r.multi += w->run_lines > 1;
     w->run_lines = 0;
@@ -477,32 +568,53 @@ static DOC_INLINE void one_line(pith_doc *d, line_walk *w, char *p, char *e) {
   } else if (n > UINT32_MAX) {
     return;
   }
-  fill_line(&w->blocks[w->n++], t, n, w->bar < e);
+  fill_line(&w->blocks[w->n++], t, n, w->bar < e, W);
 }
 
-void pith_doc_add_lines(pith_doc *d, char *s, size_t len, pith_line_runs *r) {
+/* pith_doc_add_lines reading W bytes a load (16, or 32 with AVX2). */
+static DOC_INLINE void add_lines_w(pith_doc *d, char *s, size_t len, pith_line_runs *r,
+                                   unsigned W) {
   line_walk w = {{0, 0, 1}, 0, NULL, s, s + len, d->blocks, d->n, d->cap};
   /* a line holds a '|' when the next one comes before the line's end */
   w.bar = memchr(s, '|', len);
   if (!w.bar) w.bar = w.end;
   char *p = s;
   size_t at = 0;
-  uint64_t m = len ? nl_window(s, 0, len) : 0;
+  uint64_t m = len ? nl_window(s, 0, len, W) : 0;
   for (;;) {
     while (!m) {
       if ((at += 64) >= len) goto last;
-      m = nl_window(s, at, len);
+      m = nl_window(s, at, len, W);
     }
     char *e = s + at + (unsigned)__builtin_ctzll(m);
     m &= m - 1;
-    one_line(d, &w, p, e);
+    one_line(d, &w, p, e, W);
     p = e + 1;
   }
 last:
-  if (p < w.end) one_line(d, &w, p, w.end);
+  if (p < w.end) one_line(d, &w, p, w.end, W);
   if (w.run_lines) w.r.runs++, w.r.multi += w.run_lines > 1;
   d->n = w.n;
   *r = w.r;
+}
+
+#ifdef DOC_AVX2
+/* flatten: the AVX2 helpers go inline (always_inline on them would fail
+ * where the 16-byte walk names them in code it never runs) */
+static DOC_TARGET_AVX2 __attribute__((flatten)) void add_lines_avx2(pith_doc *d, char *s, size_t len,
+                                           pith_line_runs *r) {
+  add_lines_w(d, s, len, r, 32);
+}
+#endif
+
+void pith_doc_add_lines(pith_doc *d, char *s, size_t len, pith_line_runs *r) {
+#ifdef DOC_AVX2
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt")) {
+    add_lines_avx2(d, s, len, r);
+    return;
+  }
+#endif
+  add_lines_w(d, s, len, r, 16);
 }
 
 void pith_doc_set_field(pith_doc *d, pith_field f, const char *s, size_t n) {

@@ -138,6 +138,42 @@ int main(void) {
       pith_doc_free(&d);
     }
   }
+  /* the line walk (32 bytes a load with AVX2) counts as pith_doc_add_line
+   * does on each line alone: lines of 1..80 bytes, plain, with bars, an
+   * apostrophe, two-byte letters, a separator */
+  {
+    static const char *const fill[] = {"ab cd12 ", "x|y | z ", "it's ok ", "caf\xC3\xA9 d ",
+                                       "a \xE2\x80\xBA b "};
+    static char walk[17000];
+    size_t wn = 0;
+    for (int f = 0; f < 5; f++)
+      for (int l = 1; l <= 80; l++) {
+        size_t fl = strlen(fill[f]);
+        for (int j = 0; j < l; j++) walk[wn + (size_t)j] = fill[f][(size_t)(j + l) % fl];
+        walk[wn] = 'w'; /* no space to trim at either end */
+        walk[wn + (size_t)l - 1] = 'e';
+        wn += (size_t)l;
+        walk[wn++] = '\n';
+      }
+    walk[wn] = '\0';
+    int same = blocks_of(walk, &d) == 400;
+    for (size_t i = 0; same && i < d.n; i++) {
+      const pith_block *b = &d.blocks[i];
+      char line[128] = {0};
+      memcpy(line, b->text, b->len);
+      pith_doc one;
+      pith_doc_init(&one, NULL);
+      const pith_block *o = pith_doc_add_line(&one, line, b->len, strchr(line, '|') != NULL);
+      same = o && o->len == b->len && o->chars == b->chars && o->words == b->words &&
+             o->seps == b->seps && o->terminal == b->terminal;
+      if (!same) printf("# line %zu [%s]: words %u/%u seps %u/%u chars %u/%u\n", i, line,
+                        b->words, o ? o->words : 0, b->seps, o ? o->seps : 0, b->chars,
+                        o ? o->chars : 0);
+      pith_doc_free(&one);
+    }
+    OK(same, "the line walk counts as pith_doc_add_line, lines of 1..80 bytes");
+    pith_doc_free(&d);
+  }
   INT_EQ(blocks_of("", &d), 0, "empty input");
   pith_doc_free(&d);
   INT_EQ(blocks_of("   \n\n  \n", &d), 0, "whitespace only");
