@@ -695,6 +695,7 @@ typedef struct cursor {
   const char *text;
   size_t len, i; /* i: offset of the window in text */
   uint32_t only;
+  int avx2; /* classify 32 bytes a step */
   tally *t;
   /* scan_dense: the density it watches for (0: none), and the hits that
    * reach it once the text's words are known (UINT32_MAX until then) */
@@ -741,16 +742,56 @@ static inline void classify(window *w, const unsigned char *p, unsigned blocks) 
   w->an = an, w->odd = odd;
 }
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(PITH_NO_AVX2)
+/* With AVX2 (chosen at run time) a window is classified 32 bytes a step. */
+#define STOP_AVX2 1
+#include <immintrin.h>
+#define STOP_TARGET_AVX2 __attribute__((target("avx2")))
+
+/* classify's masks of a whole window at p, two 32-byte steps. */
+static inline STOP_TARGET_AVX2 void classify32(window *w, const unsigned char *p) {
+  const __m256i bit5 = _mm256_set1_epi8(0x20), quote = _mm256_set1_epi8('\'');
+  const __m256i la = _mm256_set1_epi8(0x80 - 'a'), lz = _mm256_set1_epi8(-128 + 26);
+  const __m256i d0 = _mm256_set1_epi8(0x80 - '0'), d9 = _mm256_set1_epi8(-128 + 10);
+  uint64_t an = 0, odd = 0;
+  for (unsigned k = 0; k < 2; k++) {
+    __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32 * k));
+    __m256i let = _mm256_cmpgt_epi8(lz, _mm256_add_epi8(_mm256_or_si256(x, bit5), la));
+    __m256i dig = _mm256_cmpgt_epi8(d9, _mm256_add_epi8(x, d0));
+    an |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_or_si256(let, dig)) << (32 * k);
+    odd |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_or_si256(x, _mm256_cmpeq_epi8(x, quote)))
+           << (32 * k);
+  }
+  w->an = an, w->odd = odd;
+}
+#endif
+
+/* The scan loop is written once for a classify step W (16, or 32 with
+ * AVX2) and compiled for each: its helpers go inline into both (compilers
+ * keep one generic copy of functions that large otherwise). */
+#if defined(__GNUC__)
+#define STOP_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define STOP_ALWAYS_INLINE inline
+#endif
+
 /* The window at text offset i: read in place while WIN + 8 bytes of text
  * or more are left (whole-chunk loads of its words stay inside), else from
  * the copy of the text's end, zero after it. Chosen without a branch: a
  * text's last window would mispredict it. */
-static inline void window_at(cursor *c, size_t i) {
+static STOP_ALWAYS_INLINE void window_at(cursor *c, size_t i, unsigned W) {
   window *w = &c->w;
   size_t rest = c->len - i;
   c->i = i;
   w->avail = rest < WIN ? rest : WIN;
   w->base = rest >= WIN + 8 ? (const unsigned char *)c->text + i : w->tail + (WIN + 8) - rest;
+#ifdef STOP_AVX2
+  if (W == 32) {
+    classify32(w, w->base);
+    return;
+  }
+#endif
+  (void)W;
   classify(w, w->base, WIN / 16);
 }
 
@@ -898,7 +939,7 @@ static size_t word2(cursor *c, size_t a) {
 }
 
 /* A token starting with a non-ASCII byte at window offset a. */
-static size_t nonascii_token(cursor *c, size_t a) {
+static STOP_ALWAYS_INLINE size_t nonascii_token(cursor *c, size_t a) {
   int32_t cp;
   size_t at = c->i + a, k = pith_u8_next(c->text + at, c->len - at, &cp);
   if (cp == 0x2019 || separator_cp(cp)) return a + k; /* no word is open */
@@ -950,7 +991,7 @@ static size_t aside_token(cursor *c, size_t a, size_t e) {
 
 /* A word starting with an ASCII letter/digit at window offset a. Returns
  * the offset after it (and its separator), or RESTART. */
-static size_t ascii_token(cursor *c, size_t a) {
+static STOP_ALWAYS_INLINE size_t ascii_token(cursor *c, size_t a) {
   size_t e = run_end(c->w.an, a);
   if (e == WIN && c->i + WIN < c->len) return a ? RESTART : general(c, a);
   if (e == c->w.avail) { /* the end of the text */
@@ -1011,7 +1052,7 @@ static inline uint32_t *plain_loop(const pith_stopsets *s, const unsigned char *
 /* The words starting in the stretches `in` of the window, all of ASCII
  * letters and digits and ended, inside their stretch, by an ASCII
  * separator: counted by popcounts (words only) or looked up one by one. */
-static void plain_words(cursor *c, uint64_t in) {
+static STOP_ALWAYS_INLINE void plain_words(cursor *c, uint64_t in) {
   const uint64_t an = c->w.an;
   uint64_t starts = an & ~(an << 1) & in;
   tally *t = c->t;
@@ -1045,7 +1086,7 @@ static inline size_t run_start(uint64_t an, size_t e) {
 /* The words of the current window; returns where the next one starts.
  * Between odd bytes (apostrophes, non-ASCII) words go by plain_words; the
  * word or token at an odd byte goes by ascii_token/nonascii_token. */
-static size_t scan_window(cursor *c) {
+static STOP_ALWAYS_INLINE size_t scan_window(cursor *c) {
   const window *w = &c->w;
   const uint64_t an = w->an, odd = w->odd;
   const size_t avail = w->avail;
@@ -1085,6 +1126,11 @@ static void cursor_init(cursor *c, const pith_stopsets *s, const char *text, siz
                         uint32_t only, tally *t) {
   c->s = s, c->text = text, c->len = len, c->only = only, c->t = t;
   c->density = 0, c->enough = UINT32_MAX;
+#ifdef STOP_AVX2
+  c->avx2 = __builtin_cpu_supports("avx2");
+#else
+  c->avx2 = 0;
+#endif
   /* the end of the text copied once, in one fixed-size move when it is
    * long enough (no length for memcpy to branch on) */
   memset(c->w.tail + WIN + 8, 0, WIN + 8);
@@ -1104,13 +1150,26 @@ static inline int watch_stop(const cursor *c, size_t i) {
 
 /* The windows of c from text offset i on; returns where it stopped: the
  * end, or where watch_stop said so. */
-static size_t scan_from(cursor *c, size_t i) {
+static STOP_ALWAYS_INLINE size_t scan_from_w(cursor *c, size_t i, unsigned W) {
   while (i < c->len) {
-    window_at(c, i);
+    window_at(c, i, W);
     i = scan_window(c);
     if (c->density > 0 && i < c->len && watch_stop(c, i)) break;
   }
   return i;
+}
+
+static size_t scan_from16(cursor *c, size_t i) { return scan_from_w(c, i, 16); }
+
+#ifdef STOP_AVX2
+static STOP_TARGET_AVX2 size_t scan_from32(cursor *c, size_t i) { return scan_from_w(c, i, 32); }
+#endif
+
+static size_t scan_from(cursor *c, size_t i) {
+#ifdef STOP_AVX2
+  if (c->avx2) return scan_from32(c, i);
+#endif
+  return scan_from16(c, i);
 }
 
 /* One pass over text, counting into t. */
