@@ -227,6 +227,11 @@ struct pith_rules {
    * window is looked up in c5 and its byte after checked against the
    * key's `next` before the chain is walked. */
   uint64_t qbits[65536 / 128];
+  /* The same for the windows of anchors whose cap exceeds DEFAULT_CAP, the
+   * only ones a longer block can match: most window hits in long blocks
+   * (the bulk of the bytes) are keys of anchors capped at DEFAULT_CAP or
+   * below, whose chains such a block walks for nothing. */
+  uint64_t qlong[65536 / 128];
   /* con1set as a list when it holds at most 4 bytes (SSE2 compares) */
   uint8_t rare[4];
   unsigned nrare; /* 0..4; 5 = more, use con1set */
@@ -765,6 +770,7 @@ static int index_windows(pith_rules *r, size_t i) {
     s->next |= koff + 5 < u->alen ? next_bit(a[koff + 4], a[koff + 5]) : UINT32_MAX;
     uint32_t h = quad_hash(w4);
     r->qbits[h >> 7] |= 1ull << (h & 63);
+    if (u->maxlen > DEFAULT_CAP) r->qlong[h >> 7] |= 1ull << (h & 63);
     int32_t *head = &s->head;
     if (r->cen == r->cecap) {
       size_t cap = r->cecap ? r->cecap * 2 : 256;
@@ -1711,9 +1717,9 @@ static void windows_at(const pith_rules *r, unsigned q, const char *t, size_t n,
 }
 #endif
 
-/* 1 when some window key may hash to h (see qbits). */
-static inline unsigned qbit(const pith_rules *r, unsigned h) {
-  return (unsigned)(r->qbits[h >> 7] >> (h & 63)) & 1;
+/* 1 when some window key may hash to h in bitmap qb (qbits or qlong). */
+static inline unsigned qbit(const uint64_t *qb, unsigned h) {
+  return (unsigned)(qb[h >> 7] >> (h & 63)) & 1;
 }
 
 /* Rules of the con1 chain of the byte at t+i. */
@@ -1774,6 +1780,7 @@ static void match_contains(const pith_rules *r, const char *t, size_t n,
   done_set done;
   done.n = 0;
   size_t wend = chars <= r->con5cap && n >= CON_STRIDE + 3 ? n : 0;
+  const uint64_t *qb = chars > DEFAULT_CAP ? r->qlong : r->qbits;
 #if RULES_SSE2
   /* four windows per 16-byte load (t is zero-padded to t+n+16), hashed two
    * at a time by pmuludq: bits 16..31 of each product are quad_hash */
@@ -1790,7 +1797,7 @@ static void match_contains(const pith_rules *r, const char *t, size_t n,
       unsigned h0 = (unsigned)_mm_extract_epi16(e, 1), h2 = (unsigned)_mm_extract_epi16(e, 5);
       unsigned h1 = (unsigned)_mm_extract_epi16(o, 1), h3 = (unsigned)_mm_extract_epi16(o, 5);
       /* bit j: window j's hash is in use (no branch per window) */
-      unsigned q = qbit(r, h0) | qbit(r, h1) << 1 | qbit(r, h2) << 2 | qbit(r, h3) << 3;
+      unsigned q = qbit(qb, h0) | qbit(qb, h1) << 1 | qbit(qb, h2) << 2 | qbit(qb, h3) << 3;
       __m128i c = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, c0), _mm_cmpeq_epi8(v, c1)),
                                _mm_or_si128(_mm_cmpeq_epi8(v, c2), _mm_cmpeq_epi8(v, c3)));
       unsigned m = (unsigned)_mm_movemask_epi8(c);
@@ -1807,7 +1814,7 @@ static void match_contains(const pith_rules *r, const char *t, size_t n,
     __m128i e = _mm_mul_epu32(v, mul), o = _mm_mul_epu32(_mm_srli_epi64(v, 32), mul);
     unsigned h0 = (unsigned)_mm_extract_epi16(e, 1), h2 = (unsigned)_mm_extract_epi16(e, 5);
     unsigned h1 = (unsigned)_mm_extract_epi16(o, 1), h3 = (unsigned)_mm_extract_epi16(o, 5);
-    unsigned q = qbit(r, h0) | qbit(r, h1) << 1 | qbit(r, h2) << 2 | qbit(r, h3) << 3;
+    unsigned q = qbit(qb, h0) | qbit(qb, h1) << 1 | qbit(qb, h2) << 2 | qbit(qb, h3) << 3;
     if (q) windows_at(r, q, t, n, chars, p, &done, best);
   }
 #else
@@ -1816,8 +1823,8 @@ static void match_contains(const pith_rules *r, const char *t, size_t n,
     memcpy(&w0, t + p, 4);
     memcpy(&w1, t + p + 4, 4);
     unsigned h0 = quad_hash(w0), h1 = quad_hash(w1);
-    if (qbit(r, h0)) window_at(r, t, n, chars, p, &done, best);
-    if (qbit(r, h1)) window_at(r, t, n, chars, p + 4, &done, best);
+    if (qbit(qb, h0)) window_at(r, t, n, chars, p, &done, best);
+    if (qbit(qb, h1)) window_at(r, t, n, chars, p + 4, &done, best);
   }
 #endif
   for (size_t i = 0; r->ncon2 && chars <= r->con2cap && i + 1 < n; i++) {

@@ -405,6 +405,34 @@ static void test_window_ends(void) {
   pith_rules_free(r);
 }
 
+/* Blocks longer than the default cap scan only the windows of anchors
+ * with a longer cap (qlong); shorter blocks all of them. */
+static void test_long_windows(void) {
+  pith_rules *r = load("drop contains javascript must\n"
+                       "cut contains:300 cookies are disabled\n"
+                       "keep glob:300 *all rights reserved*\n");
+  char block[400];
+  const char *fill = "a long sentence of an article goes on and on about the things ";
+  for (size_t len = 60; len <= 300; len += 40) {
+    for (int which = 0; which < 3; which++) {
+      /* spaced: contains-anchors are bounded by word boundaries */
+      static const char *const anchors[] = {" javascript must ", " cookies are disabled ",
+                                            " all rights reserved "};
+      static const int acts[] = {PITH_ACT_DROP, PITH_ACT_CUT, PITH_ACT_KEEP};
+      /* the anchor at the start, in the middle and at the end */
+      for (int at = 0; at < 3; at++) {
+        size_t alen = strlen(anchors[which]), pad = len - alen, lead = at * pad / 2;
+        for (size_t i = 0; i < pad; i++) block[(i < lead ? i : i + alen)] = fill[i % strlen(fill)];
+        memcpy(block + lead, anchors[which], alen);
+        block[len] = '\0';
+        int want = which == 0 && len > 100 ? 0 : acts[which];
+        INT_EQ(act(r, block), want, "%zu-byte block, anchor %d at %d", len, which, at);
+      }
+    }
+  }
+  pith_rules_free(r);
+}
+
 static void expect_error(const char *text, const char *prefix, const char *what) {
   pith_rules *r = pith_rules_new();
   char err[256] = "";
@@ -488,6 +516,7 @@ int main(void) {
   test_glob_paths();
   test_short_keys();
   test_window_ends();
+  test_long_windows();
   pith_buf_free(&scratch);
   return test_done();
 }
