@@ -258,6 +258,17 @@ static void test_stamp_blocks(void) {
     same &= pith_meta_stamp_block(&d.blocks[1]) == 0;
     pith_doc_free(&d);
   }
+  /* a dateline whose digits are neither in its first 16 bytes nor in its
+   * last 16 */
+  pith_doc d;
+  pith_doc_init(&d, NULL);
+  const char *lines[] = {"The ferry leaves at nine.",
+                         "aaaaaaaaaaaaaaaaaaa 12 March 2024 bbbbbbbbbbbbbbbbbbbbbbbbbb"};
+  for (size_t i = 0; i < 2; i++) pith_doc_add(&d, lines[i], strlen(lines[i]), PITH_BLK_P);
+  pith_classify_language(&d, NULL);
+  pith_meta_text(&d, NULL, d.n);
+  STR_EQ(d.fields[PITH_FIELD_DATE], "2024-03-12", "digits between a line's first and last 16 bytes");
+  pith_doc_free(&d);
   OK(found, "a stamp at every offset");
   OK(same, "as pith_meta_stamp_line; digits past the text are not read as its own");
 }
