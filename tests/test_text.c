@@ -96,7 +96,7 @@ int main(void) {
     INT_EQ(d.blocks[1].len, len - 31, "its last line");
     pith_doc_free(&d);
   }
-  /* more lines than the block array first holds (one per 40 bytes): it
+  /* more lines than the block array first holds (one per 24 bytes): it
    * grows for the lines the text holds so far, then again when the lines
    * get shorter still */
   static char many[40000];
