@@ -110,8 +110,7 @@ int main(void) {
   many[n] = '\0';
   int many_ok = blocks_of(many, &d) == 3000;
   for (size_t i = 0; many_ok && i < d.n; i++)
-    many_ok = d.blocks[i].len == (i < 1000 ? 9u : 1u) && d.blocks[i].text[0] == 'a' + (int)(i % 26) &&
-              d.blocks[i].words == 1;
+    many_ok = d.blocks[i].len == (i < 1000 ? 9u : 1u) && d.blocks[i].text[0] == 'a' + (int)(i % 26);
   OK(many_ok, "3000 short lines: the block array grows as they come");
   pith_doc_free(&d);
   /* in place: a hard-wrapped text with a line that ends in a space (or a
