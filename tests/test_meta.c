@@ -242,7 +242,7 @@ static void test_stamp_blocks(void) {
   for (size_t lead = 0; lead + 12 <= 60; lead++) {
     char line[80];
     memset(line, 'a', lead);
-    memcpy(line + lead, lead ? " Nov 18" : "Nov 18", 7);
+    strcpy(line + lead, lead ? " Nov 18" : "Nov 18");
     size_t n = strlen(line);
     pith_doc d;
     pith_doc_init(&d, NULL);
