@@ -1233,13 +1233,6 @@ static void scan_dense(const pith_stopsets *s, const char *text, size_t len,
 static const uint16_t step[512] = {ST64(0, 0), ST64(0, 64), ST64(0, 128), ST64(0, 192),
                                    ST64(1, 0), ST64(1, 64), ST64(1, 128), ST64(1, 192)};
 
-/* Bits set in a 16-bit mask. */
-static inline uint32_t popcount16(uint32_t x) {
-  x -= (x >> 1) & 0x5555u;
-  x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
-  x = (x + (x >> 4)) & 0x0F0Fu;
-  return (x + (x >> 8)) & 0x1Fu;
-}
 
 /* Words of [i, stop) (a code point may run past stop), one byte or code
  * point at a time; *open in and out. Returns where it stopped. */
@@ -1348,74 +1341,147 @@ static inline int words_short(const char *text, size_t len, uint32_t *words) {
 #endif
 }
 
+/* count_words_only's block of n bytes (16 or 32) from the masks of its
+ * bytes: ASCII letters/digits L, apostrophes A, bytes >= 0x80 hi and
+ * (when hi) continuations, 2-byte letter leads (C3..C8, D0, D1), C3,
+ * 97 or B7, E2, 80 and 99. Letters: ASCII letters/digits and the two
+ * bytes of U+00C0..U+023F (but U+00D7, U+00F7) and U+0400..U+047F;
+ * apostrophes (a word stays open across them): '\'' and U+2019; known
+ * separators: other ASCII, U+00D7, U+00F7, U+2000..U+203F. The block is
+ * cut at the first other byte: returns the bytes taken, the words of
+ * which are counted (*open: a word is open, in and out). */
+static inline uint32_t wo_block(uint64_t L, uint64_t A, uint64_t hi, const uint64_t *m,
+                                uint32_t n, uint32_t *words, uint32_t *open) {
+  uint32_t f = n;
+  if (hi) {
+    uint64_t cont = m[0], lead = m[1], c3 = m[2], sign = m[3], e2 = m[4], b80 = m[5],
+             b99 = m[6];
+    uint64_t sep2 = c3 & sign >> 1;
+    uint64_t l2 = lead & cont >> 1 & ~sep2;
+    uint64_t seq3 = e2 & b80 >> 1 & cont >> 2;
+    uint64_t q99 = seq3 & b99 >> 2;
+    L |= l2 | l2 << 1;
+    A |= q99 | q99 << 1 | q99 << 2;
+    uint64_t unk = hi & ~(l2 | l2 << 1 | sep2 | sep2 << 1 | seq3 | seq3 << 1 | seq3 << 2);
+    if (unk) {
+      f = (uint32_t)__builtin_ctzll(unk);
+      L &= (1ull << f) - 1;
+      A &= (1ull << f) - 1;
+    }
+  }
+  /* open before a byte: after a letter, or after apostrophes that follow
+   * one (the carry of A + their first runs past them) */
+  uint64_t prev = L << 1 | *open;
+  uint64_t O = prev | ((A + (prev & A)) & ~A);
+  *words += popcount(L & ~O);
+  *open = (uint32_t)(O >> f & 1);
+  return f;
+}
+
+#if defined(__SSE2__) && (!defined(__BYTE_ORDER__) || __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+#define WO_SIMD 1
+/* wo_block's masks of the 16 bytes x (the extra ones only when hi). */
+static inline uint32_t wo_block16(__m128i x, uint32_t n, uint32_t *words, uint32_t *open) {
+  const __m128i bit5 = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('\'');
+  const __m128i la = _mm_set1_epi8(0x80 - 'a'), lz = _mm_set1_epi8(-128 + 26);
+  const __m128i d0 = _mm_set1_epi8(0x80 - '0'), d9 = _mm_set1_epi8(-128 + 10);
+  __m128i let = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(x, bit5), la), lz);
+  __m128i dig = _mm_cmplt_epi8(_mm_add_epi8(x, d0), d9);
+  uint64_t L = (uint32_t)_mm_movemask_epi8(_mm_or_si128(let, dig));
+  uint64_t A = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, quote));
+  uint64_t hi = (uint32_t)_mm_movemask_epi8(x), m[7];
+  if (hi) {
+#define WO_EQ(c) (uint32_t) _mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)(c))))
+    m[0] = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(x, _mm_set1_epi8(-64))); /* 80..BF */
+    m[1] = (uint32_t)_mm_movemask_epi8(_mm_or_si128(
+        _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - 0xC3))), _mm_set1_epi8(-128 + 6)),
+        _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(1)), _mm_set1_epi8((char)0xD1))));
+    m[2] = WO_EQ(0xC3), m[3] = WO_EQ(0x97) | WO_EQ(0xB7), m[4] = WO_EQ(0xE2);
+    m[5] = WO_EQ(0x80), m[6] = WO_EQ(0x99);
+#undef WO_EQ
+  }
+  return wo_block(L, A, hi, m, n, words, open);
+}
+#endif
+
+#if defined(WO_SIMD) && defined(STOP_AVX2)
+/* wo_block16 for the 32 bytes at p. */
+static inline STOP_TARGET_AVX2 uint32_t wo_block32(const unsigned char *p, uint32_t *words,
+                                                   uint32_t *open) {
+  __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)p);
+  const __m256i bit5 = _mm256_set1_epi8(0x20), quote = _mm256_set1_epi8('\'');
+  const __m256i la = _mm256_set1_epi8(0x80 - 'a'), lz = _mm256_set1_epi8(-128 + 26);
+  const __m256i d0 = _mm256_set1_epi8(0x80 - '0'), d9 = _mm256_set1_epi8(-128 + 10);
+  __m256i let = _mm256_cmpgt_epi8(lz, _mm256_add_epi8(_mm256_or_si256(x, bit5), la));
+  __m256i dig = _mm256_cmpgt_epi8(d9, _mm256_add_epi8(x, d0));
+  uint64_t L = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(let, dig));
+  uint64_t A = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, quote));
+  uint64_t hi = (uint32_t)_mm256_movemask_epi8(x), m[7];
+  if (hi) {
+#define WO_EQ(c) (uint32_t) _mm256_movemask_epi8(_mm256_cmpeq_epi8(x, _mm256_set1_epi8((char)(c))))
+    m[0] = (uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(_mm256_set1_epi8(-64), x));
+    m[1] = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
+        _mm256_cmpgt_epi8(_mm256_set1_epi8(-128 + 6),
+                          _mm256_add_epi8(x, _mm256_set1_epi8((char)(0x80 - 0xC3)))),
+        _mm256_cmpeq_epi8(_mm256_or_si256(x, _mm256_set1_epi8(1)), _mm256_set1_epi8((char)0xD1))));
+    m[2] = WO_EQ(0xC3), m[3] = WO_EQ(0x97) | WO_EQ(0xB7), m[4] = WO_EQ(0xE2);
+    m[5] = WO_EQ(0x80), m[6] = WO_EQ(0x99);
+#undef WO_EQ
+  }
+  return wo_block(L, A, hi, m, 32, words, open);
+}
+#endif
+
+/* The words-only loop for a block width W (16, or 32 with AVX2: the last
+ * bytes go 16 at a time). */
+static STOP_ALWAYS_INLINE uint32_t count_words_w(const pith_stopsets *tabs,
+                                                 const unsigned char *t, size_t len,
+                                                 unsigned W) {
+  uint32_t words = 0, open = 0; /* open: a word is open (0/1) */
+#ifdef WO_SIMD
+  for (size_t i = 0; i < len;) {
+    size_t n = len - i < 16 ? len - i : 16;
+    uint32_t f;
+#if defined(STOP_AVX2)
+    if (W == 32 && len - i >= 32) {
+      n = 32;
+      f = wo_block32(t + i, &words, &open);
+    } else
+#endif
+    {
+      __m128i x = n == 16 ? _mm_loadu_si128((const __m128i *)(const void *)(t + i))
+                          : load_short(t + i, n);
+      f = wo_block16(x, (uint32_t)n, &words, &open);
+    }
+    i += f;
+    if (f < n) i = words_bytes(tabs, t, len, i, i - f + n, &words, &open);
+  }
+  return words;
+#else
+  (void)W;
+  words_bytes(tabs, t, len, 0, len, &words, &open);
+  return words;
+#endif
+}
+
+static uint32_t count_words16(const pith_stopsets *tabs, const unsigned char *t, size_t len) {
+  return count_words_w(tabs, t, len, 16);
+}
+
+#if defined(WO_SIMD) && defined(STOP_AVX2)
+static STOP_TARGET_AVX2 uint32_t count_words32(const pith_stopsets *tabs,
+                                               const unsigned char *t, size_t len) {
+  return count_words_w(tabs, t, len, 32);
+}
+#endif
+
 static uint32_t count_words_only(const pith_stopsets *tabs, const char *text,
                                  size_t len) {
   const unsigned char *t = (const unsigned char *)text;
-  uint32_t words = 0, open = 0; /* open: a word is open (0/1) */
-#if defined(__SSE2__) && (!defined(__BYTE_ORDER__) || __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
-  {
-    const __m128i bit5 = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('\'');
-    const __m128i la = _mm_set1_epi8(0x80 - 'a'), lz = _mm_set1_epi8(-128 + 26);
-    const __m128i d0 = _mm_set1_epi8(0x80 - '0'), d9 = _mm_set1_epi8(-128 + 10);
-    const __m128i contlim = _mm_set1_epi8(-64); /* 0x80..0xBF: below */
-    const __m128i l0 = _mm_set1_epi8((char)(0x80 - 0xC3)), ln = _mm_set1_epi8(-128 + 6);
-    const __m128i one = _mm_set1_epi8(1), xd1 = _mm_set1_epi8((char)0xD1);
-    const __m128i xc3 = _mm_set1_epi8((char)0xC3), x97 = _mm_set1_epi8((char)0x97);
-    const __m128i xb7 = _mm_set1_epi8((char)0xB7), xe2 = _mm_set1_epi8((char)0xE2);
-    const __m128i x80 = _mm_set1_epi8((char)0x80), x99 = _mm_set1_epi8((char)0x99);
-    for (size_t i = 0; i < len;) {
-      /* A block of up to 16 bytes. Letters (L): ASCII letters/digits and
-       * the two bytes of U+00C0..U+023F (but U+00D7, U+00F7) and
-       * U+0400..U+047F; apostrophes (A, a word stays open across them):
-       * '\'' and U+2019; known separators: other ASCII, U+00D7, U+00F7,
-       * U+2000..U+203F. The block is cut at the first other byte. */
-      size_t n = len - i < 16 ? len - i : 16;
-      __m128i x = n == 16 ? _mm_loadu_si128((const __m128i *)(const void *)(t + i))
-                          : load_short(t + i, n);
-      __m128i lo = _mm_or_si128(x, bit5);
-      __m128i let = _mm_cmplt_epi8(_mm_add_epi8(lo, la), lz);
-      __m128i dig = _mm_cmplt_epi8(_mm_add_epi8(x, d0), d9);
-      uint32_t L = (uint32_t)_mm_movemask_epi8(_mm_or_si128(let, dig));
-      uint32_t A = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, quote));
-      uint32_t hi = (uint32_t)_mm_movemask_epi8(x), f = (uint32_t)n;
-      if (hi) {
-        uint32_t cont = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(x, contlim));
-        uint32_t lead = (uint32_t)_mm_movemask_epi8(
-            _mm_or_si128(_mm_cmplt_epi8(_mm_add_epi8(x, l0), ln),
-                         _mm_cmpeq_epi8(_mm_or_si128(x, one), xd1)));
-        uint32_t c3 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, xc3));
-        uint32_t sign = (uint32_t)_mm_movemask_epi8(
-            _mm_or_si128(_mm_cmpeq_epi8(x, x97), _mm_cmpeq_epi8(x, xb7)));
-        uint32_t e2 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, xe2));
-        uint32_t b80 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, x80));
-        uint32_t b99 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, x99));
-        uint32_t sep2 = c3 & sign >> 1;
-        uint32_t l2 = lead & cont >> 1 & ~sep2;
-        uint32_t seq3 = e2 & b80 >> 1 & cont >> 2;
-        uint32_t q99 = seq3 & b99 >> 2;
-        L |= l2 | l2 << 1;
-        A |= q99 | q99 << 1 | q99 << 2;
-        uint32_t unk = hi & ~(l2 | l2 << 1 | sep2 | sep2 << 1 | seq3 | seq3 << 1 | seq3 << 2);
-        if (unk) {
-          f = (uint32_t)__builtin_ctz(unk);
-          L &= (1u << f) - 1;
-          A &= (1u << f) - 1;
-        }
-      }
-      /* open before a byte: after a letter, or after apostrophes that
-       * follow one (the carry of A + their first runs past them) */
-      uint32_t prev = L << 1 | open;
-      uint32_t O = prev | ((A + (prev & A)) & ~A);
-      words += popcount16(L & ~O);
-      open = O >> f & 1;
-      i += f;
-      if (f < n) i = words_bytes(tabs, t, len, i, i - f + n, &words, &open);
-    }
-    return words;
-  }
+#if defined(WO_SIMD) && defined(STOP_AVX2)
+  if (len >= 32 && __builtin_cpu_supports("avx2")) return count_words32(tabs, t, len);
 #endif
-  words_bytes(tabs, t, len, 0, len, &words, &open);
-  return words;
+  return count_words16(tabs, t, len);
 }
 
 uint32_t pith_stopsets_count_words(const pith_stopsets *s, const char *text,

@@ -201,6 +201,21 @@ static void test_boundaries(const pith_stopsets *s) {
       if (pith_stopsets_count_words(s, lines[k], n) != w) bad++;
     }
   OK(!bad, "words-only counter on lines of 0..200 bytes");
+  /* the same lines from every offset up to 40: their bytes at every place
+   * of the counter's 16- and 32-byte blocks, sequences across them */
+  bad = 0;
+  for (size_t k = 0; k < sizeof lines / sizeof *lines; k++)
+    for (size_t a = 0; a <= 40 && a <= strlen(lines[k]); a++) {
+      size_t n = strlen(lines[k]) - a;
+      char *text = malloc(n + 1); /* exact size: reads past the end show */
+      if (!text) continue;
+      memcpy(text, lines[k] + a, n);
+      uint32_t w, st;
+      pith_stoplist_count(en, text, n, &w, &st);
+      if (pith_stopsets_count_words(s, text, n) != w) bad++;
+      free(text);
+    }
+  OK(!bad, "words-only counter on lines from every offset");
   /* the block counter takes these for letters, and U+2000..U+203F (but
    * U+2019) for separators, without decoding */
   bad = 0;
