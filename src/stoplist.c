@@ -18,7 +18,10 @@
 #include "filters_builtin.h"
 #include "textfold.h"
 
-#ifdef __SSE2__
+/* SSE2 is the baseline on x86-64; PITH_NO_SSE2 builds the portable code
+ * (to test it). */
+#if defined(__SSE2__) && !defined(PITH_NO_SSE2)
+#define STOP_SSE2 1
 #include <emmintrin.h>
 #endif
 
@@ -445,7 +448,7 @@ static inline void record(tally *t, uint32_t m) {
  * at used. */
 static void add_counted(const uint32_t *key, const uint32_t *cnt, const uint8_t *used,
                         size_t nused, uint32_t *hits) {
-#ifdef __SSE2__
+#ifdef STOP_SSE2
   /* All languages of a mask at once, four a vector (each lane keeps the
    * count where its bit is set): a loop over the mask's bits mispredicts
    * its exit on most masks. */
@@ -704,7 +707,7 @@ typedef struct cursor {
   window w;
 } cursor;
 
-#ifndef __SSE2__
+#ifndef STOP_SSE2
 /* ASCII letters and digits (the portable classifier). */
 #define AN1(c) ((unsigned)(((c) | 0x20) - 'a') < 26u || (unsigned)((c) - '0') < 10u)
 #define AN4(c) AN1(c), AN1((c) + 1), AN1((c) + 2), AN1((c) + 3)
@@ -716,7 +719,7 @@ static const uint8_t ascii_alnum[256] = {AN64(0), AN64(64), AN64(128), AN64(192)
 /* Masks of the first `blocks` 16-byte blocks at p (the rest is zero). */
 static inline void classify(window *w, const unsigned char *p, unsigned blocks) {
   uint64_t an = 0, odd = 0;
-#ifdef __SSE2__
+#ifdef STOP_SSE2
   /* Ranges by signed compares: x + (0x80 - lo) < -128 + width. Bytes
    * >= 0x80 land outside both ranges. */
   const __m128i bit5 = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('\'');
@@ -742,7 +745,8 @@ static inline void classify(window *w, const unsigned char *p, unsigned blocks) 
   w->an = an, w->odd = odd;
 }
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(PITH_NO_AVX2)
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && \
+    defined(STOP_SSE2) && !defined(PITH_NO_AVX2)
 /* With AVX2 (chosen at run time) a window is classified 32 bytes a step. */
 #define STOP_AVX2 1
 #include <immintrin.h>
@@ -1273,7 +1277,7 @@ static size_t words_bytes(const pith_stopsets *tabs, const unsigned char *t,
   return i;
 }
 
-#ifdef __SSE2__
+#ifdef STOP_SSE2
 static inline uint64_t load64(const unsigned char *p) {
   uint64_t x;
   memcpy(&x, p, 8);
@@ -1308,7 +1312,7 @@ static inline __m128i load_short(const unsigned char *p, size_t n) {
  * list): one or two blocks, the second one ending at the text's end.
  * Returns 0 (and leaves *words) for any other text. */
 static inline int words_short(const char *text, size_t len, uint32_t *words) {
-#if defined(__SSE2__) && (!defined(__BYTE_ORDER__) || __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+#if defined(STOP_SSE2) && (!defined(__BYTE_ORDER__) || __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
   const unsigned char *t = (const unsigned char *)text;
   const __m128i bit5 = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('\'');
   const __m128i la = _mm_set1_epi8(0x80 - 'a'), lz = _mm_set1_epi8(-128 + 26);
@@ -1378,7 +1382,7 @@ static inline uint32_t wo_block(uint64_t L, uint64_t A, uint64_t hi, const uint6
   return f;
 }
 
-#if defined(__SSE2__) && (!defined(__BYTE_ORDER__) || __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+#if defined(STOP_SSE2) && (!defined(__BYTE_ORDER__) || __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
 #define WO_SIMD 1
 /* wo_block's masks of the 16 bytes x (the extra ones only when hi). */
 static inline uint32_t wo_block16(__m128i x, uint32_t n, uint32_t *words, uint32_t *open) {
@@ -1525,7 +1529,7 @@ void pith_stoplist_count(const pith_stoplist *l, const char *text, size_t len,
  * four masks a movemask. */
 static void pack_bit(const uint32_t *rec, size_t used, unsigned k, uint64_t *bits) {
   size_t a = 0;
-#ifdef __SSE2__
+#ifdef STOP_SSE2
   const __m128i sh = _mm_cvtsi32_si128((int)(31 - k));
   for (; a + 64 <= used; a += 64) {
     uint64_t w = 0;
