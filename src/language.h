@@ -17,7 +17,11 @@
 #define PITH_STOPWORDS_HIGH 0.32
 
 /* Choose the language (doc->stop, LANG field), count words and stop words
- * of every block. */
+ * of every block. The words are exact; so are the stop words with
+ * --explain (or no options). Otherwise a block's stop words may stop
+ * counting once its density reaches the highest threshold the classifier
+ * compares it with (HIGH for long blocks, LOW for short ones): every
+ * comparison with these thresholds comes out as with the full count. */
 void pith_classify_language(pith_doc *d, const pith_stopsets *s);
 
 #endif
