@@ -184,12 +184,12 @@ static inline line_ends ends_of(const char *t, size_t len) {
 }
 
 /* The earlier block whose text equals block i's, or SIZE_MAX after
- * entering block i. `mask`: the slot count - 1 (a power of two). */
+ * entering block i. `mask`: the slot count - 1 (a power of two); `e`:
+ * block i's ends. */
 static size_t repeat_of(uint32_t *slot, size_t mask, const pith_block *blocks,
-                        size_t i) {
+                        size_t i, line_ends e) {
   const pith_block *b = &blocks[i];
   size_t len = b->len;
-  line_ends e = ends_of(b->text, len);
   uint64_t h = (e.head * 0x9E3779B97F4A7C15ull) ^ (e.tail + len);
   h *= 0xC2B2AE3D27D4EB4Full;
   uint32_t tag = (uint32_t)(h >> 48) << 16, *s = &slot[(h >> 20) & mask];
@@ -208,7 +208,7 @@ static size_t repeat_of(uint32_t *slot, size_t mask, const pith_block *blocks,
 }
 
 /* Rule actions and captures; returns the first pending capture (d->n:
- * none). */
+ * none). Leaves each block's first byte | 0x20 in its memo. */
 static size_t apply_rules(pith_doc *d, const pith_classify_ctx *ctx) {
   pith_buf scratch = PITH_BUF_INIT;
   /* the calls below add no blocks: the array and its length are read once */
@@ -228,9 +228,12 @@ static size_t apply_rules(pith_doc *d, const pith_classify_ctx *ctx) {
   }
   for (size_t i = 0; i < n; i++) {
     pith_block *b = &blocks[i];
+    line_ends e = ends_of(b->text, b->len);
+    /* the first byte for the title search (pith_meta_text) */
+    b->memo = (uint8_t)(e.head | 0x20);
     if (b->action != PITH_ACT_NONE) continue; /* front end decided */
     if (slot) {
-      size_t j = repeat_of(slot, cap - 1, blocks, i);
+      size_t j = repeat_of(slot, cap - 1, blocks, i, e);
       /* the first occurrence's outcome (captures are matched again: their
        * values are taken from each line) */
       if (j != SIZE_MAX && blocks[j].action != PITH_ACT_CAPTURE) {
@@ -810,7 +813,7 @@ static void keep_short_document(pith_doc *d) {
 int pith_classify(pith_doc *d, const pith_classify_ctx *ctx) {
   if (d->n == 0) return PITH_OK;
   size_t first_pending = apply_rules(d, ctx);
-  pith_meta_text(d, ctx->reference_date, first_pending);
+  pith_meta_text(d, ctx->reference_date, first_pending, 1);
   double lo = d->stop ? STOPWORDS_LOW : 0.0, hi = d->stop ? STOPWORDS_HIGH : 0.0;
   /* Context-free classes, and what later passes ask of each block. A
    * text line is only a heading candidate when it does not sit in a run

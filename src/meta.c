@@ -586,7 +586,7 @@ static int title_shaped(const pith_block *b) {
 
 /* The first line a dump is usually the <title>: take it when it is title
  * shaped, or when a later line repeats its headline part. */
-static void find_title(pith_doc *d) {
+static void find_title(pith_doc *d, int heads) {
   size_t i0 = 0;
   while (i0 < d->n && i0 < 5 && d->blocks[i0].action != PITH_ACT_NONE) i0++;
   if (i0 >= d->n || i0 >= 5) return;
@@ -599,9 +599,12 @@ static void find_title(pith_doc *d) {
    * for few lines, instead of three that go either way. */
   const size_t span = first->len - 12;
   const unsigned f0 = (unsigned char)first->text[0] | 0x20;
+  if (!heads)
+    for (size_t j = i0 + 1; j < limit; j++)
+      d->blocks[j].memo = (uint8_t)(d->blocks[j].text[0] | 0x20);
   for (size_t j = i0 + 1; j < limit; j++) {
     pith_block *b = &d->blocks[j];
-    if (((size_t)b->len - 12 > span) | (((unsigned char)b->text[0] | 0x20) != f0)) continue;
+    if (((size_t)b->len - 12 > span) | (b->memo != f0)) continue;
     if (strncasecmp(first->text, b->text, b->len) == 0 && title_shaped(b)) {
       if (d->fields[PITH_FIELD_TITLE] == NULL)
         pith_doc_set_field(d, PITH_FIELD_TITLE, b->text, b->len);
@@ -659,7 +662,8 @@ static void find_datelines(pith_doc *d, const char *ref_date) {
   }
 }
 
-void pith_meta_text(pith_doc *d, const char *ref_date, size_t first_pending) {
+void pith_meta_text(pith_doc *d, const char *ref_date, size_t first_pending,
+                    int heads) {
   for (size_t i = first_pending; i < d->n; i++) {
     pith_block *b = &d->blocks[i];
     if (b->action != PITH_ACT_CAPTURE || !b->pending) continue;
@@ -677,7 +681,7 @@ void pith_meta_text(pith_doc *d, const char *ref_date, size_t first_pending) {
       break;
     }
   }
-  if (!d->is_html) find_title(d);
+  if (!d->is_html) find_title(d, heads);
   find_datelines(d, ref_date);
 }
 

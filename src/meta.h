@@ -18,8 +18,11 @@ void pith_meta_capture(pith_doc *d, pith_field f, const char *t, size_t n,
  * title-shaped line, or a line repeated as a prefix of the first line),
  * datelines. Drops the blocks it consumes. No block before first_pending
  * is a pending capture (0: any may be; the rules pass knows where the
- * first is, so documents without one skip that walk). */
-void pith_meta_text(pith_doc *d, const char *ref_date, size_t first_pending);
+ * first is, so documents without one skip that walk). `heads`: every
+ * block's memo holds its first byte | 0x20 (the rules pass leaves it
+ * there, so the title search reads no text of the lines it passes over);
+ * 0: they are set here. */
+void pith_meta_text(pith_doc *d, const char *ref_date, size_t first_pending, int heads);
 
 /* Mark blocks repeating the title or an earlier content block (dup = 1),
  * and decide every block in the same walk: keep = good and not a repeat.

@@ -252,6 +252,18 @@ static void test_repeated_lines(pith_options *o) {
   pith_doc_free(&f.d);
 }
 
+/* The title search reads the first bytes the rules pass leaves in each
+ * block's memo. */
+static void test_title_repeat(pith_options *o) {
+  fixture f = {o, {0}};
+  const char *lines[] = {"Rivers rise after storm | The Daily Example", "Home",
+                         "Weather", "Rivers Rise After Storm", para1, para2};
+  run(&f, lines, sizeof lines / sizeof *lines);
+  STR_EQ(f.d.fields[PITH_FIELD_TITLE], "Rivers Rise After Storm", "the headline repeating the first line");
+  INT_EQ(f.d.title_pos, 3, "its position");
+  pith_doc_free(&f.d);
+}
+
 int main(void) {
   pith_options *o = pith_options_new();
   test_gallery_inside_article(o);
@@ -265,6 +277,7 @@ int main(void) {
   test_short_document(o);
   test_long_run_of_shorts(o);
   test_repeated_lines(o);
+  test_title_repeat(o);
   test_user_keep_rule(o);
   pith_options_free(o);
   return test_done();

@@ -138,7 +138,7 @@ static void test_title_and_dedup(void) {
   for (size_t i = 0; i < 5; i++)
     pith_doc_add(&d, lines[i], strlen(lines[i]), PITH_BLK_P);
   pith_classify_language(&d, NULL); /* word counts */
-  pith_meta_text(&d, NULL, 0);
+  pith_meta_text(&d, NULL, 0, 0);
   STR_EQ(d.fields[PITH_FIELD_TITLE], "Rivers rise after storm",
          "title from the line repeating the first");
   STR_EQ(d.fields[PITH_FIELD_SITE], "The Daily Example", "site from the title suffix");
@@ -266,7 +266,7 @@ static void test_stamp_blocks(void) {
                          "aaaaaaaaaaaaaaaaaaa 12 March 2024 bbbbbbbbbbbbbbbbbbbbbbbbbb"};
   for (size_t i = 0; i < 2; i++) pith_doc_add(&d, lines[i], strlen(lines[i]), PITH_BLK_P);
   pith_classify_language(&d, NULL);
-  pith_meta_text(&d, NULL, d.n);
+  pith_meta_text(&d, NULL, d.n, 0);
   STR_EQ(d.fields[PITH_FIELD_DATE], "2024-03-12", "digits between a line's first and last 16 bytes");
   pith_doc_free(&d);
   OK(found, "a stamp at every offset");
