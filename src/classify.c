@@ -773,11 +773,13 @@ static void article_core(pith_doc *d) {
 
 /* Lists, tables and data lines inside an article have few stop words;
  * a short run of them between kept content belongs to the article. Lines
- * a rule dropped stay dropped. */
-static void fill_gaps(pith_doc *d) {
-  size_t last_good = (size_t)-1;
+ * a rule dropped stay dropped. Returns the number of good blocks of
+ * PITH_DEDUP_MIN_CHARS or more after it (the repetition walk's table). */
+static size_t fill_gaps(pith_doc *d) {
+  size_t last_good = (size_t)-1, long_good = 0;
   for (size_t i = 0; i < d->n; i++) {
     if (d->blocks[i].cls != PITH_CLS_GOOD) continue;
+    long_good += d->blocks[i].chars >= PITH_DEDUP_MIN_CHARS;
     if (last_good != (size_t)-1 && i - last_good > 1 &&
         i - last_good - 1 <= GAP_MAX_BLOCKS) {
       int clean = 1;
@@ -790,10 +792,12 @@ static void fill_gaps(pith_doc *d) {
         for (size_t j = last_good + 1; j < i; j++) {
           d->blocks[j].cls = PITH_CLS_GOOD;
           d->blocks[j].why = "inside the article";
+          long_good += d->blocks[j].chars >= PITH_DEDUP_MIN_CHARS;
         }
     }
     last_good = i;
   }
+  return long_good;
 }
 
 /* A document too short for context (one paragraph, a note) would come out
@@ -855,8 +859,8 @@ int pith_classify(pith_doc *d, const pith_classify_ctx *ctx) {
   tail_walk tw;
   cut_tail(d, &tw);
   article_core(d);
-  fill_gaps(d);
-  size_t kept = pith_meta_dedup(d);
+  size_t long_good = fill_gaps(d);
+  size_t kept = pith_meta_dedup(d, long_good);
   if (kept == 0) {
     finish_listing(d, &tw);
     keep_short_document(d);

@@ -783,7 +783,7 @@ int pith_meta_stamp_block(const pith_block *b) {
 
 /* ---- repetition -------------------------------------------------------- */
 
-#define DEDUP_MIN_CHARS 100
+#define DEDUP_MIN_CHARS PITH_DEDUP_MIN_CHARS
 
 /* What each byte adds to a line key: ASCII letters lowercased, digits as
  * they are, other ASCII nothing (0), non-ASCII bytes as they are. One
@@ -972,12 +972,15 @@ static size_t keep_good(pith_doc *d) {
   return kept;
 }
 
-size_t pith_meta_dedup(pith_doc *d) {
+size_t pith_meta_dedup(pith_doc *d, size_t long_good) {
   if (d->n >= UINT32_MAX) return keep_good(d);
   /* the table holds the prefix keys of long good blocks only */
-  size_t eligible = 0;
-  for (size_t i = 0; i < d->n; i++)
-    eligible += d->blocks[i].cls == PITH_CLS_GOOD && d->blocks[i].chars >= DEDUP_MIN_CHARS;
+  size_t eligible = long_good;
+  if (eligible == SIZE_MAX) {
+    eligible = 0;
+    for (size_t i = 0; i < d->n; i++)
+      eligible += d->blocks[i].cls == PITH_CLS_GOOD && d->blocks[i].chars >= DEDUP_MIN_CHARS;
+  }
   size_t cap = 16;
   while (cap < eligible * 2) cap *= 2;
   /* one allocation: slot keys, nodes, slot heads */

@@ -24,10 +24,16 @@ void pith_meta_capture(pith_doc *d, pith_field f, const char *t, size_t n,
  * 0: they are set here. */
 void pith_meta_text(pith_doc *d, const char *ref_date, size_t first_pending, int heads);
 
+/* Good blocks shorter than this (in code points) are not compared with
+ * each other (short repeats are often legitimate: questions, labels). */
+#define PITH_DEDUP_MIN_CHARS 100
+
 /* Mark blocks repeating the title or an earlier content block (dup = 1),
  * and decide every block in the same walk: keep = good and not a repeat.
- * Returns the number kept. */
-size_t pith_meta_dedup(pith_doc *d);
+ * `long_good`: the number of good blocks of PITH_DEDUP_MIN_CHARS or more
+ * when the caller knows it (it sizes the table), else SIZE_MAX. Returns
+ * the number kept. */
+size_t pith_meta_dedup(pith_doc *d, size_t long_good);
 
 /* Find a full calendar date in s; write "YYYY-MM-DD" (or with time
  * "YYYY-MM-DDTHH:MM:SS" and zone when given as ISO) into out. Relative

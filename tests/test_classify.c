@@ -262,6 +262,14 @@ static void test_title_repeat(pith_options *o) {
   STR_EQ(f.d.fields[PITH_FIELD_TITLE], "Rivers Rise After Storm", "the headline repeating the first line");
   INT_EQ(f.d.title_pos, 3, "its position");
   pith_doc_free(&f.d);
+  /* the repetition walk's table is sized by the long good blocks the gap
+   * filling counted */
+  const char *again[] = {para1, para2, "Budget details", para3, para2, para1};
+  run(&f, again, 6);
+  int first = f.d.blocks[1].keep && f.d.blocks[3].keep && f.d.blocks[0].keep;
+  OK(first && !f.d.blocks[4].keep && !f.d.blocks[5].keep && f.d.blocks[5].dup,
+     "repeated paragraphs dropped, their first occurrences kept");
+  pith_doc_free(&f.d);
 }
 
 int main(void) {

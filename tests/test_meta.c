@@ -145,7 +145,7 @@ static void test_title_and_dedup(void) {
   INT_EQ(d.title_pos, 2, "headline position");
   OK(d.blocks[0].action == PITH_ACT_DROP, "the <title> line leaves the text");
   for (size_t i = 0; i < d.n; i++) d.blocks[i].cls = PITH_CLS_GOOD;
-  pith_meta_dedup(&d);
+  pith_meta_dedup(&d, SIZE_MAX);
   OK(d.blocks[2].dup, "headline copy is a duplicate of the title");
   OK(!d.blocks[3].dup && d.blocks[4].dup, "second copy of a paragraph is a duplicate");
   pith_doc_free(&d);
@@ -171,7 +171,7 @@ static void test_title_and_dedup(void) {
   for (size_t i = 0; i < 6; i++) pith_doc_add(&e, paras[i], strlen(paras[i]), PITH_BLK_P);
   pith_classify_language(&e, NULL);
   for (size_t i = 0; i < e.n; i++) e.blocks[i].cls = PITH_CLS_GOOD;
-  pith_meta_dedup(&e);
+  pith_meta_dedup(&e, SIZE_MAX);
   OK(!e.blocks[0].dup && e.blocks[1].dup, "case and punctuation do not count");
   OK(!e.blocks[2].dup, "same beginning, other words later: no repeat");
   OK(e.blocks[3].dup, "curly quotes do not count");
@@ -200,7 +200,7 @@ static void test_repeats_byte_for_byte(void) {
   pith_classify_language(&d, NULL);
   pith_doc_set_field(&d, PITH_FIELD_TITLE, lines[0], strlen(lines[0]));
   for (size_t i = 0; i < d.n; i++) d.blocks[i].cls = PITH_CLS_GOOD;
-  pith_meta_dedup(&d);
+  pith_meta_dedup(&d, SIZE_MAX);
   OK(!d.blocks[1].dup && !d.blocks[2].dup, "paragraphs that begin alike are no repeats");
   OK(d.blocks[3].dup && d.blocks[4].dup, "byte-for-byte repeats, second of a chain too");
   OK(d.blocks[5].dup && d.blocks[6].dup, "repeats in other case after them");
