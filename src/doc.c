@@ -309,7 +309,8 @@ static DOC_INLINE int short_ascii(const char *s, size_t n, int bar, uint32_t *wo
 static inline DOC_TARGET_AVX2 uint32_t alnum_bits32(__m256i x) {
   const __m256i la = _mm256_set1_epi8(0x80 - 'a'), lz = _mm256_set1_epi8(-128 + 26);
   const __m256i d0 = _mm256_set1_epi8(0x80 - '0'), d9 = _mm256_set1_epi8(-128 + 10);
-  __m256i let = _mm256_cmpgt_epi8(lz, _mm256_add_epi8(_mm256_or_si256(x, _mm256_set1_epi8(0x20)), la));
+  __m256i low = _mm256_or_si256(x, _mm256_set1_epi8(0x20));
+  __m256i let = _mm256_cmpgt_epi8(lz, _mm256_add_epi8(low, la));
   __m256i dig = _mm256_cmpgt_epi8(d9, _mm256_add_epi8(x, d0));
   return (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(let, dig));
 }
@@ -601,8 +602,9 @@ last:
 #ifdef DOC_AVX2
 /* flatten: the AVX2 helpers go inline (always_inline on them would fail
  * where the 16-byte walk names them in code it never runs) */
-static DOC_TARGET_AVX2 __attribute__((flatten)) void add_lines_avx2(pith_doc *d, char *s, size_t len,
-                                           pith_line_runs *r) {
+static DOC_TARGET_AVX2 __attribute__((flatten)) void add_lines_avx2(pith_doc *d, char *s,
+                                                                     size_t len,
+                                                                     pith_line_runs *r) {
   add_lines_w(d, s, len, r, 32);
 }
 #endif

@@ -862,8 +862,9 @@ static size_t fused(norm *n, const char *s, size_t i, size_t len, line_mark *mk)
 /* The same 32 bytes a step: half the steps over plain runs. flatten: the
  * AVX2 helpers go inline too (always_inline on them would fail where the
  * 16-byte pass names them in code it never runs). */
-static NORM_TARGET_AVX2 __attribute__((flatten)) size_t fused_avx2(norm *n, const char *s, size_t i, size_t len,
-                                          line_mark *mk) {
+static NORM_TARGET_AVX2 __attribute__((flatten)) size_t fused_avx2(norm *n, const char *s,
+                                                                  size_t i, size_t len,
+                                                                  line_mark *mk) {
   return fused_w(n, s, i, len, mk, 32);
 }
 #endif
