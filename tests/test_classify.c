@@ -272,6 +272,32 @@ static void test_title_repeat(pith_options *o) {
   pith_doc_free(&f.d);
 }
 
+/* The output's word count (64 bytes a step, AVX2 or SSE2) against a
+ * byte-by-byte count, on outputs of many lengths: every block kept. */
+static void test_output_words(void) {
+  pith_options *o = pith_options_new();
+  pith_options_set_flags(o, pith_options_flags(o) & ~PITH_OPT_STRIP);
+  int same = 1;
+  char text[4096];
+  for (size_t k = 1; k < 300 && same; k++) {
+    size_t n = 0;
+    for (size_t i = 0; i < k; i++) /* words of 1..7 letters, lines of ~40 */
+      n += (size_t)snprintf(text + n, sizeof text - n, "%.*s%s", (int)(1 + (i * 5 + k) % 7),
+                            "abcdefg", (i + k) % 9 == 0 ? "\n" : " ");
+    pith_result *r = pith_clean(o, text, n, PITH_KIND_TEXT);
+    size_t len, words = 0;
+    const char *t = pith_result_text(r, &len);
+    for (size_t i = 0; i < len; i++)
+      words += t[i] != ' ' && t[i] != '\n' && (i == 0 || t[i - 1] == ' ' || t[i - 1] == '\n');
+    same = pith_result_words(r) == words && words > 0;
+    if (!same) fprintf(stderr, "  %zu bytes: %zu words, counted %zu\n", len, words,
+                       pith_result_words(r));
+    pith_result_free(r);
+  }
+  OK(same, "output words as counted byte by byte");
+  pith_options_free(o);
+}
+
 int main(void) {
   pith_options *o = pith_options_new();
   test_gallery_inside_article(o);
@@ -286,6 +312,7 @@ int main(void) {
   test_long_run_of_shorts(o);
   test_repeated_lines(o);
   test_title_repeat(o);
+  test_output_words();
   test_user_keep_rule(o);
   pith_options_free(o);
   return test_done();
