@@ -553,6 +553,18 @@ static inline int two_ok(const unsigned char *u, const unsigned char *end, uint3
   return u[0] >= 0xC2 && copy_as_is(two_cp(u), nfc);
 }
 
+/* A condition pith_mojibake_suspect needs at the two-byte sequence at u
+ * (before end): "Ã" or "Â" (C3 82..B4) before a non-ASCII byte, or C3 82/83
+ * before a space, or a C1 control (C2 80..9F). Lines with Latin-1 letters
+ * but none of these (most: "café au lait") are not handed back to run()
+ * for pith_mojibake_suspect to say no. */
+static inline int moji_at(const unsigned char *u, const unsigned char *end) {
+  if (end - u < 2) return 0;
+  if (u[0] == 0xC2) return u[1] >= 0x80 && u[1] <= 0x9F;
+  if (u[0] != 0xC3 || u[1] < 0x82 || u[1] > 0xB4 || end - u < 3) return 0;
+  return u[2] >= 0x80 || (u[1] <= 0x83 && u[2] == ' ');
+}
+
 /* Letters of two bytes each (Latin-1, Greek, Cyrillic, Hebrew, Arabic...)
  * and single spaces between them, from u on as long as copy_as_is holds:
  * the bulk of non-Latin text, one test per letter. Returns the end. */
@@ -562,10 +574,10 @@ static inline const unsigned char *put_two_run(fstate *st, const unsigned char *
   char *d = st->d;
   *d = ' ';
   d += st->pending;
-  unsigned low = 0; /* a code point below U+0100: lead byte C2 or C3 */
+  int hit = 0; /* moji_at somewhere in the run */
   uint32_t ok = nfc ? TWO_OK_LEADS_NFC : TWO_OK_LEADS;
   for (;;) {
-    low |= u[0] < 0xC4;
+    if (u[0] < 0xC4) hit |= moji_at(u, end);
     memcpy(d, u, 2);
     d += 2;
     u += 2;
@@ -577,7 +589,7 @@ static inline const unsigned char *put_two_run(fstate *st, const unsigned char *
       memcpy(&x, u, 4);
       unsigned a = x & 0xFF, b = (x >> 16) & 0xFF;
       if ((x & 0xC0E0C0E0u) != 0x80C080C0u || !((ok >> (a & 31)) & (ok >> (b & 31)) & 1)) break;
-      low |= (a < 0xC4) | (b < 0xC4);
+      if ((a < 0xC4) | (b < 0xC4)) hit |= moji_at(u, end) | moji_at(u + 2, end);
       memcpy(d, &x, 4);
       d += 4;
       u += 4;
@@ -591,7 +603,7 @@ static inline const unsigned char *put_two_run(fstate *st, const unsigned char *
     }
     break;
   }
-  if (low) *saw |= moji;
+  if (hit) *saw |= moji;
   st->d = d;
   st->pending = st->line_start = 0;
   return u;
@@ -666,7 +678,7 @@ static NORM_ALWAYS_INLINE int put_nonascii(fstate *st, const char *s, size_t *i,
     cp = next_cp((const char *)u, line_left(s, *i, len), &j);
     k = j;
   }
-  if (u[0] == 0xC2 || u[0] == 0xC3) *saw |= moji;
+  if (moji_at(u, end)) *saw |= moji;
   *i += k;
   int act = copy_as_is(cp, nfc) ? ACT_COPY : act_of(cp, f);
   if (act == ACT_COPY) put_visible(st, (const char *)u, k);

@@ -118,6 +118,18 @@ static void test_mojibake_flag(void) {
   STR_EQ(norm("Itâ€™s â€œokâ€\xC2\x9D 10Â\xC2\xA0km", ALL), "It's \"ok\" 10 km",
          "mojibake -> quotes -> spaces, in order");
   STR_EQ(norm("line one\nItâ€™s\n", ALL), "line one\nIt's\n", "per line");
+  /* the fused pass hands back only lines with "Ã"/"Â" before a non-ASCII
+   * byte or a space, or a C1 control: mojibake inside letter runs (one and
+   * two letters a step), after Latin-1 letters it keeps, and none */
+  STR_EQ(norm("\xD0\xB4\xD0\xB4 cafÃ©", ALL), "\xD0\xB4\xD0\xB4 caf\xC3\xA9", "after a run");
+  STR_EQ(norm("\xD0\xB4Ã©\xD0\xB4", ALL), "\xD0\xB4\xC3\xA9\xD0\xB4", "in a run, odd letter");
+  STR_EQ(norm("\xD0\xB4\xD0\xB4Ã©\xD0\xB4", ALL), "\xD0\xB4\xD0\xB4\xC3\xA9\xD0\xB4",
+         "in a run, even letter");
+  STR_EQ(norm("caf\xC3\xA9 na\xC3\xAFve Ã©t\xC3\xA9", ALL),
+         "caf\xC3\xA9 na\xC3\xAFve \xC3\xA9t\xC3\xA9", "after Latin-1 letters");
+  STR_EQ(norm("caf\xC3\xA9 \xC2\xAB\xD0\xB4\xC2\xBB \xC3\x83x", ALL),
+         "caf\xC3\xA9 \xC2\xAB\xD0\xB4\xC2\xBB \xC3\x83x", "no mojibake: kept");
+  STR_EQ(norm("a \xC2\x80 b", ALL), "a \xE2\x82\xAC b", "C1 control");
 }
 
 static void test_inline(void) {
