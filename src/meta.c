@@ -35,14 +35,24 @@ static int month_number(const char *w, size_t n) {
     if (c == ' ' || c == '\n') return 0; /* names are single words */
     key[i] = (unsigned char)(c >= 'A' && c <= 'Z' ? c | 0x20 : c);
   }
-  size_t lo = 0, hi = pith_month_names_count;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    const pith_month_name *e = &pith_month_names[mid];
-    int c = e->len != n ? (e->len < n ? -1 : 1) : bytes_cmp(e->name, key, n);
-    if (c == 0) return e->month;
-    if (c < 0) lo = mid + 1;
-    else hi = mid;
+  /* The first name of the word's length and first byte (a search whose
+   * steps select instead of branching: each comparison goes either way),
+   * then the few names that share them. */
+  const pith_month_name *t = pith_month_names;
+  size_t lo = 0, count = pith_month_names_count;
+  const unsigned want = (unsigned)n << 8 | key[0];
+  if (count == 0) return 0;
+  while (count > 1) {
+    size_t half = count / 2;
+    const pith_month_name *e = &t[lo + half - 1];
+    lo += ((unsigned)e->len << 8 | (unsigned char)e->name[0]) < want ? half : 0;
+    count -= half;
+  }
+  for (size_t i = lo; i < pith_month_names_count; i++) {
+    const pith_month_name *e = &t[i];
+    unsigned have = (unsigned)e->len << 8 | (unsigned char)e->name[0];
+    if (have > want) break;
+    if (have == want && bytes_cmp(e->name + 1, key + 1, n - 1) == 0) return e->month;
   }
   return 0;
 }
