@@ -693,6 +693,11 @@ typedef struct line_mark {
   int saw;                 /* SAW_* bits of the line */
 } line_mark;
 
+/* A letter or digit, as pith_entity_decode reads reference names. */
+static inline int is_entity_char(unsigned char c) {
+  return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
 static inline int is_plain(unsigned char c) { return c > ' ' && c < 0x7F && c != '&'; }
 
 /* A Cyrillic letter (lead D0 or D1, then a continuation byte) at s[i]:
@@ -853,7 +858,9 @@ static NORM_ALWAYS_INLINE size_t fused_w(norm *n, const char *s, size_t i, size_
       *mk = (line_mark){i, (size_t)(st.d - o->data), st.pending, st.line_start, 0};
     } else {
       i++;
-      if (c == '&') saw |= amp;
+      /* a reference needs '#' or a letter or digit after the '&' ("Q&A",
+       * not "Tom & Jerry"): only then is the line checked for one */
+      if (c == '&' && i < len) saw |= amp & -(s[i] == '#' || is_entity_char((unsigned char)s[i]));
       if (c == 0 || (st.spaces && ((c < 0x20 && c != '\t') || c == 0x7F))) continue;
       put_ascii(&st, (char)c);
     }

@@ -93,6 +93,10 @@ static void test_entities(void) {
          "entities decode before spaces are normalized");
   STR_EQ(norm("&ldquo;hi&rdquo;", E | PITH_OPT_ASCII_QUOTES), "\"hi\"",
          "entities decode before quotes");
+  /* lines are checked for references only at an '&' before '#' or a letter
+   * or digit: the others go through as they are, the rest are decoded */
+  STR_EQ(norm("Tom & Jerry &\nQ&A &amp; R&D\n& &#38; &\n&", ALL),
+         "Tom & Jerry &\nQ&A & R&D\n& & &\n&", "'&' before other bytes");
 
   uint32_t cp[2];
   int n = 0;
