@@ -134,6 +134,8 @@ static void test_mojibake_flag(void) {
   STR_EQ(norm("caf\xC3\xA9 \xC2\xAB\xD0\xB4\xC2\xBB \xC3\x83x", ALL),
          "caf\xC3\xA9 \xC2\xAB\xD0\xB4\xC2\xBB \xC3\x83x", "no mojibake: kept");
   STR_EQ(norm("a \xC2\x80 b", ALL), "a \xE2\x82\xAC b", "C1 control");
+  STR_EQ(norm("voil\xC3\xA0 d\xC3\xA9Ã©j\xC3\xA0 vu", ALL),
+         "voil\xC3\xA0 d\xC3\xA9\xC3\xA9j\xC3\xA0 vu", "Latin-1 in a run, mojibake after one");
 }
 
 static void test_inline(void) {
