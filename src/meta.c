@@ -752,19 +752,54 @@ static int stamp_enough(size_t words, size_t stamps, size_t strong) {
   return strong && stamps >= 2 && stamps * 3 >= words * 2;
 }
 
-/* pith_meta_stamp_line on a line of 1..60 bytes that holds a digit. */
-static int stamp_words(const char *s, size_t n) {
+#if defined(__SSE2__) && !defined(PITH_NO_SSE2) && (defined(__GNUC__) || defined(__clang__))
+#define STAMP_MASKS 1
+/* The spaces of a block's text of 1..60 bytes as bits: its first 16 bytes
+ * (readable however short the text is, see block_has_digit), the 16 before
+ * its end, and the ones between past 32 bytes. */
+static uint64_t block_spaces(const char *s, size_t n) {
+  const __m128i sp = _mm_set1_epi8(' ');
+  size_t k = n < 16 ? n : 16;
+#define SPACES16(p) \
+  ((uint64_t)(unsigned)_mm_movemask_epi8( \
+      _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p)), sp)))
+  uint64_t m = SPACES16(s) | SPACES16(s + n - k) << (n - k);
+  if (n > 32) {
+    m |= SPACES16(s + 16) << 16;
+    if (n > 48) m |= SPACES16(s + 32) << 32;
+  }
+#undef SPACES16
+  return m & ((1ull << n) - 1);
+}
+#endif
+
+/* pith_meta_stamp_line on a line of 1..60 bytes that holds a digit.
+ * `words`: its bytes other than spaces as bits, when known (0: found here
+ * byte by byte). */
+static int stamp_words(const char *s, size_t n, uint64_t words_bits) {
   const char *cand[STAMP_MAX_WORDS];
   size_t cand_len[STAMP_MAX_WORDS], ncand = 0;
   size_t words = 0, stamps = 0, strong = 0, i = 0;
-  while (i < n) {
-    while (i < n && s[i] == ' ') i++;
-    size_t a = i;
-    while (i < n && s[i] != ' ') i++;
-    if (i == a) break;
+  while (words_bits ? 1 : i < n) {
+    size_t a, e;
+#ifdef STAMP_MASKS
+    if (words_bits) { /* the next run of set bits: a word */
+      a = (size_t)__builtin_ctzll(words_bits);
+      e = a + (size_t)__builtin_ctzll(~(words_bits >> a));
+      words_bits &= ~0ull << e;
+      i = words_bits ? e : n;
+    } else
+#endif
+    {
+      while (i < n && s[i] == ' ') i++;
+      a = i;
+      while (i < n && s[i] != ' ') i++;
+      e = i;
+    }
+    if (e == a) break;
     if (++words > STAMP_MAX_WORDS) return 0;
     const char *w = s + a;
-    size_t wn = i - a;
+    size_t wn = e - a;
     int k = stamp_word(&w, &wn);
     if (k == 3) {
       cand[ncand] = w;
@@ -784,11 +819,18 @@ static int stamp_words(const char *s, size_t n) {
 
 /* Every stamp holds a digit; most short lines hold none. */
 int pith_meta_stamp_line(const char *s, size_t n) {
-  return n != 0 && n <= 60 && has_digit(s, n) && stamp_words(s, n);
+  return n != 0 && n <= 60 && has_digit(s, n) && stamp_words(s, n, 0);
 }
 
 int pith_meta_stamp_block(const pith_block *b) {
-  return b->len != 0 && b->len <= 60 && block_has_digit(b) && stamp_words(b->text, b->len);
+  size_t n = b->len;
+  if (n == 0 || n > 60 || !block_has_digit(b)) return 0;
+#ifdef STAMP_MASKS
+  /* (a line of spaces only has no words: then found byte by byte) */
+  return stamp_words(b->text, n, ~block_spaces(b->text, n) & ((1ull << n) - 1));
+#else
+  return stamp_words(b->text, n, 0);
+#endif
 }
 
 /* ---- repetition -------------------------------------------------------- */

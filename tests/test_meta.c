@@ -269,6 +269,28 @@ static void test_stamp_blocks(void) {
   pith_meta_text(&d, NULL, d.n, 0);
   STR_EQ(d.fields[PITH_FIELD_DATE], "2024-03-12", "digits between a line's first and last 16 bytes");
   pith_doc_free(&d);
+  /* words found from the block's space mask as byte by byte: spacing,
+   * word counts and lengths up to 60 bytes */
+  static const char *const shapes[] = {
+      "Nov 15", "Tuesday November 19, 2019", "12H ago 34 photos", "7 Nov 23:05",
+      "Nov  18,   2019", "a b c d e f g 1", "a b c d e f g h 1", "(Nov 18, 2019)",
+      "NOVEMBER 18 | 5min", "2h ago", "Updated: Nov 18, 2019 @17:26 PM and some more words",
+      "Browns 24 Steelers 17", "1 2 3 4 5 6 7 8", "Chapter 5 Jul", "10:30 am",
+      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx Nov 18", "Nov 18 2019 x"};
+  int agree = 1;
+  for (size_t k = 0; k < sizeof shapes / sizeof *shapes; k++)
+    for (size_t pad = 0; pad + strlen(shapes[k]) <= 60; pad += 7) {
+      char line[80];
+      snprintf(line, sizeof line, "%.*s%s", (int)pad, "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy ",
+               shapes[k]);
+      pith_doc e;
+      pith_doc_init(&e, NULL);
+      pith_doc_add(&e, line, strlen(line), PITH_BLK_P);
+      agree &= e.n == 1 && pith_meta_stamp_block(&e.blocks[0]) ==
+                               pith_meta_stamp_line(e.blocks[0].text, e.blocks[0].len);
+      pith_doc_free(&e);
+    }
+  OK(agree, "stamp words from a block's space mask as from its bytes");
   OK(found, "a stamp at every offset");
   OK(same, "as pith_meta_stamp_line; digits past the text are not read as its own");
 }
