@@ -738,9 +738,10 @@ static inline unsigned cyr_relief(const char *p, unsigned W, unsigned stop, unsi
 /* What put_plain does with the non-ASCII character at u (before end)
  * without leaving its run: copy it as it is (returns its bytes: three-byte
  * characters of the leads three_ok takes, two-byte ones from lead C3 on
- * that two_ok takes, Latin-1 letters (C3) unless moji_at flags them), or
- * map a curly quote U+2018..U+201F to ASCII (ASCII_QUOTES; returns -3). 0
- * for anything else, which ends the run. As put_nonascii gives. */
+ * that two_ok takes, Latin-1 letters (C3) unless moji_at flags them,
+ * dashes and bullets), or map a curly quote U+2018..U+201F to ASCII
+ * (ASCII_QUOTES; returns -3). 0 for anything else, which ends the run. As
+ * put_nonascii gives. */
 static inline int in_run(const unsigned char *u, const unsigned char *end, unsigned f) {
   int nfc = (f & PITH_OPT_NFC) != 0;
   if (end - u < 2) return 0; /* the text's end (the padding of its last chunk) */
@@ -748,6 +749,12 @@ static inline int in_run(const unsigned char *u, const unsigned char *end, unsig
   if ((f & PITH_OPT_ASCII_QUOTES) && u[0] == 0xE2 && end - u >= 3 && u[1] == 0x80 &&
       (u[2] & 0xF8) == 0x98)
     return -3;
+  /* dashes and bullets U+2010..U+2017, U+2020..U+2027 (– — • …): act_of
+   * copies them whatever the flags (no spaces, quotes, line separators or
+   * NFC changes among them); test_normalize checks them */
+  if (u[0] == 0xE2 && end - u >= 3 && u[1] == 0x80 &&
+      ((u[2] & 0xF8) == 0x90 || (u[2] & 0xF8) == 0xA0))
+    return 3;
   if (u[0] >= 0xC3 && two_ok(u, end, nfc ? TWO_OK_LEADS_NFC : TWO_OK_LEADS, nfc) &&
       !moji_at(u, end))
     return 2;

@@ -344,6 +344,16 @@ static void test_three_byte_leads(void) {
     }
   }
   OK(1, "three-byte leads copied as is");
+  /* dashes and bullets U+2010..U+2017, U+2020..U+2027 go through plain runs
+   * as they are, under every flag */
+  for (unsigned cp = 0x2010; cp < 0x2028; cp++) {
+    if (cp == 0x2018) cp = 0x2020;
+    char ch[4] = {(char)0xE2, (char)0x80, (char)(0x80 | (cp & 0x3F)), 0}, in2[64];
+    snprintf(in2, sizeof in2, "ab%scd %s x%s\n%sy", ch, ch, ch, ch);
+    for (unsigned flags = 0; flags < 64; flags += 2)
+      if (strcmp(norm(in2, flags), in2) != 0) OK(0, "U+%04X flags %u copied as is", cp, flags);
+  }
+  OK(1, "dashes and bullets copied as is");
   STR_EQ(norm("\xE2\x80\x98" "a\xE2\x80\x9B \xE2\x80\x9C\xE2\x80\x9F", ALL), "'a' \"\"",
          "curly quotes U+2018..U+201F");
   STR_EQ(norm("\xE2\x80\x99", PITH_OPT_SPACES), "\xE2\x80\x99", "quotes kept without ASCII_QUOTES");
