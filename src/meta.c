@@ -948,6 +948,11 @@ static uint64_t prefix_key(const char *s, size_t n) {
   /* room for a last 8-byte step begun below PREFIX_KEY_BYTES */
   unsigned char buf[PREFIX_KEY_BYTES + 8] = {0};
   size_t i = 0, kept = 0;
+  /* Two steps before the loop's tests (no step stores past buf's end: each
+   * begins below PREFIX_KEY_BYTES): most prefixes take two or three 8-byte
+   * steps, and a loop exit after a step count that varies mispredicts. */
+  if (i < n && gather_key_step(s, n, &i, buf, &kept) && i < n)
+    gather_key_step(s, n, &i, buf, &kept);
   while (kept < PREFIX_KEY_BYTES && i < n && gather_key_step(s, n, &i, buf, &kept))
     ;
   /* bytes stored past the first PREFIX_KEY_BYTES are not the prefix's;
