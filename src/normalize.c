@@ -737,8 +737,8 @@ static inline unsigned cyr_relief(const char *p, unsigned W, unsigned stop, unsi
 
 /* What put_plain does with the non-ASCII character at u (before end)
  * without leaving its run: copy it as it is (returns its bytes: three-byte
- * characters of the leads three_ok takes, two-byte ones from lead C3 on
- * that two_ok takes, Latin-1 letters (C3) unless moji_at flags them,
+ * characters of the leads three_ok takes, two-byte ones that two_ok
+ * takes (Latin-1 letters and signs, C2 and C3, unless moji_at flags them),
  * dashes and bullets), or map a curly quote U+2018..U+201F to ASCII
  * (ASCII_QUOTES; returns -3). 0 for anything else, which ends the run. As
  * put_nonascii gives. */
@@ -755,7 +755,7 @@ static inline int in_run(const unsigned char *u, const unsigned char *end, unsig
   if (u[0] == 0xE2 && end - u >= 3 && u[1] == 0x80 &&
       ((u[2] & 0xF8) == 0x90 || (u[2] & 0xF8) == 0xA0))
     return 3;
-  if (u[0] >= 0xC3 && two_ok(u, end, nfc ? TWO_OK_LEADS_NFC : TWO_OK_LEADS, nfc) &&
+  if (u[0] >= 0xC2 && two_ok(u, end, nfc ? TWO_OK_LEADS_NFC : TWO_OK_LEADS, nfc) &&
       !moji_at(u, end))
     return 2;
   return 0;

@@ -354,6 +354,17 @@ static void test_three_byte_leads(void) {
       if (strcmp(norm(in2, flags), in2) != 0) OK(0, "U+%04X flags %u copied as is", cp, flags);
   }
   OK(1, "dashes and bullets copied as is");
+  /* Latin-1 signs U+00A1..U+00BF but the soft hyphen (© « » °) too; NBSP
+   * and the soft hyphen are not copied (SPACES) */
+  for (unsigned t = 0xA1; t < 0xC0; t++) {
+    if (t == 0xAD) continue;
+    char ch[3] = {(char)0xC2, (char)t, 0}, in2[64];
+    snprintf(in2, sizeof in2, "ab%scd %s x%s\n%sy", ch, ch, ch, ch);
+    for (unsigned flags = 0; flags < 64; flags += 2)
+      if (strcmp(norm(in2, flags), in2) != 0) OK(0, "U+00%02X flags %u copied as is", t, flags);
+  }
+  OK(1, "Latin-1 signs copied as is");
+  STR_EQ(norm("ab\xC2\xA0" "cd\xC2\xAD" "ef", ALL), "ab cdef", "NBSP and SHY in a plain run");
   STR_EQ(norm("\xE2\x80\x98" "a\xE2\x80\x9B \xE2\x80\x9C\xE2\x80\x9F", ALL), "'a' \"\"",
          "curly quotes U+2018..U+201F");
   STR_EQ(norm("\xE2\x80\x99", PITH_OPT_SPACES), "\xE2\x80\x99", "quotes kept without ASCII_QUOTES");
