@@ -66,7 +66,9 @@ typedef struct pith_block {
   uint32_t len;     /* bytes */
   uint32_t chars;   /* code points */
   uint32_t words;
-  uint32_t stops;      /* words found in the document's stop-word list */
+  uint32_t stops;      /* words found in the document's stop-word list; outside
+                        * --explain the count may stop once the density
+                        * reaches the classifier's threshold (language.h) */
   uint32_t link_chars; /* code points inside links (HTML) */
   uint32_t hints;      /* PITH_HINT_* */
   uint32_t group;      /* HTML: id of the nearest block-level parent */
