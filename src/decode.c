@@ -18,6 +18,7 @@
 
 #include "pith.h"
 #include "pith_config.h"
+#include "simd.h"
 
 #if defined(__SSE2__) && !defined(PITH_NO_SSE2)
 #include <emmintrin.h>
@@ -207,12 +208,11 @@ static size_t blocks64(const unsigned char *s, size_t i, size_t len, unsigned *c
   return i;
 }
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(PITH_NO_AVX2)
+#ifdef PITH_AVX2
 #define DECODE_AVX2 1
-#include <immintrin.h>
 
 /* chunk_bits_at for the 32 bytes at p. */
-static inline __attribute__((target("avx2"))) void chunk_bits32(const unsigned char *p,
+static inline PITH_TARGET_AVX2 void chunk_bits32(const unsigned char *p,
                                                                 unsigned at, chunk_bits *b) {
   __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
   b->high |= (uint64_t)(unsigned)_mm256_movemask_epi8(v) << at;
@@ -229,7 +229,7 @@ static inline __attribute__((target("avx2"))) void chunk_bits32(const unsigned c
 }
 
 /* blocks64 32 bytes a load (AVX2, chosen at run time). */
-static __attribute__((target("avx2"))) size_t blocks64_avx2(const unsigned char *s, size_t i,
+static PITH_TARGET_AVX2 size_t blocks64_avx2(const unsigned char *s, size_t i,
                                                             size_t len, unsigned *carry) {
   for (; i + 64 <= len; i += 64) {
     const __m256i *q = (const __m256i *)(const void *)(s + i);
@@ -276,7 +276,7 @@ int pith_utf8_valid(const char *str, size_t len) {
 #if defined(__SSE2__) && !defined(PITH_NO_SSE2)
   unsigned carry = 0;
 #ifdef DECODE_AVX2
-  int avx2 = __builtin_cpu_supports("avx2");
+  int avx2 = pith_cpu_avx2();
 #endif
   while (i + 16 <= len) {
     /* plain ASCII, or the common letters, 64 bytes a step */

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "simd.h"
 #include "swar.h"
 
 #if defined(__SSE2__) && !defined(PITH_NO_SSE2)
@@ -297,16 +298,13 @@ static DOC_INLINE int short_ascii(const char *s, size_t n, int bar, uint32_t *wo
 }
 #endif
 
-#if defined(SHORT_LINES) && defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && \
-    !defined(PITH_NO_AVX2)
+#if defined(SHORT_LINES) && defined(PITH_AVX2)
 /* With AVX2 (and POPCNT, which every AVX2 processor has; chosen at run
  * time) the line walk reads 32 bytes a load: line ends, plain runs of long
  * lines, the words of short ones. */
 #define DOC_AVX2 1
-#include <immintrin.h>
-#define DOC_TARGET_AVX2 __attribute__((target("avx2,popcnt")))
 
-static inline DOC_TARGET_AVX2 uint32_t alnum_bits32(__m256i x) {
+static inline PITH_TARGET_AVX2 uint32_t alnum_bits32(__m256i x) {
   const __m256i la = _mm256_set1_epi8(0x80 - 'a'), lz = _mm256_set1_epi8(-128 + 26);
   const __m256i d0 = _mm256_set1_epi8(0x80 - '0'), d9 = _mm256_set1_epi8(-128 + 10);
   __m256i low = _mm256_or_si256(x, _mm256_set1_epi8(0x20));
@@ -315,22 +313,22 @@ static inline DOC_TARGET_AVX2 uint32_t alnum_bits32(__m256i x) {
   return (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(let, dig));
 }
 
-static inline DOC_TARGET_AVX2 uint32_t odd_bits32(__m256i x) {
+static inline PITH_TARGET_AVX2 uint32_t odd_bits32(__m256i x) {
   return (uint32_t)_mm256_movemask_epi8(
       _mm256_or_si256(x, _mm256_cmpeq_epi8(x, _mm256_set1_epi8('\''))));
 }
 
-static inline DOC_TARGET_AVX2 uint32_t bar_bits32(__m256i x) {
+static inline PITH_TARGET_AVX2 uint32_t bar_bits32(__m256i x) {
   return (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('|')));
 }
 
-static inline DOC_TARGET_AVX2 __m256i load32(const char *p) {
+static inline PITH_TARGET_AVX2 __m256i load32(const char *p) {
   return _mm256_loadu_si256((const __m256i *)(const void *)p);
 }
 
 /* medium_ascii with AVX2: two 32-byte loads, at s and at the line's end
  * (both inside the line), popcounts by the instruction. */
-static DOC_TARGET_AVX2 int medium_ascii32(const char *s, size_t n, int bar, uint32_t *words,
+static PITH_TARGET_AVX2 int medium_ascii32(const char *s, size_t n, int bar, uint32_t *words,
                                           unsigned *seps) {
   const uint64_t in = ~0ull >> (64 - n);
   __m256i x = load32(s), y = load32(s + n - 32);
@@ -346,7 +344,7 @@ static DOC_TARGET_AVX2 int medium_ascii32(const char *s, size_t n, int bar, uint
 
 /* short_ascii with AVX2: a line of up to 32 bytes as its two 16-byte loads
  * in one register, popcounts by the instruction. */
-static inline DOC_TARGET_AVX2 int short_ascii32(const char *s, size_t n, int bar,
+static inline PITH_TARGET_AVX2 int short_ascii32(const char *s, size_t n, int bar,
                                                 uint32_t *words, unsigned *seps) {
   if (n > 32) return n <= 64 ? medium_ascii32(s, n, bar, words, seps) : 0;
   size_t k = n < 16 ? n : 16;
@@ -369,7 +367,7 @@ static inline DOC_TARGET_AVX2 int short_ascii32(const char *s, size_t n, int bar
 }
 
 /* Bit k set when s[k] is '\n', for the 32 bytes at s. */
-static inline DOC_TARGET_AVX2 uint64_t nl32(const char *s) {
+static inline PITH_TARGET_AVX2 uint64_t nl32(const char *s) {
   return (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(load32(s), _mm256_set1_epi8('\n')));
 }
 #endif
@@ -602,7 +600,7 @@ last:
 #ifdef DOC_AVX2
 /* flatten: the AVX2 helpers go inline (always_inline on them would fail
  * where the 16-byte walk names them in code it never runs) */
-static DOC_TARGET_AVX2 __attribute__((flatten)) void add_lines_avx2(pith_doc *d, char *s,
+static PITH_TARGET_AVX2 __attribute__((flatten)) void add_lines_avx2(pith_doc *d, char *s,
                                                                      size_t len,
                                                                      pith_line_runs *r) {
   add_lines_w(d, s, len, r, 32);
@@ -611,7 +609,7 @@ static DOC_TARGET_AVX2 __attribute__((flatten)) void add_lines_avx2(pith_doc *d,
 
 void pith_doc_add_lines(pith_doc *d, char *s, size_t len, pith_line_runs *r) {
 #ifdef DOC_AVX2
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt")) {
+  if (pith_cpu_avx2()) {
     add_lines_avx2(d, s, len, r);
     return;
   }

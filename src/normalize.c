@@ -20,6 +20,7 @@
 #include "nfc_qc.inc"
 #include "normalize_tables.inc"
 #include "pith.h"
+#include "simd.h"
 
 /* put_plain is inlined at both its calls so that the common one is
  * compiled for SPACES with line ends in runs (constant flags); compilers
@@ -330,14 +331,12 @@ static inline unsigned cyr_masks(const char *p, unsigned *cont) {
   return (unsigned)_mm_movemask_epi8(lead);
 }
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(PITH_NO_AVX2)
+#ifdef PITH_AVX2
 /* With AVX2 (chosen at run time), the fused pass takes 32 bytes a step. */
 #define NORM_AVX2 1
-#include <immintrin.h>
-#define NORM_TARGET_AVX2 __attribute__((target("avx2")))
 
 /* chunk_masks for the 32 bytes at p. */
-static inline NORM_TARGET_AVX2 unsigned chunk_masks32(const char *p, int spaces, int eol,
+static inline PITH_TARGET_AVX2 unsigned chunk_masks32(const char *p, int spaces, int eol,
                                                       unsigned *ws, unsigned *nl) {
   __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
   __m256i ok = _mm256_cmpgt_epi8(_mm256_add_epi8(v, _mm256_set1_epi8(1)), _mm256_set1_epi8(0x20));
@@ -350,7 +349,7 @@ static inline NORM_TARGET_AVX2 unsigned chunk_masks32(const char *p, int spaces,
 }
 
 /* cyr_masks for the 32 bytes at p. */
-static inline NORM_TARGET_AVX2 unsigned cyr_masks32(const char *p, unsigned *cont) {
+static inline PITH_TARGET_AVX2 unsigned cyr_masks32(const char *p, unsigned *cont) {
   __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
   *cont = (unsigned)_mm256_movemask_epi8(_mm256_cmpgt_epi8(_mm256_set1_epi8(-64), v));
   __m256i lead = _mm256_cmpeq_epi8(_mm256_and_si256(v, _mm256_set1_epi8((char)0xFE)),
@@ -890,7 +889,7 @@ static size_t fused(norm *n, const char *s, size_t i, size_t len, line_mark *mk)
 /* The same 32 bytes a step: half the steps over plain runs. flatten: the
  * AVX2 helpers go inline too (always_inline on them would fail where the
  * 16-byte pass names them in code it never runs). */
-static NORM_TARGET_AVX2 __attribute__((flatten)) size_t fused_avx2(norm *n, const char *s,
+static PITH_TARGET_AVX2 __attribute__((flatten)) size_t fused_avx2(norm *n, const char *s,
                                                                   size_t i, size_t len,
                                                                   line_mark *mk) {
   return fused_w(n, s, i, len, mk, 32);
@@ -934,7 +933,7 @@ static void settle(norm *n, const char *s, size_t len, const line_mark *mk) {
 static int run(norm *n, const char *in, size_t len) {
   size_t i = 0;
 #ifdef NORM_AVX2
-  int avx2 = __builtin_cpu_supports("avx2");
+  int avx2 = pith_cpu_avx2();
 #endif
   while (i < len && !n->out->failed) {
     pith_buf *o = n->out; /* room for the rest, once: see FUSED_SLACK */

@@ -13,6 +13,7 @@
 #include "normalize.h"
 #include "options.h"
 #include "result.h"
+#include "simd.h"
 #include "swar.h"
 #include "text.h"
 
@@ -200,16 +201,14 @@ static inline unsigned popcount64(uint64_t x) {
   return (unsigned)((x * PITH_SWAR_ONES) >> 56);
 }
 
-#if defined(__SSE2__) && !defined(PITH_NO_SSE2) && defined(__x86_64__) && \
-    (defined(__GNUC__) || defined(__clang__)) && !defined(PITH_NO_AVX2)
+#if defined(__SSE2__) && !defined(PITH_NO_SSE2) && defined(PITH_AVX2)
 /* With AVX2 and POPCNT (chosen at run time) count_words' 64-byte steps
  * take two loads and the popcount instruction. */
 #define PITH_COUNT_AVX2 1
-#include <immintrin.h>
 
 /* The words that start in the first n / 64 * 64 bytes of s; *before: bit
  * 0 set when the byte before s is a separator, then the last byte's. */
-static __attribute__((target("avx2,popcnt"))) size_t words64_avx2(const char *s, size_t n,
+static PITH_TARGET_AVX2 size_t words64_avx2(const char *s, size_t n,
                                                                    uint64_t *before) {
   const __m256i sp = _mm256_set1_epi8(' '), nl = _mm256_set1_epi8('\n');
   uint64_t last = *before;
@@ -239,7 +238,7 @@ static size_t count_words(const char *s, size_t n) {
   const __m128i sp = _mm_set1_epi8(' '), nl = _mm_set1_epi8('\n');
   uint64_t before = 1;
 #ifdef PITH_COUNT_AVX2
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt")) {
+  if (pith_cpu_avx2()) {
     w = words64_avx2(s, n, &before);
     i = n / 64 * 64;
   }

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "filters_builtin.h"
+#include "simd.h"
 #include "textfold.h"
 
 /* SSE2 is the baseline on x86-64; PITH_NO_SSE2 builds the portable code
@@ -745,15 +746,12 @@ static inline void classify(window *w, const unsigned char *p, unsigned blocks) 
   w->an = an, w->odd = odd;
 }
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && \
-    defined(STOP_SSE2) && !defined(PITH_NO_AVX2)
+#if defined(STOP_SSE2) && defined(PITH_AVX2)
 /* With AVX2 (chosen at run time) a window is classified 32 bytes a step. */
 #define STOP_AVX2 1
-#include <immintrin.h>
-#define STOP_TARGET_AVX2 __attribute__((target("avx2")))
 
 /* classify's masks of a whole window at p, two 32-byte steps. */
-static inline STOP_TARGET_AVX2 void classify32(window *w, const unsigned char *p) {
+static inline PITH_TARGET_AVX2 void classify32(window *w, const unsigned char *p) {
   const __m256i bit5 = _mm256_set1_epi8(0x20), quote = _mm256_set1_epi8('\'');
   const __m256i la = _mm256_set1_epi8(0x80 - 'a'), lz = _mm256_set1_epi8(-128 + 26);
   const __m256i d0 = _mm256_set1_epi8(0x80 - '0'), d9 = _mm256_set1_epi8(-128 + 10);
@@ -1131,7 +1129,7 @@ static void cursor_init(cursor *c, const pith_stopsets *s, const char *text, siz
   c->s = s, c->text = text, c->len = len, c->only = only, c->t = t;
   c->density = 0, c->enough = UINT32_MAX;
 #ifdef STOP_AVX2
-  c->avx2 = __builtin_cpu_supports("avx2");
+  c->avx2 = pith_cpu_avx2();
 #else
   c->avx2 = 0;
 #endif
@@ -1166,7 +1164,7 @@ static STOP_ALWAYS_INLINE size_t scan_from_w(cursor *c, size_t i, unsigned W) {
 static size_t scan_from16(cursor *c, size_t i) { return scan_from_w(c, i, 16); }
 
 #ifdef STOP_AVX2
-static STOP_TARGET_AVX2 size_t scan_from32(cursor *c, size_t i) { return scan_from_w(c, i, 32); }
+static PITH_TARGET_AVX2 size_t scan_from32(cursor *c, size_t i) { return scan_from_w(c, i, 32); }
 #endif
 
 static size_t scan_from(cursor *c, size_t i) {
@@ -1410,7 +1408,7 @@ static inline uint32_t wo_block16(__m128i x, uint32_t n, uint32_t *words, uint32
 
 #if defined(WO_SIMD) && defined(STOP_AVX2)
 /* wo_block16 for the 32 bytes at p. */
-static inline STOP_TARGET_AVX2 uint32_t wo_block32(const unsigned char *p, uint32_t *words,
+static inline PITH_TARGET_AVX2 uint32_t wo_block32(const unsigned char *p, uint32_t *words,
                                                    uint32_t *open) {
   __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)p);
   const __m256i bit5 = _mm256_set1_epi8(0x20), quote = _mm256_set1_epi8('\'');
@@ -1473,7 +1471,7 @@ static uint32_t count_words16(const pith_stopsets *tabs, const unsigned char *t,
 }
 
 #if defined(WO_SIMD) && defined(STOP_AVX2)
-static STOP_TARGET_AVX2 uint32_t count_words32(const pith_stopsets *tabs,
+static PITH_TARGET_AVX2 uint32_t count_words32(const pith_stopsets *tabs,
                                                const unsigned char *t, size_t len) {
   return count_words_w(tabs, t, len, 32);
 }
@@ -1483,7 +1481,7 @@ static uint32_t count_words_only(const pith_stopsets *tabs, const char *text,
                                  size_t len) {
   const unsigned char *t = (const unsigned char *)text;
 #if defined(WO_SIMD) && defined(STOP_AVX2)
-  if (len >= 32 && __builtin_cpu_supports("avx2")) return count_words32(tabs, t, len);
+  if (len >= 32 && pith_cpu_avx2()) return count_words32(tabs, t, len);
 #endif
   return count_words16(tabs, t, len);
 }
