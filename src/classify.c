@@ -171,14 +171,9 @@ typedef struct line_ends {
 
 _Static_assert(_Alignof(max_align_t) >= 8, "short block texts have 8 readable bytes");
 
-/* The bytes of a line of k < 8 bytes, loaded 8 at a time: keep_bytes[k]. */
-static const uint64_t keep_bytes[9] = {
-    0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF, 0xFFFFFFFFFFull, 0xFFFFFFFFFFFFull,
-    0xFFFFFFFFFFFFFFull, ~0ull};
-
 static inline line_ends ends_of(const char *t, size_t len) {
   size_t k = len < 8 ? len : 8;
-  uint64_t keep = keep_bytes[k];
+  uint64_t keep = pith_swar_keep(k);
   line_ends e = {pith_swar_load(t) & keep, pith_swar_load(t + len - k) & keep};
   return e;
 }

@@ -17,6 +17,7 @@
 
 #include "filters_builtin.h"
 #include "simd.h"
+#include "swar.h"
 #include "textfold.h"
 
 /* SSE2 is the baseline on x86-64; PITH_NO_SSE2 builds the portable code
@@ -797,21 +798,12 @@ static STOP_ALWAYS_INLINE void window_at(cursor *c, size_t i, unsigned W) {
   classify(w, w->base, WIN / 16);
 }
 
-/* keep[n]: the first n bytes of a chunk (n 0..8). */
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-#define KEEP(n) (~0ull << (64 - 8 * (n)))
-#else
-#define KEEP(n) (~0ull >> (64 - 8 * (n)))
-#endif
-static const uint64_t keep[9] = {0,       KEEP(1), KEEP(2), KEEP(3), KEEP(4),
-                                 KEEP(5), KEEP(6), KEEP(7), KEEP(8)};
-
 /* Bytes [0, n) (n 1..8) of the ASCII word at b, folded (letters, digits
  * and apostrophes: | 0x20), as a zero-padded chunk. */
 static inline uint64_t chunk(const unsigned char *b, size_t n) {
   uint64_t x;
   memcpy(&x, b, 8);
-  return (x | 0x2020202020202020ull) & keep[n];
+  return (x | 0x2020202020202020ull) & pith_swar_keep(n);
 }
 
 /* The bytes of the word at window offset a (n bytes, inside the window):

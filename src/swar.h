@@ -40,6 +40,22 @@ static inline uint64_t pith_swar_first(size_t k) {
 #endif
 }
 
+/* The same mask for k 0..8 from a table: no shift by 64, no branch on k
+ * where a length picks it. */
+static inline uint64_t pith_swar_keep(size_t k) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define PITH_SWAR_KEEP(n) (~0ull << (64 - 8 * (n)))
+#else
+#define PITH_SWAR_KEEP(n) (~0ull >> (64 - 8 * (n)))
+#endif
+  static const uint64_t keep[9] = {
+      0,                 PITH_SWAR_KEEP(1), PITH_SWAR_KEEP(2),
+      PITH_SWAR_KEEP(3), PITH_SWAR_KEEP(4), PITH_SWAR_KEEP(5),
+      PITH_SWAR_KEEP(6), PITH_SWAR_KEEP(7), PITH_SWAR_KEEP(8)};
+#undef PITH_SWAR_KEEP
+  return keep[k];
+}
+
 /* UTF-8 continuation bytes (10xxxxxx). */
 static inline uint64_t pith_swar_cont(uint64_t x) {
   return x & ~(x << 1) & PITH_SWAR_HIGH;
