@@ -213,7 +213,7 @@ static size_t blocks64(const unsigned char *s, size_t i, size_t len, unsigned *c
 
 /* chunk_bits_at for the 32 bytes at p. */
 static inline PITH_TARGET_AVX2 void chunk_bits32(const unsigned char *p,
-                                                                unsigned at, chunk_bits *b) {
+                                                 unsigned at, chunk_bits *b) {
   __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
   b->high |= (uint64_t)(unsigned)_mm256_movemask_epi8(v) << at;
   b->cont |= (uint64_t)(unsigned)_mm256_movemask_epi8(_mm256_cmpgt_epi8(_mm256_set1_epi8(-64), v))
@@ -230,7 +230,7 @@ static inline PITH_TARGET_AVX2 void chunk_bits32(const unsigned char *p,
 
 /* blocks64 32 bytes a load (AVX2, chosen at run time). */
 static PITH_TARGET_AVX2 size_t blocks64_avx2(const unsigned char *s, size_t i,
-                                                            size_t len, unsigned *carry) {
+                                             size_t len, unsigned *carry) {
   for (; i + 64 <= len; i += 64) {
     const __m256i *q = (const __m256i *)(const void *)(s + i);
     if (!(_mm256_movemask_epi8(_mm256_or_si256(_mm256_loadu_si256(q), _mm256_loadu_si256(q + 1))) |

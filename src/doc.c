@@ -329,7 +329,7 @@ static inline PITH_TARGET_AVX2 __m256i load32(const char *p) {
 /* medium_ascii with AVX2: two 32-byte loads, at s and at the line's end
  * (both inside the line), popcounts by the instruction. */
 static PITH_TARGET_AVX2 int medium_ascii32(const char *s, size_t n, int bar, uint32_t *words,
-                                          unsigned *seps) {
+                                           unsigned *seps) {
   const uint64_t in = ~0ull >> (64 - n);
   __m256i x = load32(s), y = load32(s + n - 32);
   unsigned k = (unsigned)n - 32;
@@ -345,7 +345,7 @@ static PITH_TARGET_AVX2 int medium_ascii32(const char *s, size_t n, int bar, uin
 /* short_ascii with AVX2: a line of up to 32 bytes as its two 16-byte loads
  * in one register, popcounts by the instruction. */
 static inline PITH_TARGET_AVX2 int short_ascii32(const char *s, size_t n, int bar,
-                                                uint32_t *words, unsigned *seps) {
+                                                 uint32_t *words, unsigned *seps) {
   if (n > 32) return n <= 64 ? medium_ascii32(s, n, bar, words, seps) : 0;
   size_t k = n < 16 ? n : 16;
   uint32_t in = (uint32_t)((2ull << (n - 1)) - 1);

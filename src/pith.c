@@ -209,7 +209,7 @@ static inline unsigned popcount64(uint64_t x) {
 /* The words that start in the first n / 64 * 64 bytes of s; *before: bit
  * 0 set when the byte before s is a separator, then the last byte's. */
 static PITH_TARGET_AVX2 size_t words64_avx2(const char *s, size_t n,
-                                                                   uint64_t *before) {
+                                            uint64_t *before) {
   const __m256i sp = _mm256_set1_epi8(' '), nl = _mm256_set1_epi8('\n');
   uint64_t last = *before;
   size_t w = 0;
