@@ -120,7 +120,10 @@ typedef struct rhot {
 typedef struct c5slot {
   uint32_t key;  /* the window's bytes as a native load; 0 = empty slot */
   int32_t head;  /* first entry of its chain in ce */
-  uint32_t next; /* next_bit of the bytes that follow it in an anchor */
+  /* around_bits of the bytes around it in an anchor (bits 0..15: the two
+   * after it, 16..31: the two before it; all of a half where the anchor
+   * has no such bytes) */
+  uint32_t next;
 } c5slot;
 
 typedef struct exact_slot {
@@ -701,10 +704,19 @@ static inline uint32_t quad_hash(uint32_t w) {
   return (uint32_t)(w * 0x9E3779B1u) >> 16;
 }
 
-/* Bit (one of 32) of the two bytes that follow a window in its key's
- * c5slot.next. */
-static inline uint32_t next_bit(unsigned char b, unsigned char c) {
-  return 1u << ((unsigned char)(b * 0x3Bu + c * 0x95u) >> 3);
+/* Bit (one of 16) of two bytes b, c next to a window, from x = b | c << 8. */
+static inline uint32_t pair_bit(uint32_t x) {
+  return 1u << ((x * 0x9E3779B1u) >> 28);
+}
+
+/* The bits of a window's c5slot.next that the two bytes before it and
+ * the two after it need, from x = load_le64 of those 8 bytes (the window in
+ * the middle): a key hit in text passes when both are set. Both sides are
+ * tested because the windows at an anchor's end (with nothing after them)
+ * and common words ("the ", "with") pass a one-sided test for most of
+ * their hits in text. */
+static inline uint32_t around_bits(uint64_t x) {
+  return pair_bit((uint32_t)(x >> 48)) | pair_bit((uint32_t)x & 0xFFFF) << 16;
 }
 
 static inline size_t c5_slot(const pith_rules *r, uint32_t key) {
@@ -767,7 +779,10 @@ static int index_windows(pith_rules *r, size_t i) {
     /* the byte after the window (any, at the anchor's end) */
     c5slot *s = c5_add(r, w4);
     if (!s) return -1;
-    s->next |= koff + 5 < u->alen ? next_bit(a[koff + 4], a[koff + 5]) : UINT32_MAX;
+    s->next |= (koff + 5 < u->alen ? pair_bit(a[koff + 4] | (uint32_t)a[koff + 5] << 8)
+                                   : 0xFFFFu) |
+               (koff >= 2 ? pair_bit(a[koff - 2] | (uint32_t)a[koff - 1] << 8) << 16
+                          : 0xFFFF0000u);
     uint32_t h = quad_hash(w4);
     r->qbits[h >> 7] |= 1ull << (h & 63);
     if (u->maxlen > DEFAULT_CAP) r->qlong[h >> 7] |= 1ull << (h & 63);
@@ -1703,7 +1718,10 @@ static inline void window_at(const pith_rules *r, const char *t, size_t n,
   uint32_t key;
   memcpy(&key, t + w, 4);
   const c5slot *s = c5_find(r, key);
-  if (s && (s->next & next_bit((unsigned char)t[w + 4], (unsigned char)t[w + 5])))
+  if (!s) return;
+  /* t is preceded by 8 zero bytes */
+  uint32_t need = around_bits(load_le64(t + w - 2));
+  if ((s->next & need) == need)
     walk_entries(r, s->head, t, n, chars, w, done, best);
 }
 

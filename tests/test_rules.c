@@ -433,6 +433,37 @@ static void test_long_windows(void) {
   pith_rules_free(r);
 }
 
+/* Window keys shared by anchors with other bytes around them: a key hit
+ * passes on the bytes before and after it in some anchor (each side may
+ * come from another anchor), at every offset, also at the block's start. */
+static void test_window_sides(void) {
+  pith_rules *r = load("drop contains:100 qzxjkvw\n"
+                       "cut contains:100 aaqzxjkvbb\n"
+                       "keep contains:100 ccqzxjkvdd\n"
+                       "aside contains:100 qzxjkvee\n");
+  static const char *const anchors[] = {"qzxjkvw", "aaqzxjkvbb", "ccqzxjkvdd", "qzxjkvee"};
+  static const char *const wheres[] = {"t.rules:1", "t.rules:2", "t.rules:3", "t.rules:4"};
+  int bad = 0;
+  for (int a = 0; a < 4; a++) {
+    for (size_t lead = 0; lead <= 12; lead++) {
+      char b[64];
+      memset(b, '-', lead);
+      strcpy(b + lead, anchors[a]);
+      strcat(b, lead & 1 ? " tail" : "");
+      const char *w = where(r, b);
+      if (!w || strcmp(w, wheres[a]) != 0) {
+        if (bad++ < 5) printf("# missed [%s] -> %s\n", b, w ? w : "none");
+      }
+    }
+  }
+  INT_EQ(bad, 0, "shared window keys found at offsets 0..12");
+  INT_EQ(act(r, "aaqzxjkvdd"), 0, "bytes before from one anchor, after from another");
+  INT_EQ(act(r, "-- ccqzxjkvbb --"), 0, "bytes before and after from two anchors");
+  INT_EQ(act(r, "qzxjkvbb"), 0, "no bytes before, after from an anchor with bytes before");
+  INT_EQ(act(r, "Xqzxjkvee"), 0, "word boundary still checked");
+  pith_rules_free(r);
+}
+
 static void expect_error(const char *text, const char *prefix, const char *what) {
   pith_rules *r = pith_rules_new();
   char err[256] = "";
@@ -517,6 +548,7 @@ int main(void) {
   test_short_keys();
   test_window_ends();
   test_long_windows();
+  test_window_sides();
   pith_buf_free(&scratch);
   return test_done();
 }
