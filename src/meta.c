@@ -520,6 +520,10 @@ static void clean_site(const char **s, size_t *n) {
 
 void pith_meta_capture(pith_doc *d, pith_field f, const char *t, size_t n,
                        const char *value, size_t vlen, const char *ref_date) {
+  /* The first value of a field stays (pith_doc_set_field): later captures
+   * of it (a byline on every comment, a site on every teaser) need no
+   * cleaning or date parsing. */
+  if ((unsigned)f < PITH_FIELD_COUNT_ && d->fields[f]) return;
   if (!value) {
     value = t;
     vlen = n;

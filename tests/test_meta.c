@@ -119,6 +119,16 @@ static void test_captures(void) {
   const char *p = "Published 1 month ago2 minute read";
   pith_meta_capture(&d2, PITH_FIELD_DATE, p, strlen(p), p + 10, strlen(p) - 10, NULL);
   OK(d2.fields[PITH_FIELD_DATE] == NULL, "relative publish time leaves date null");
+  /* a field's first value stays; a capture that set nothing (above) does
+   * not stop a later one */
+  const char *t2 = "By John Roe";
+  pith_meta_capture(&d, PITH_FIELD_AUTHOR, t2, strlen(t2), t2 + 3, strlen(t2) - 3, NULL);
+  STR_EQ(d.fields[PITH_FIELD_AUTHOR], "Jane Doe", "a second author capture changes nothing");
+  const char *p2 = "Updated: November 18, 2019";
+  pith_meta_capture(&d2, PITH_FIELD_DATE, p2, strlen(p2), p2 + 8, strlen(p2) - 8, NULL);
+  STR_EQ(d2.fields[PITH_FIELD_DATE], "2019-11-18", "a date after a capture that set none");
+  pith_meta_capture(&d2, PITH_FIELD_DATE, p, strlen(p), p + 10, strlen(p) - 10, "2024-01-10");
+  STR_EQ(d2.fields[PITH_FIELD_DATE], "2019-11-18", "a second date capture changes nothing");
   pith_doc_free(&d);
   pith_doc_free(&d2);
 }
