@@ -356,6 +356,98 @@ static void test_dense(const pith_stopsets *s) {
   OK(w == 0 && st == 0, "count_dense: no text, no words");
 }
 
+/* UTF-8 of cp (< U+0800) at out; its length. */
+static size_t put_cp2(int32_t cp, char *out) {
+  if (cp < 0x80) {
+    out[0] = (char)cp;
+    return 1;
+  }
+  out[0] = (char)(0xC0 | cp >> 6);
+  out[1] = (char)(0x80 | (cp & 0x3F));
+  return 2;
+}
+
+/* Russian words (the counter's fast path folds U+0400..U+045F and ASCII
+ * by byte offsets): every letter alone, lower-case words in upper, title
+ * and mixed case, with ASCII letters and digits, of up to 40 bytes, at
+ * the end of the text and before apostrophes and other separators; the
+ * stop words against each word folded by pith_fold_cp and looked up. */
+static void test_cyrillic(const pith_stopsets *s) {
+  const char *ru_stops[1] = {"\xD0\xB8 \xD0\xB2 \xD0\xBD\xD0\xB5 \xD0\xBD\xD0\xB0 \xD1\x87\xD1\x82\xD0\xBE"};
+  size_t ru_len[1] = {strlen(ru_stops[0])};
+  const pith_stoplist *ru = pith_stopsets_detect(s, ru_stops, ru_len, 1, 0.0);
+  /* lower-case words as code points (0-terminated), some stop words */
+  static const int32_t words[][20] = {
+      {0x447, 0x442, 0x43E},                      /* что */
+      {0x44D, 0x442, 0x43E},                      /* это */
+      {0x435, 0x449, 0x451},                      /* ещё */
+      {0x432},                                    /* в */
+      {0x43C, 0x435, 0x436, 0x434, 0x443},        /* между */
+      {0x43F, 0x43E, 0x442, 0x43E, 0x43C, 0x443}, /* потому */
+      {0x43A, 0x43E, 0x442, 0x43E, 0x440, 0x44B, 0x435}, /* которые */
+      {0x441, 0x43E, 0x43E, 0x431, 0x449, 0x438, 0x43B, 0x438}, /* сообщили */
+      {0x456, 0x457, 0x45E, 0x452, 0x45F, 0x450, 0x45D, 0x453}, /* і ї ў ђ џ ѐ ѝ ѓ */
+      /* действительно, пожалуйста: capitals past byte 16 */
+      {0x434, 0x435, 0x439, 0x441, 0x442, 0x432, 0x438, 0x442, 0x435, 0x43B, 0x44C, 0x43D, 0x43E},
+      {0x43F, 0x43E, 0x436, 0x430, 0x43B, 0x443, 0x439, 0x441, 0x442, 0x430},
+      {'i', 'p', 'h', 'o', 'n', 'e', 0x447, 0x442, 0x43E, '2', '0'},
+      {0x43F, 0x440, 0x43E, 0x438, 0x437, 0x432, 0x435, 0x434, 0x435, 0x43D, 0x438, 0x44F, 0x43C,
+       0x438, 0x43F, 0x440, 0x43E, 0x438, 0x437}, /* 38 bytes */
+      {0x43F, 0x440, 0x43E, 0x438, 0x437, 0x432, 0x435, 0x434, 0x435, 0x43D, 0x438, 0x44F, 0x43C,
+       0x438, 0x43F, 0x440}, /* 32 bytes */
+      {0x43F, 0x440, 0x43E, 0x438, 0x437, 0x432, 0x435, 0x434, 0x435, 0x43D, 0x438, 0x44F, 0x43C,
+       0x438, 0x43F}, /* 30 bytes */
+  };
+  static const char *seps[] = {" ", ", ", ". ", "' ", "\xE2\x80\x94", "\xC2\xAB", "-", "\n"};
+  char text[4096], f[16];
+  size_t n = 0;
+  uint32_t want_w = 0, want_st = 0;
+  for (int32_t cp = 0x400; cp <= 0x45F; cp++) { /* every letter alone */
+    n += put_cp2(cp, text + n);
+    text[n++] = ' ';
+    want_w++;
+    want_st += (uint32_t)pith_stoplist_has(ru, f, pith_fold_cp(cp, f));
+  }
+  for (size_t k = 0; k < sizeof words / sizeof *words; k++)
+    for (int cases = 0; cases < 4; cases++) { /* lower, upper, title, mixed */
+      char fold[64];
+      size_t fn = 0;
+      for (size_t j = 0; words[k][j]; j++) {
+        int32_t cp = words[k][j], up = cp;
+        if (cases == 1 || (cases == 2 && j == 0) || (cases == 3 && j % 2)) {
+          if (cp >= 'a' && cp <= 'z') up = cp - 0x20;
+          else if (cp >= 0x430 && cp <= 0x44F) up = cp - 0x20;
+          else if (cp >= 0x450 && cp <= 0x45F) up = cp - 0x50;
+        }
+        n += put_cp2(up, text + n);
+        if (up < 0x80) fold[fn++] = (char)(up | 0x20);
+        else fn += pith_fold_cp(up, fold + fn);
+      }
+      want_w++;
+      want_st += (uint32_t)pith_stoplist_has(ru, fold, fn);
+      const char *sep = seps[(k * 4 + (size_t)cases) % (sizeof seps / sizeof *seps)];
+      memcpy(text + n, sep, strlen(sep));
+      n += strlen(sep);
+    }
+  text[n] = '\0';
+  OK(want_st >= 8, "Russian stop words among the test words (%u)", want_st);
+  same_at_every_offset(ru, text, want_w, want_st,
+                       "Russian words in every case, of every length, between separators");
+  /* the text cut at every length: a word cut short at the end counts as
+   * itself (the text from the cut's word start on) */
+  int bad = 0;
+  for (size_t len = 0; len <= n; len++) {
+    size_t cut = len;
+    while (cut > 0 && text[cut - 1] != ' ') cut--;
+    uint32_t w1, st1, w2, st2, w3, st3;
+    pith_stoplist_count(ru, text, len, &w1, &st1);
+    pith_stoplist_count(ru, text, cut, &w2, &st2);
+    pith_stoplist_count(ru, text + cut, len - cut, &w3, &st3);
+    bad += w1 != w2 + w3 || st1 != st2 + st3;
+  }
+  OK(!bad, "Russian words cut at every length");
+}
+
 int main(void) {
   pith_stopsets *s = pith_stopsets_new();
   OK(s != NULL, "built-in stop sets load");
@@ -367,6 +459,7 @@ int main(void) {
   test_detect_each(s);
   test_line_words(s);
   test_dense(s);
+  test_cyrillic(s);
   pith_stopsets_free(s);
   return test_done();
 }
