@@ -382,6 +382,44 @@ static inline size_t fold_chunks(char *d, const char *s, size_t n, __m128i bit) 
   return i;
 }
 
+/* The 16 bytes at s (a character starts at s[0]) folded into d when they
+ * open with ASCII and basic Cyrillic (two-byte letters D0 80..D1 9F), as
+ * fold2 folds the letters one at a time: returns the bytes done (1..16),
+ * up to the first other non-ASCII byte; 0 when that is s[0]. All 16 bytes
+ * are stored (d has room; the bytes past the returned count are written
+ * over next). Cyrillic prose is most of the non-ASCII text of blocks, and
+ * its spaces between letters kept it in the per-character loop. */
+static inline size_t fold_cyr16(char *d, const char *s, __m128i bit) {
+  const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+  const __m128i nx = _mm_srli_si128(v, 1); /* the byte after each (0 at 15) */
+  const __m128i d0 = _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xD0));
+  const __m128i d1 = _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xD1));
+  /* signed compares of continuation bytes (80..BF: -128..-65) */
+  const __m128i cont = _mm_cmplt_epi8(nx, _mm_set1_epi8((char)0xC0));
+  const __m128i n1 = _mm_cmplt_epi8(nx, _mm_set1_epi8((char)0x90));
+  const __m128i n2 = _mm_cmplt_epi8(nx, _mm_set1_epi8((char)0xA0));
+  const __m128i n3 = _mm_cmplt_epi8(nx, _mm_set1_epi8((char)0xB0));
+  /* leads whose next byte is a continuation fold2 takes (D1: below A0) */
+  const __m128i ok = _mm_and_si128(cont, _mm_or_si128(d0, _mm_and_si128(d1, n2)));
+  unsigned m = (unsigned)_mm_movemask_epi8(ok);
+  unsigned bad = (unsigned)_mm_movemask_epi8(v) & ~(m | m << 1);
+  size_t k = bad ? (size_t)__builtin_ctz(bad) : 16;
+  if (!k) return 0;
+  /* D0 leads: 80..8F -> D1 90..9F, 90..9F -> D0 B0..BF, A0..AF -> D1 80..8F */
+  const __m128i lead0 = _mm_and_si128(ok, d0);
+  const __m128i up = _mm_and_si128(lead0, _mm_or_si128(n1, _mm_andnot_si128(n2, n3)));
+  /* their continuations: +10, +20, -20 (n3 - 20, n2 + 40, n1 - 10) */
+  const __m128i delta = _mm_add_epi8(
+      _mm_add_epi8(_mm_and_si128(n3, _mm_set1_epi8((char)0xE0)),
+                   _mm_and_si128(n2, _mm_set1_epi8(0x40))),
+      _mm_and_si128(n1, _mm_set1_epi8((char)0xF0)));
+  const __m128i cdelta = _mm_slli_si128(_mm_and_si128(lead0, delta), 1);
+  __m128i out = _mm_add_epi8(lower16(v, bit), cdelta);
+  out = _mm_sub_epi8(out, up); /* up is -1 where the lead becomes D1 */
+  _mm_storeu_si128((__m128i *)(void *)d, out);
+  return k;
+}
+
 /* A block of 16 bytes or more, plain ASCII: its chunks, then its last 16
  * bytes in one overlapping step. Returns the bytes done: n, or fewer (the
  * rest for fold_to's general steps) at a non-ASCII byte. */
@@ -434,8 +472,17 @@ static size_t fold_to(char *d, const char *s, size_t n, int ascii_only) {
      * (the spaces of Cyrillic or Greek prose), without the chunk steps. */
     for (;;) {
       size_t w;
-      i += fold_char(s + i, n - i, d + len, &w);
-      len += w;
+#if RULES_SSE2
+      if (((unsigned char)s[i] & 0xFE) == 0xD0 && n - i >= 16 &&
+          (w = fold_cyr16(d + len, s + i, bit)) != 0) {
+        i += w;
+        len += w;
+      } else
+#endif
+      {
+        i += fold_char(s + i, n - i, d + len, &w);
+        len += w;
+      }
       if (i >= n) break;
       unsigned char a = (unsigned char)s[i];
       if (a < 0x80) {

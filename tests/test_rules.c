@@ -464,6 +464,78 @@ static void test_window_sides(void) {
   pith_rules_free(r);
 }
 
+/* UTF-8 of code point c (below U+0800) at p; returns its length. */
+static size_t put_cp2(char *p, unsigned c) {
+  if (c < 0x80) return p[0] = (char)c, 1;
+  p[0] = (char)(0xC0 | c >> 6);
+  p[1] = (char)(0x80 | (c & 0x3F));
+  return 2;
+}
+
+/* Blocks of Cyrillic and ASCII folded 16 bytes a step (fold_cyr16) fold as
+ * the short patterns, which are folded a character at a time: every
+ * letter U+0400..U+045F in both cases after fillers of 0..40 bytes (so at
+ * every offset of a step, also split by its end) and before 16 or more,
+ * and steps that stop at other non-ASCII characters. */
+static void test_cyrillic_chunks(void) {
+  char rules[8192];
+  size_t rl = 0;
+  /* rule j: "-", the small letter of capital U+0400 + j twice, "!" (no
+   * word boundary) */
+  for (unsigned j = 0; j < 48; j++) {
+    unsigned c = 0x400 + j, lo = c < 0x410 ? c + 0x50 : c + 0x20;
+    char w[8];
+    size_t k = put_cp2(w, lo);
+    rl += (size_t)snprintf(rules + rl, sizeof rules - rl, "drop contains:400 -%.*s%.*s!\n",
+                           (int)k, w, (int)k, w);
+  }
+  pith_rules *r = load(rules);
+  static const char *const fills[] = {"\xD0\x96", " ", "q", "\xD1\x8E", "\xD0\x81", "Z",
+                                      "\xD0\xAF", "\xE2\x80\x94", "\xC2\xAB", "\xD1\xA0"};
+  int bad = 0, tried = 0;
+  for (int kinds = 7; kinds <= 10; kinds += 3) /* Cyrillic and ASCII; and others */
+    for (size_t fl = 0; fl <= 40; fl++)
+      for (unsigned j = 0; j < 96; j++) {
+        char b[128], want[16];
+        size_t n = 0;
+        for (unsigned f = (unsigned)fl; n < fl; f = f * 7 + 3) {
+          const char *x = fills[f % (unsigned)kinds];
+          memcpy(b + n, x, strlen(x));
+          n += strlen(x);
+        }
+        b[n++] = '-';
+        /* j < 48: the capital, then it or its small letter; else the
+         * small letter of capital j - 48 twice (folded as it is) */
+        unsigned c = 0x400 + j % 48, lo = c < 0x410 ? c + 0x50 : c + 0x20;
+        n += put_cp2(b + n, j < 48 ? c : lo);
+        n += put_cp2(b + n, j < 48 && (fl & 1) ? c : lo);
+        b[n++] = '!';
+        /* and 16 bytes or more after it, so that steps take it */
+        for (unsigned f = (unsigned)fl + j; n < fl + 24; f = f * 5 + 1) {
+          const char *x = fills[f % (unsigned)kinds];
+          memcpy(b + n, x, strlen(x));
+          n += strlen(x);
+        }
+        b[n] = '\0';
+        snprintf(want, sizeof want, "t.rules:%u", j % 48 + 1);
+        const char *w = where(r, b);
+        tried++;
+        if (!w || strcmp(w, want) != 0) {
+          if (bad++ < 5) printf("# [%s] -> %s, want %s\n", b, w ? w : "none", want);
+        }
+      }
+  OK(tried > 7000 && bad == 0, "Cyrillic letters folded in 16-byte steps at every offset (%d tried)",
+     tried);
+  INT_EQ(act(r, "-\xD0\x96\xD0\x97! \xD0\x96\xD0\x96\xD0\x96\xD0\x96\xD0\x96\xD0\x96\xD0\x96\xD0\x96"),
+         0, "other letters, no rule");
+  pith_rules_free(r);
+  /* letters past D1 9F (Ѡ U+0460 -> ѡ) end a step: folded one by one */
+  r = load("drop contains:400 -\xD1\xA1\xD1\xA1!\n");
+  INT_EQ(act(r, "\xD0\x96-\xD1\xA0\xD1\xA0! \xD0\x96\xD0\x96\xD0\x96\xD0\x96\xD0\x96\xD0\x96\xD0\x96\xD0\x96"),
+         PITH_ACT_DROP, "Cyrillic capital omega folded after a step");
+  pith_rules_free(r);
+}
+
 static void expect_error(const char *text, const char *prefix, const char *what) {
   pith_rules *r = pith_rules_new();
   char err[256] = "";
@@ -549,6 +621,7 @@ int main(void) {
   test_window_ends();
   test_long_windows();
   test_window_sides();
+  test_cyrillic_chunks();
   pith_buf_free(&scratch);
   return test_done();
 }
