@@ -300,8 +300,10 @@ static DOC_INLINE int short_ascii(const char *s, size_t n, int bar, uint32_t *wo
 
 #if defined(SHORT_LINES) && defined(PITH_AVX2)
 /* With AVX2 (and POPCNT, which every AVX2 processor has; chosen at run
- * time) the line walk reads 32 bytes a load: line ends, plain runs of long
- * lines, the words of short ones. */
+ * time) the line walk takes the text's bytes 64 at a time into bit masks
+ * once (line ends, continuation bytes, letters and digits, odd bytes,
+ * separators) and each line's counts from those masks by popcounts: no
+ * per-line loads, no loop over long lines. */
 #define DOC_AVX2 1
 
 static inline PITH_TARGET_AVX2 uint32_t alnum_bits32(__m256i x) {
@@ -313,62 +315,62 @@ static inline PITH_TARGET_AVX2 uint32_t alnum_bits32(__m256i x) {
   return (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(let, dig));
 }
 
-static inline PITH_TARGET_AVX2 uint32_t odd_bits32(__m256i x) {
-  return (uint32_t)_mm256_movemask_epi8(
-      _mm256_or_si256(x, _mm256_cmpeq_epi8(x, _mm256_set1_epi8('\''))));
-}
-
-static inline PITH_TARGET_AVX2 uint32_t bar_bits32(__m256i x) {
-  return (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('|')));
-}
-
 static inline PITH_TARGET_AVX2 __m256i load32(const char *p) {
   return _mm256_loadu_si256((const __m256i *)(const void *)p);
 }
 
-/* medium_ascii with AVX2: two 32-byte loads, at s and at the line's end
- * (both inside the line), popcounts by the instruction. */
-static PITH_TARGET_AVX2 int medium_ascii32(const char *s, size_t n, int bar, uint32_t *words,
-                                           unsigned *seps) {
-  const uint64_t in = ~0ull >> (64 - n);
-  __m256i x = load32(s), y = load32(s + n - 32);
-  unsigned k = (unsigned)n - 32;
-  uint64_t odd = odd_bits32(x) | (uint64_t)odd_bits32(y) << k;
-  if (odd & in) return 0;
-  uint64_t an = (alnum_bits32(x) | (uint64_t)alnum_bits32(y) << k) & in, bars = 0;
-  if (bar) bars = bar_bits32(x) | (uint64_t)bar_bits32(y) << k;
-  *seps = (unsigned)__builtin_popcountll(bars & (in >> 1));
-  *words = (uint32_t)__builtin_popcountll(an & ~(an << 1));
-  return 1;
+static inline PITH_TARGET_AVX2 __m256i eq32(__m256i x, int c) {
+  return _mm256_cmpeq_epi8(x, _mm256_set1_epi8((char)c));
 }
 
-/* short_ascii with AVX2: a line of up to 32 bytes as its two 16-byte loads
- * in one register, popcounts by the instruction. */
-static inline PITH_TARGET_AVX2 int short_ascii32(const char *s, size_t n, int bar,
-                                                 uint32_t *words, unsigned *seps) {
-  if (n > 32) return n <= 64 ? medium_ascii32(s, n, bar, words, seps) : 0;
-  size_t k = n < 16 ? n : 16;
-  uint32_t in = (uint32_t)((2ull << (n - 1)) - 1);
-  __m256i v = _mm256_inserti128_si256(
-      _mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)s)),
-      _mm_loadu_si128((const __m128i *)(const void *)(s + k)), 1);
-  uint32_t o = odd_bits32(v), a = alnum_bits32(v);
-  uint32_t odd = ((o & 0xFFFF) | (o >> 16) << k) & in;
-  uint32_t an = ((a & 0xFFFF) | (a >> 16) << k) & in, bars = 0;
-  if (bar) {
-    uint32_t b = bar_bits32(v);
-    bars = ((b & 0xFFFF) | (b >> 16) << k) & in;
+/* Bit k of each mask for the byte at p + k (k < 64): what a line's
+ * counts need, as pith_doc_add_line finds them. */
+typedef struct win_masks {
+  uint64_t nl;   /* '\n' */
+  uint64_t cont; /* UTF-8 continuation bytes 80..BF: chars = len - them */
+  uint64_t odd;  /* bytes >= 0x80 or apostrophes: not a plain line */
+  uint64_t an;   /* ASCII letters and digits: words are their runs */
+  uint64_t sep;  /* '|' and the starts of • › · » (separator_at) */
+} win_masks;
+
+/* The starts of • › · » among the bytes C2 and E2 (`lead`) of the 64 at
+ * p (p + 66 readable): separator_at's test, a byte at a time (a few
+ * windows hold such leads: dashes, ellipses, « », ©). */
+static uint64_t utf8_seps(const char *p, uint64_t lead) {
+  uint64_t sep = 0;
+  for (; lead; lead &= lead - 1) {
+    unsigned k = (unsigned)__builtin_ctzll(lead);
+    const unsigned char *u = (const unsigned char *)p + k;
+    int is = u[0] == 0xE2 ? u[1] == 0x80 && (u[2] == 0xA2 || u[2] == 0xBA)
+                          : u[1] == 0xB7 || u[1] == 0xBB;
+    sep |= (uint64_t)is << k;
   }
-  if (odd) return 0;
-  /* a '|' that ends the line separates nothing (as separators_in) */
-  *seps = (unsigned)__builtin_popcount(bars & (in >> 1));
-  *words = (uint32_t)__builtin_popcount(an & ~(an << 1));
-  return 1;
+  return sep;
 }
 
-/* Bit k set when s[k] is '\n', for the 32 bytes at s. */
-static inline PITH_TARGET_AVX2 uint64_t nl32(const char *s) {
-  return (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(load32(s), _mm256_set1_epi8('\n')));
+/* The masks of the 32 bytes at p into bits sh.. of w; *lead gets the
+ * bytes C2 and E2 (which may start a separator). */
+static inline PITH_TARGET_AVX2 void masks32(const char *p, win_masks *w, uint64_t *lead,
+                                            unsigned sh) {
+  __m256i x = load32(p);
+  __m256i cont = _mm256_cmpgt_epi8(_mm256_set1_epi8(-64), x); /* signed: 80..BF */
+  __m256i c2e2 = eq32(_mm256_or_si256(x, _mm256_set1_epi8(0x20)), 0xE2);
+  w->nl |= (uint64_t)(uint32_t)_mm256_movemask_epi8(eq32(x, '\n')) << sh;
+  w->cont |= (uint64_t)(uint32_t)_mm256_movemask_epi8(cont) << sh;
+  w->odd |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_or_si256(x, eq32(x, '\''))) << sh;
+  w->an |= (uint64_t)alnum_bits32(x) << sh;
+  w->sep |= (uint64_t)(uint32_t)_mm256_movemask_epi8(eq32(x, '|')) << sh;
+  *lead |= (uint64_t)(uint32_t)_mm256_movemask_epi8(c2e2) << sh;
+}
+
+/* The masks of the 64 bytes at p (p + 66 readable). */
+static inline PITH_TARGET_AVX2 win_masks masks64(const char *p) {
+  win_masks w = {0, 0, 0, 0, 0};
+  uint64_t lead = 0;
+  masks32(p, &w, &lead, 0);
+  masks32(p + 32, &w, &lead, 32);
+  if (lead) w.sep |= utf8_seps(p, lead);
+  return w;
 }
 #endif
 
@@ -439,27 +441,18 @@ pith_block *pith_doc_add(pith_doc *d, const char *text, size_t len,
 /* pith_doc_add_line's work on a trimmed line of 1..UINT32_MAX bytes,
  * inlined into the line walk: the block is written whole (no memset, then
  * the fields) once its counts are known. */
-static DOC_INLINE void fill_line(pith_block *b, char *text, size_t len, int bar,
-                                 unsigned W) {
+static DOC_INLINE void fill_line(pith_block *b, char *text, size_t len, int bar) {
   counts c;
   uint32_t words = 0;
 #ifdef SHORT_LINES
   /* Short ASCII lines also get their words here (pith_classify_language
    * counts only the lines whose words are 0 then), from the same loads. */
-  int plain;
-#ifdef DOC_AVX2
-  if (W == 32)
-    plain = short_ascii32(text, len, bar, &words, &c.seps);
-  else
-#endif
-    plain = short_ascii(text, len, bar, &words, &c.seps);
-  if (!plain) {
+  if (!short_ascii(text, len, bar, &words, &c.seps)) {
     c = bar ? count_text(text, len, SEPS_ALL) : count_text(text, len, SEPS_UTF8);
   } else {
     c.conts = 0;
   }
 #else
-  (void)W;
   c = bar ? count_text(text, len, SEPS_ALL) : count_text(text, len, SEPS_UTF8);
 #endif
   text[len] = '\0';
@@ -484,7 +477,7 @@ pith_block *pith_doc_add_line(pith_doc *d, char *text, size_t len, int bar) {
   if (len == 0 || len > UINT32_MAX) return NULL;
   if (d->n == d->cap && !grow_blocks(d, d->cap * 2)) return NULL;
   pith_block *b = &d->blocks[d->n++];
-  fill_line(b, text, len, bar, 16);
+  fill_line(b, text, len, bar);
   return b;
 }
 
@@ -506,13 +499,9 @@ static inline uint64_t nl16(const char *s) {
  * on: one look per 64 bytes rather than a memchr call per line. Loads
  * stop at the 16-byte block holding the text's end, within its padding;
  * bits from len on are clear. */
-static inline uint64_t nl_window(const char *s, size_t at, size_t len, unsigned W) {
+static inline uint64_t nl_window(const char *s, size_t at, size_t len) {
   const char *p = s + at;
   if (len - at >= 64) {
-#ifdef DOC_AVX2
-    if (W == 32) return nl32(p) | nl32(p + 32) << 32;
-#endif
-    (void)W;
     return nl16(p) | nl16(p + 16) << 16 | nl16(p + 32) << 32 | nl16(p + 48) << 48;
   }
   uint64_t m = 0;
@@ -542,68 +531,147 @@ static int room_for_rest(pith_doc *d, line_walk *w, const char *p) {
   return ok;
 }
 
-/* The line [p, e) (e: its '\n' or the text's end). */
-static DOC_INLINE void one_line(pith_doc *d, line_walk *w, char *p, char *e, unsigned W) {
+/* The line [p, e) (e: its '\n' or the text's end) as a block's text:
+ * trimmed into *t, its length returned; 0 when it adds no block (blank,
+ * too long, no room). Counts the runs of lines between blank ones. */
+static DOC_INLINE size_t take_line(pith_doc *d, line_walk *w, char *p, char *e, char **t) {
   if (e == p) {
     if (w->run_lines) w->r.runs++, w->r.multi += w->run_lines > 1;
     w->run_lines = 0;
-    return;
+    return 0;
   }
   w->run_lines++;
-  if (w->n == w->cap && !room_for_rest(d, w, p)) return;
-  if (w->bar < p) {
-    w->bar = memchr(p, '|', (size_t)(w->end - p));
-    if (!w->bar) w->bar = w->end;
-  }
-  char *t = p;
+  if (w->n == w->cap && !room_for_rest(d, w, p)) return 0;
+  *t = p;
   size_t n = (size_t)(e - p);
   /* Normalized lines (SPACES) have nothing to trim: one test of their
    * outer bytes (spaces and controls) instead of the trim loops */
   if (((unsigned char)p[0] <= ' ') | ((unsigned char)e[-1] <= ' ')) {
-    if ((n = trim_line(&t, n)) == 0 || n > UINT32_MAX) return;
+    n = trim_line(t, n);
     /* NUL maybe not on the '\n': the line ended in spaces, trimmed (or
      * in a control, kept: a needless but harmless start again) */
-    if ((unsigned char)e[-1] <= ' ') w->r.exact = 0;
-  } else if (n > UINT32_MAX) {
-    return;
+    if (n && (unsigned char)e[-1] <= ' ') w->r.exact = 0;
   }
-  fill_line(&w->blocks[w->n++], t, n, w->bar < e, W);
+  return n > UINT32_MAX ? 0 : n;
 }
 
-/* pith_doc_add_lines reading W bytes a load (16, or 32 with AVX2). */
-static DOC_INLINE void add_lines_w(pith_doc *d, char *s, size_t len, pith_line_runs *r,
-                                   unsigned W) {
+/* The line [p, e), counted from its own bytes. */
+static DOC_INLINE void one_line(pith_doc *d, line_walk *w, char *p, char *e) {
+  char *t;
+  size_t n = take_line(d, w, p, e, &t);
+  if (!n) return;
+  if (w->bar < p) {
+    w->bar = memchr(p, '|', (size_t)(w->end - p));
+    if (!w->bar) w->bar = w->end;
+  }
+  fill_line(&w->blocks[w->n++], t, n, w->bar < e);
+}
+
+/* pith_doc_add_lines 16 bytes a load, each line counted on its own. */
+static void add_lines16(pith_doc *d, char *s, size_t len, pith_line_runs *r) {
   line_walk w = {{0, 0, 1}, 0, NULL, s, s + len, d->blocks, d->n, d->cap};
   /* a line holds a '|' when the next one comes before the line's end */
   w.bar = memchr(s, '|', len);
   if (!w.bar) w.bar = w.end;
   char *p = s;
   size_t at = 0;
-  uint64_t m = len ? nl_window(s, 0, len, W) : 0;
+  uint64_t m = len ? nl_window(s, 0, len) : 0;
   for (;;) {
     while (!m) {
       if ((at += 64) >= len) goto last;
-      m = nl_window(s, at, len, W);
+      m = nl_window(s, at, len);
     }
     char *e = s + at + (unsigned)__builtin_ctzll(m);
     m &= m - 1;
-    one_line(d, &w, p, e, W);
+    one_line(d, &w, p, e);
     p = e + 1;
   }
 last:
-  if (p < w.end) one_line(d, &w, p, w.end, W);
+  if (p < w.end) one_line(d, &w, p, w.end);
   if (w.run_lines) w.r.runs++, w.r.multi += w.run_lines > 1;
   d->n = w.n;
   *r = w.r;
 }
 
 #ifdef DOC_AVX2
-/* flatten: the AVX2 helpers go inline (always_inline on them would fail
- * where the 16-byte walk names them in code it never runs) */
-static PITH_TARGET_AVX2 __attribute__((flatten)) void add_lines_avx2(pith_doc *d, char *s,
-                                                                     size_t len,
-                                                                     pith_line_runs *r) {
-  add_lines_w(d, s, len, r, 32);
+/* Mask bits counted from the start of a window: each line's counts are
+ * the difference of those at its ends (the bytes trimmed off a line,
+ * spaces and controls, are in no mask). Modulo 2^64: a line that started
+ * in an earlier window has its start's counts below zero. */
+typedef struct tally {
+  uint64_t cont, odd, words, seps; /* words: word starts */
+} tally;
+
+/* The counts below bit `off` (< 64) of the window m whose word starts are
+ * `ws`. */
+static inline PITH_TARGET_AVX2 tally tally_at(const win_masks *m, uint64_t ws, unsigned off) {
+  uint64_t below = ~(~0ull << off);
+  return (tally){(uint64_t)__builtin_popcountll(m->cont & below),
+                 (uint64_t)__builtin_popcountll(m->odd & below),
+                 (uint64_t)__builtin_popcountll(ws & below),
+                 (uint64_t)__builtin_popcountll(m->sep & below)};
+}
+
+/* The line [p, e) whose totals run from *prev to *now (which *prev then
+ * gets): the counts pith_doc_add_line gives it. */
+static DOC_INLINE PITH_TARGET_AVX2 void counted_line(pith_doc *d, line_walk *w, char *p,
+                                                     char *e, tally *prev, const tally *now) {
+  tally in = {now->cont - prev->cont, now->odd - prev->odd, now->words - prev->words,
+              now->seps - prev->seps};
+  *prev = *now;
+  char *t;
+  size_t n = take_line(d, w, p, e, &t);
+  if (!n) return;
+  /* words of plain ASCII lines of up to 64 bytes only (the byte before
+   * the line is a '\n' or a space: a word starts in it); a '|' that
+   * ends the line separates nothing */
+  uint32_t words = in.odd == 0 && n <= 64 ? (uint32_t)in.words : 0;
+  uint64_t seps = in.seps - ((unsigned char)t[n - 1] == '|');
+  t[n] = '\0';
+  w->blocks[w->n++] = (pith_block){.text = t,
+                                   .len = (uint32_t)n,
+                                   .chars = (uint32_t)(n - in.cont),
+                                   .words = words,
+                                   .kind = PITH_BLK_P,
+                                   .seps = (uint8_t)(seps > 255 ? 255 : seps),
+                                   .terminal = (uint8_t)ends_sentence(t, n)};
+}
+
+/* pith_doc_add_lines from the masks of 64 bytes at a time. */
+static PITH_TARGET_AVX2 void add_lines_avx2(pith_doc *d, char *s, size_t len,
+                                            pith_line_runs *r) {
+  line_walk w = {{0, 0, 1}, 0, NULL, s, s + len, d->blocks, d->n, d->cap};
+  tally prev = {0, 0, 0, 0}; /* at the last line end */
+  uint64_t carry = 0; /* the byte before the window is a letter or digit */
+  char *p = s;
+  for (size_t at = 0; at < len; at += 64) {
+    win_masks m;
+    if (len - at >= 64) {
+      m = masks64(s + at); /* reads 2 bytes on, within the padding */
+    } else { /* a copy padded with NULs, which no mask holds */
+      char tail[128] = {0};
+      memcpy(tail, s + at, len - at);
+      m = masks64(tail);
+    }
+    uint64_t ws = m.an & ~(m.an << 1 | carry);
+    carry = m.an >> 63;
+    for (uint64_t nl = m.nl; nl; nl &= nl - 1) {
+      unsigned off = (unsigned)__builtin_ctzll(nl);
+      tally now = tally_at(&m, ws, off);
+      counted_line(d, &w, p, s + at + off, &prev, &now);
+      p = s + at + off + 1;
+    }
+    /* counted from the next window's start */
+    prev.cont -= (uint64_t)__builtin_popcountll(m.cont);
+    prev.odd -= (uint64_t)__builtin_popcountll(m.odd);
+    prev.words -= (uint64_t)__builtin_popcountll(ws);
+    prev.seps -= (uint64_t)__builtin_popcountll(m.sep);
+  }
+  const tally end = {0, 0, 0, 0};
+  if (p < w.end) counted_line(d, &w, p, w.end, &prev, &end);
+  if (w.run_lines) w.r.runs++, w.r.multi += w.run_lines > 1;
+  d->n = w.n;
+  *r = w.r;
 }
 #endif
 
@@ -614,7 +682,7 @@ void pith_doc_add_lines(pith_doc *d, char *s, size_t len, pith_line_runs *r) {
     return;
   }
 #endif
-  add_lines_w(d, s, len, r, 16);
+  add_lines16(d, s, len, r);
 }
 
 void pith_doc_set_field(pith_doc *d, pith_field f, const char *s, size_t n) {

@@ -173,6 +173,46 @@ int main(void) {
     OK(same, "the line walk counts as pith_doc_add_line, lines of 1..80 bytes");
     pith_doc_free(&d);
   }
+  /* the same on lines of 1..200 bytes that cross the walk's 64-byte
+   * windows at every offset: separators (ASCII and UTF-8, split across a
+   * window's end, ending a line), C2/E2 leads that start none (© ’ —),
+   * words across a window's end, outer spaces and tabs trimmed */
+  {
+    static const char *const fill[] = {
+        "Home | News \xE2\x80\xA2 Sport \xC2\xB7 ", "a\xE2\x80\xBA\x62\xC2\xBB|c ",
+        "it\xE2\x80\x99s \xC2\xA9 x\xE2\x80\x94y ", "longwordwithoutanyspace0123456789",
+        "caf\xC3\xA9 \xD0\xBC\xD0\xB8\xD1\x80 ab ", "x|y|", " \t pad  "};
+    enum { KINDS = sizeof fill / sizeof fill[0] };
+    static char walk[KINDS * (200 * 201 / 2 + 200) + 1];
+    size_t wn = 0;
+    for (int f = 0; f < (int)KINDS; f++)
+      for (int l = 1; l <= 200; l++) {
+        size_t fl = strlen(fill[f]);
+        for (int j = 0; j < l; j++) walk[wn + (size_t)j] = fill[f][(size_t)(j + 3 * l) % fl];
+        wn += (size_t)l;
+        walk[wn++] = '\n';
+      }
+    walk[wn] = '\0';
+    pith_doc_init(&d, NULL);
+    pith_text_blocks(&d, walk, wn);
+    int same = d.n > 1000;
+    for (size_t i = 0; same && i < d.n; i++) {
+      const pith_block *b = &d.blocks[i];
+      char line[256] = {0};
+      memcpy(line, b->text, b->len);
+      pith_doc one;
+      pith_doc_init(&one, NULL);
+      const pith_block *o = pith_doc_add_line(&one, line, b->len, strchr(line, '|') != NULL);
+      same = o && o->len == b->len && o->chars == b->chars && o->words == b->words &&
+             o->seps == b->seps && o->terminal == b->terminal;
+      if (!same) printf("# line %zu [%s]: words %u/%u seps %u/%u chars %u/%u\n", i, line,
+                        b->words, o ? o->words : 0, b->seps, o ? o->seps : 0, b->chars,
+                        o ? o->chars : 0);
+      pith_doc_free(&one);
+    }
+    OK(same, "the line walk counts as pith_doc_add_line, lines of 1..200 bytes");
+    pith_doc_free(&d);
+  }
   INT_EQ(blocks_of("", &d), 0, "empty input");
   pith_doc_free(&d);
   INT_EQ(blocks_of("   \n\n  \n", &d), 0, "whitespace only");
