@@ -1818,8 +1818,7 @@ static void match_rare_bytes(const pith_rules *r, const char *t, size_t n,
       __m128i e = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, c0), _mm_cmpeq_epi8(v, c1)),
                                _mm_or_si128(_mm_cmpeq_epi8(v, c2), _mm_cmpeq_epi8(v, c3)));
       unsigned m = (unsigned)_mm_movemask_epi8(e);
-      if (!m) continue;
-      if (n - i < 16) m &= (1u << (n - i)) - 1;
+      /* no bit past n: the padding's zero bytes are no rare byte */
       for (; m; m &= m - 1)
         walk_rare(r, t, n, chars, i + (unsigned)__builtin_ctz(m), done, best);
     }
@@ -1868,7 +1867,7 @@ static void match_contains(const pith_rules *r, const char *t, size_t n,
       unsigned m = (unsigned)_mm_movemask_epi8(c);
       if (!(q | m)) continue;
       if (q) windows_at(r, q, t, n, chars, p, &done, best);
-      if (n - p < 16) m &= (1u << (n - p)) - 1;
+      /* no bit past n: the padding's zero bytes are no rare byte */
       for (; m; m &= m - 1)
         walk_rare(r, t, n, chars, p + (unsigned)__builtin_ctz(m), &done, best);
     }

@@ -263,6 +263,20 @@ static void test_offsets(void) {
   INT_EQ(act(r, "cookie polic"), 0, "window cut by the block end");
   INT_EQ(act(r, "x (af"), 0, "rare byte, anchor cut by the block end");
   INT_EQ(act(r, "a@b.co"), 0, "glob cut by the block end");
+  /* the bytes after a block in the fold buffer (stack or scratch), left
+   * by a longer block full of rare bytes, are never read as hits */
+  for (size_t big = 100; big <= 400; big += 300) {
+    char b[512];
+    for (size_t i = 0; i < big; i++) b[i] = "(afp "[i % 5];
+    b[big] = '\0';
+    INT_EQ(act(r, b), PITH_ACT_CUT, "%zu bytes of rare-byte anchors", big);
+    for (size_t len = big - 40; len < big; len += 3) {
+      memset(b, 'x', len);
+      b[len] = '\0';
+      if (act(r, b) != 0) printf("# hit in %zu bytes of x after %zu\n", len, big);
+      INT_EQ(act(r, b), 0, "no rare-byte hit after %zu bytes of x", len);
+    }
+  }
   pith_rules_free(r);
 }
 
