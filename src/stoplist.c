@@ -1117,12 +1117,34 @@ static inline size_t word2(cursor *c, size_t a) {
   return word2_loop(c, a);
 }
 
+/* The CJK character cp of 3 bytes at text offset at, a word of its own:
+ * counted as scan_general counts it, without its word machine (Japanese
+ * and Chinese text is made of them). */
+static inline void cjk_char(cursor *c, size_t at, int32_t cp) {
+  tally *t = c->t;
+  t->words++;
+  t->cjk++;
+  t->kana += (uint32_t)pith_is_kana(cp);
+  const pith_stopsets *s = c->s;
+  if (!s) return;
+  uint64_t q = 0; /* its zero-padded chunk */
+  memcpy(&q, c->text + at, 3);
+  uint32_t m = short_lookup(s, q) & s->cjk_mask;
+  if (c->only) t->hits[0] += (m & c->only) != 0;
+  else if (m) record(t, m);
+}
+
 /* A token starting with a non-ASCII byte at window offset a. */
 static STOP_ALWAYS_INLINE size_t nonascii_token(cursor *c, size_t a) {
   int32_t cp;
   size_t at = c->i + a, k = pith_u8_next(c->text + at, c->len - at, &cp);
   if (cp == 0x2019 || separator_cp(cp)) return a + k; /* no word is open */
-  return k == 2 ? word2(c, a) : general(c, a);
+  if (k == 2) return word2(c, a);
+  if (k == 3 && pith_is_cjk(cp)) {
+    cjk_char(c, at, cp);
+    return a + 3;
+  }
+  return general(c, a);
 }
 
 /* The end of the run of ASCII letters/digits starting at offset a. */

@@ -448,6 +448,49 @@ static void test_cyrillic(const pith_stopsets *s) {
   OK(!bad, "Russian words cut at every length");
 }
 
+/* A run of CJK characters (ideographs, kana, one of 4 bytes) and CJK
+ * punctuation over several windows: each character a word, the stop
+ * characters those the list has, at every offset and cut anywhere. */
+static void test_cjk_run(const pith_stopsets *s) {
+  const pith_stoplist *zh = list_of(s, "zh");
+  static const char *chars[] = {"我", "的", "在", "这", "是", "了", "不", "有", "人", "桥", "夏",
+                                "天", "之", "前", "完", "成", "か", "な", "カ", "ナ", "\xF0\xA0\x80\x80"};
+  char text[2048];
+  size_t n = 0;
+  uint32_t want_w = 0, want_st = 0;
+  for (unsigned i = 0; i < 150; i++) {
+    const char *ch = chars[(i * 7) % (sizeof chars / sizeof *chars)];
+    memcpy(text + n, ch, strlen(ch));
+    n += strlen(ch);
+    want_w++;
+    want_st += (uint32_t)pith_stoplist_has(zh, ch, strlen(ch));
+    if (i % 11 == 10) {
+      memcpy(text + n, i % 2 ? "\xE3\x80\x82" : "\xE3\x80\x81", 3); /* 。、 */
+      n += 3;
+    }
+  }
+  text[n] = '\0';
+  OK(want_st >= 20, "stop characters among the CJK run (%u)", want_st);
+  same_at_every_offset(zh, text, want_w, want_st, "a run of CJK characters over several windows");
+  int bad = 0;
+  for (size_t len = 0; len <= n; len++) {
+    uint32_t w, st;
+    pith_stoplist_count(zh, text, len, &w, &st);
+    uint32_t ww = 0, ws = 0; /* the whole characters before len */
+    for (size_t a = 0; a < len;) {
+      int32_t cp;
+      size_t k = pith_u8_next(text + a, len - a, &cp);
+      if (a + k <= len && cp >= 0x3040) {
+        ww++;
+        ws += (uint32_t)pith_stoplist_has(zh, text + a, k);
+      }
+      a += k;
+    }
+    bad += w < ww || w > ww + 1 || st < ws; /* a cut character may count as bytes */
+  }
+  OK(!bad, "a CJK run cut at every length");
+}
+
 int main(void) {
   pith_stopsets *s = pith_stopsets_new();
   OK(s != NULL, "built-in stop sets load");
@@ -460,6 +503,7 @@ int main(void) {
   test_line_words(s);
   test_dense(s);
   test_cyrillic(s);
+  test_cjk_run(s);
   pith_stopsets_free(s);
   return test_done();
 }
