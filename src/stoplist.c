@@ -1428,14 +1428,17 @@ static const uint16_t step[512] = {ST64(0, 0), ST64(0, 64), ST64(0, 128), ST64(0
 
 
 /* Words of [i, stop) (a code point may run past stop), one byte or code
- * point at a time; *open in and out. Returns where it stopped. */
-static size_t words_bytes(const pith_stopsets *tabs, const unsigned char *t,
-                          size_t len, size_t i, size_t stop, uint32_t *words,
-                          uint32_t *open) {
+ * point at a time; *open in and out. With high_only, it also stops at an
+ * ASCII byte (the block counter takes those 16 or 32 at a time). Returns
+ * where it stopped. */
+static inline size_t words_bytes(const pith_stopsets *tabs, const unsigned char *t,
+                                 size_t len, size_t i, size_t stop, uint32_t *words,
+                                 uint32_t *open, int high_only) {
   uint32_t w = *words, st = *open << 8;
   while (i < stop) {
     uint32_t v = step[st + t[i]];
     if (v != STEP_HIGH) {
+      if (high_only) break;
       w += v & 1;
       st = v & 0x100;
       i++;
@@ -1647,12 +1650,13 @@ static STOP_ALWAYS_INLINE uint32_t count_words_w(const pith_stopsets *tabs,
       f = wo_block16(x, (uint32_t)n, &words, &open);
     }
     i += f;
-    if (f < n) i = words_bytes(tabs, t, len, i, i - f + n, &words, &open);
+    /* the code points the block did not know, up to the next ASCII byte */
+    if (f < n) i = words_bytes(tabs, t, len, i, i - f + n, &words, &open, 1);
   }
   return words;
 #else
   (void)W;
-  words_bytes(tabs, t, len, 0, len, &words, &open);
+  words_bytes(tabs, t, len, 0, len, &words, &open, 0);
   return words;
 #endif
 }

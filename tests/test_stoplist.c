@@ -192,7 +192,12 @@ static void test_boundaries(const pith_stopsets *s) {
                                 "\xC3\x80\xC4\x80\xC5\x93\xC6\x80\xC7\xBF\xC8\xBF 2\xC3\x97" "3 4\xC3\xB7"
                                 "5 \xD0\x80\xD1\xBF \xD1\x8F\xE2\x80\xA6x \xE2\x80\x8By\xE2\x80\xBFz "
                                 "it\xE2\x80\x99s \xE2\x80\x99" "a\xE2\x80\x99\xE2\x80\x99" "b\xE2\x80\x99 'c'"
-                                "\xE2\x80\x99'd \xCE\xB1\xCE\xB2 \xC9\x80\xC9\x90 \xC2\xAA\xE2\x81\x80q"};
+                                "\xE2\x80\x99'd \xCE\xB1\xCE\xB2 \xC9\x80\xC9\x90 \xC2\xAA\xE2\x81\x80q",
+                                /* code points the block counter leaves to the
+                                 * byte loop, then ASCII words in the same block:
+                                 * € ™ 日本語 Ωmega 가나 */
+                                "\xE2\x82\xAC" "5 x \xE2\x84\xA2y \xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E"
+                                "abc \xCE\xA9mega one two \xEA\xB0\x80\xEB\x82\x98 d e f g h"};
   int bad = 0;
   for (size_t k = 0; k < sizeof lines / sizeof *lines; k++)
     for (size_t n = 0; n <= 200 && n <= strlen(lines[k]); n++) {
