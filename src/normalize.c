@@ -301,6 +301,23 @@ enum { SAW_MOJI = 1, SAW_AMP = 2, SAW_NFC = 4 };
 #define HI_BITS 0x8080808080808080ull
 #define ONES 0x0101010101010101ull
 
+#if !defined(__SSE2__) || defined(PITH_NO_SSE2)
+/* three_starts (below) a byte at a time: a lead E4..EE (not EA with nfc)
+ * before two continuation bytes, or E2 80 90..97 / A0..A7. */
+static inline unsigned three_starts_bytes(const char *p, int nfc) {
+  const unsigned char *u = (const unsigned char *)p;
+  unsigned m = 0;
+  for (unsigned k = 0; k < 16; k++) {
+    unsigned a = u[k], b = u[k + 1], c = u[k + 2], t = c & 0xF8;
+    int cjk = a >= 0xE4 && a <= 0xEE && !(nfc && a == 0xEA) && (b & 0xC0) == 0x80 &&
+              (c & 0xC0) == 0x80;
+    int dash = a == 0xE2 && b == 0x80 && (t == 0x90 || t == 0xA0);
+    m |= (unsigned)(cjk || dash) << k;
+  }
+  return m;
+}
+#endif
+
 #if defined(__SSE2__) && !defined(PITH_NO_SSE2)
 #include <emmintrin.h>
 
@@ -331,6 +348,28 @@ static inline unsigned cyr_masks(const char *p, unsigned *cont) {
   return (unsigned)_mm_movemask_epi8(lead);
 }
 
+/* Bits of the 16 bytes at p (p + 18 readable) that start a character
+ * in_run() copies as it is whatever the flags but NFC: a lead E4..EE (not
+ * EA with `nfc`: THREE_OK_LEADS) before two continuation bytes, or a dash
+ * or bullet E2 80 90..97 / A0..A7. */
+static inline unsigned three_starts(const char *p, int nfc) {
+  __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+  __m128i x1 = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
+  __m128i x2 = _mm_loadu_si128((const __m128i *)(const void *)(p + 2));
+  const __m128i top = _mm_set1_epi8(-64); /* signed: 80..BF are below */
+  __m128i lead = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - 0xE4))),
+                                _mm_set1_epi8(-128 + 11));
+  if (nfc) lead = _mm_andnot_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xEA)), lead);
+  __m128i cjk = _mm_and_si128(lead, _mm_and_si128(_mm_cmpgt_epi8(top, x1), _mm_cmpgt_epi8(top, x2)));
+  __m128i t = _mm_and_si128(x2, _mm_set1_epi8((char)0xF8));
+  __m128i dash = _mm_and_si128(
+      _mm_and_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xE2)),
+                    _mm_cmpeq_epi8(x1, _mm_set1_epi8((char)0x80))),
+      _mm_or_si128(_mm_cmpeq_epi8(t, _mm_set1_epi8((char)0x90)),
+                   _mm_cmpeq_epi8(t, _mm_set1_epi8((char)0xA0))));
+  return (unsigned)_mm_movemask_epi8(_mm_or_si128(cjk, dash));
+}
+
 #ifdef PITH_AVX2
 /* With AVX2 (chosen at run time), the fused pass takes 32 bytes a step. */
 #define NORM_AVX2 1
@@ -346,6 +385,26 @@ static inline PITH_TARGET_AVX2 unsigned chunk_masks32(const char *p, int spaces,
   *ws = (unsigned)_mm256_movemask_epi8(w);
   *nl = (unsigned)_mm256_movemask_epi8(n);
   return ~(unsigned)_mm256_movemask_epi8(_mm256_or_si256(ok, n));
+}
+
+/* three_starts for the 32 bytes at p (p + 34 readable). */
+static inline PITH_TARGET_AVX2 unsigned three_starts32(const char *p, int nfc) {
+  __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)p);
+  __m256i x1 = _mm256_loadu_si256((const __m256i *)(const void *)(p + 1));
+  __m256i x2 = _mm256_loadu_si256((const __m256i *)(const void *)(p + 2));
+  const __m256i top = _mm256_set1_epi8(-64);
+  __m256i lead = _mm256_cmpgt_epi8(_mm256_set1_epi8(-128 + 11),
+                                   _mm256_add_epi8(x, _mm256_set1_epi8((char)(0x80 - 0xE4))));
+  if (nfc) lead = _mm256_andnot_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8((char)0xEA)), lead);
+  __m256i cjk = _mm256_and_si256(
+      lead, _mm256_and_si256(_mm256_cmpgt_epi8(top, x1), _mm256_cmpgt_epi8(top, x2)));
+  __m256i t = _mm256_and_si256(x2, _mm256_set1_epi8((char)0xF8));
+  __m256i dash = _mm256_and_si256(
+      _mm256_and_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8((char)0xE2)),
+                       _mm256_cmpeq_epi8(x1, _mm256_set1_epi8((char)0x80))),
+      _mm256_or_si256(_mm256_cmpeq_epi8(t, _mm256_set1_epi8((char)0x90)),
+                      _mm256_cmpeq_epi8(t, _mm256_set1_epi8((char)0xA0))));
+  return (unsigned)_mm256_movemask_epi8(_mm256_or_si256(cjk, dash));
 }
 
 /* cyr_masks for the 32 bytes at p. */
@@ -395,6 +454,11 @@ static inline unsigned chunk_masks(const char *p, int spaces, int eol, unsigned 
   return (byte_bits(word_special(lo)) | byte_bits(word_special(hi)) << 8) & ~*nl;
 }
 
+/* As the SSE2 version, a byte at a time. */
+static inline unsigned three_starts(const char *p, int nfc) {
+  return three_starts_bytes(p, nfc);
+}
+
 /* As the SSE2 version, eight bytes at a time. */
 static inline unsigned cyr_masks(const char *p, unsigned *cont) {
   uint64_t lo, hi;
@@ -419,6 +483,11 @@ static inline unsigned chunk_masks(const char *p, int spaces, int eol, unsigned 
   *nl = eol ? eols : 0;
   *ws = (spaces ? space : 0) | *nl;
   return special & ~*nl;
+}
+
+/* As the SSE2 version, a byte at a time. */
+static inline unsigned three_starts(const char *p, int nfc) {
+  return three_starts_bytes(p, nfc);
 }
 
 /* As the SSE2 version, a byte at a time. */
@@ -733,6 +802,38 @@ static inline unsigned cyr_relief(const char *p, unsigned W, unsigned stop, unsi
   return stop & ~ok;
 }
 
+static inline unsigned three_starts_w(const char *p, unsigned W, int nfc) {
+#ifdef NORM_AVX2
+  if (W == 32) return three_starts32(p, nfc);
+#endif
+  return three_starts(p, nfc);
+}
+
+/* Is the byte at u, a run's first stop, worth three_relief(): a lead of
+ * a three-byte character but a curly quote (E2 80 98..9F), or a
+ * continuation byte (the end of one cut by the chunk before)? Others
+ * (quotes, Latin-1, '&', spaces) go to in_run() at once. */
+static inline int three_first(const char *u) {
+  unsigned char c = (unsigned char)u[0];
+  return c >= 0xE3 || (c & 0xC0) == 0x80 || (c == 0xE2 && ((unsigned char)u[2] & 0xF8) != 0x98);
+}
+
+/* `stop` without the bytes of the three-byte characters in_run() would
+ * copy as they are (CJK, Hangul, dashes: three_starts) among the W bytes
+ * at p (p + W + 2 readable): a page of them went a stop per character.
+ * *carry: the first bytes of the chunk at p that end a character started
+ * before it (bits 0 and 1); it gets those of the chunk after. A chunk
+ * whose stops are all relieved before this test holds no such character
+ * (nor the end of one: its continuation bytes are stops), so its carry
+ * stays 0 untested. */
+static inline unsigned three_relief(const char *p, unsigned W, unsigned stop, unsigned *carry,
+                                    int nfc) {
+  unsigned st = three_starts_w(p, W, nfc);
+  unsigned ok = st | st << 1 | st << 2 | *carry;
+  *carry = (st >> (W - 1) & 1) * 3u | (st >> (W - 2) & 1);
+  return stop & ~ok;
+}
+
 
 /* What put_plain does with the non-ASCII character at u (before end)
  * without leaving its run: copy it as it is (returns its bytes: three-byte
@@ -782,13 +883,14 @@ static NORM_ALWAYS_INLINE void put_plain(fstate *st, const char *s, size_t *i, s
                                          unsigned f, int spaces, int eol, line_mark *mk,
                                          const pith_buf *o, unsigned W) {
   /* chunks (of W bytes) from before `whole` on are in the input, with the
-   * byte after */
-  const char *p = s + *i, *end = s + len, *whole = s + (len > W ? len - W : 0), *q;
+   * two bytes after */
+  const char *p = s + *i, *end = s + len, *whole = s + (len > W + 2 ? len - W - 2 : 0), *q;
   const char *nl_chunk = NULL; /* with nl_mask: the last line end passed */
   char *d = st->d;
   *d = ' ';
   d += st->pending;
-  unsigned ws_carry = 0, cyr_carry = 0, nl_mask = 0, ws, nl, stop, k;
+  unsigned ws_carry = 0, cyr_carry = 0, three_carry = 0, nl_mask = 0, ws, nl, stop, k;
+  int nfc = (f & PITH_OPT_NFC) != 0;
   char tail[64];
   for (;;) {
     q = p;
@@ -802,7 +904,9 @@ static NORM_ALWAYS_INLINE void put_plain(fstate *st, const char *s, size_t *i, s
     stop |= ws & ((ws << 1) | ws_carry); /* two spaces or line ends in a row */
     memcpy(d, q, W);
     /* (cyr_carry is 0 after a chunk without stops: its last byte is ASCII) */
-    if (stop && (stop = cyr_relief(q, W, stop, &cyr_carry)) != 0) {
+    if (stop && (stop = cyr_relief(q, W, stop, &cyr_carry)) != 0 &&
+        (!three_first(q + __builtin_ctz(stop)) ||
+         (stop = three_relief(q, W, stop, &three_carry, nfc)) != 0)) {
       k = (unsigned)__builtin_ctz(stop);
       int n = in_run((const unsigned char *)p + k, (const unsigned char *)end, f);
       if (!n) break;
@@ -819,7 +923,7 @@ static NORM_ALWAYS_INLINE void put_plain(fstate *st, const char *s, size_t *i, s
       }
       p += k + (unsigned)n;
       d += k + (unsigned)n;
-      ws_carry = cyr_carry = 0;
+      ws_carry = cyr_carry = three_carry = 0;
       continue;
     }
     if (nl) nl_chunk = p, nl_mask = nl;
