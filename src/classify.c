@@ -672,15 +672,39 @@ static void finish_listing(pith_doc *d, tail_walk *tw) {
  * Distances between groups count blocks that are not asides: lines a rule
  * calls an aside (captions, "Photo:", teaser labels) sit inside articles,
  * so they neither split the article into groups nor set groups apart.
- * `lead`, `tail`: such blocks before the group's first block and before
- * the block after its last (a running count, so no per-block array). */
+ *
+ * The passes from here to the repetition walk look at good blocks only
+ * (an eighth of the blocks): one walk lists them (good_list), with the
+ * count of non-aside blocks before each, and the article core and the gap
+ * filling go through the list. `lead`, `tail`: the count before the
+ * group's first block and before the block after its last; `first`,
+ * `last`: its first and last entries in the list. */
+typedef struct good_entry {
+  uint32_t block, before; /* before: non-aside blocks before it */
+} good_entry;
+
 typedef struct core_group {
   size_t first, last, chars, lead, tail;
 } core_group;
 
-static void drop_group(pith_doc *d, const core_group *g, const char *why) {
-  for (size_t i = g->first; i <= g->last; i++) {
-    pith_block *b = &d->blocks[i];
+/* The good blocks in order; returns their number. (Block indices and
+ * counts fit: documents are at most 256 MB.) */
+static size_t good_list(const pith_doc *d, good_entry *gl) {
+  const pith_block *const blocks = d->blocks; /* read once: no stores */
+  size_t ng = 0, u = 0;
+  for (size_t i = 0; i < d->n; i++) {
+    /* stored for every block, counted for good ones: no branch */
+    gl[ng] = (good_entry){(uint32_t)i, (uint32_t)u};
+    ng += blocks[i].cls == PITH_CLS_GOOD;
+    u += blocks[i].action != PITH_ACT_ASIDE;
+  }
+  return ng;
+}
+
+static void drop_group(pith_doc *d, const good_entry *gl, const core_group *g,
+                       const char *why) {
+  for (size_t k = g->first; k <= g->last; k++) {
+    pith_block *b = &d->blocks[gl[k].block];
     if (b->cls == PITH_CLS_GOOD && b->action != PITH_ACT_KEEP) {
       b->cls = PITH_CLS_BAD;
       b->why = why;
@@ -690,8 +714,8 @@ static void drop_group(pith_doc *d, const core_group *g, const char *why) {
 
 /* Decide the groups on one side of the main group, walking away from it.
  * `edge`: the count at the kept region's side facing the walk. */
-static void extend_core(pith_doc *d, const core_group *gs, size_t ng,
-                        size_t main, int dir, int anchored) {
+static void extend_core(pith_doc *d, const good_entry *gl, const core_group *gs,
+                        size_t ng, size_t main, int dir, int anchored) {
   size_t edge = dir > 0 ? gs[main].tail : gs[main].lead;
   size_t best = gs[main].chars;
   for (long k = (long)main + dir; k >= 0 && (size_t)k < ng; k += dir) {
@@ -704,45 +728,45 @@ static void extend_core(pith_doc *d, const core_group *gs, size_t ng,
       edge = dir > 0 ? g->tail : g->lead;
       continue;
     }
-    drop_group(d, g, near ? "outside the article core" : "far from the article");
+    drop_group(d, gl, g, near ? "outside the article core" : "far from the article");
   }
 }
 
 /* Good blocks at most CORE_GAP counted blocks apart, as groups; returns
- * their number. */
-static size_t core_groups(const pith_doc *d, core_group *gs) {
-  size_t ng = 0, u = 0; /* u: non-aside blocks before i */
-  for (size_t i = 0; i < d->n; i++) {
-    const pith_block *b = &d->blocks[i];
-    size_t before = u;
-    u += b->action != PITH_ACT_ASIDE;
+ * their number. The list's blocks that are no longer good are left out. */
+static size_t core_groups(const pith_doc *d, const good_entry *gl, size_t ngood,
+                          core_group *gs) {
+  size_t ng = 0;
+  for (size_t k = 0; k < ngood; k++) {
+    const pith_block *b = &d->blocks[gl[k].block];
     if (b->cls != PITH_CLS_GOOD) continue;
+    size_t before = gl[k].before, after = before + (b->action != PITH_ACT_ASIDE);
     if (ng == 0 || before - gs[ng - 1].tail > CORE_GAP)
-      gs[ng++] = (core_group){i, i, 0, before, 0};
-    gs[ng - 1].last = i;
-    gs[ng - 1].tail = u;
+      gs[ng++] = (core_group){k, k, 0, before, 0};
+    gs[ng - 1].last = k;
+    gs[ng - 1].tail = after;
     gs[ng - 1].chars += b->chars;
   }
   return ng;
 }
 
-static void article_core(pith_doc *d) {
-  size_t n = d->n;
-  core_group *gs = malloc((n ? n : 1) * sizeof *gs);
-  if (!gs) return; /* the core is a refinement; without memory, keep all */
+static void article_core(pith_doc *d, const good_entry *gl, size_t ngood,
+                         core_group *gs) {
   /* Content that ends before the headline repeats is navigation and
    * teasers, when the article itself follows the headline. */
   size_t after_title = 0;
   if (d->title_pos)
-    for (size_t i = d->title_pos; i < n; i++)
-      if (d->blocks[i].cls == PITH_CLS_GOOD) after_title += d->blocks[i].chars;
+    for (size_t k = 0; k < ngood; k++)
+      if (gl[k].block >= d->title_pos) after_title += d->blocks[gl[k].block].chars;
   if (d->title_pos && after_title >= TITLE_ANCHOR_MIN_CHARS)
-    for (size_t i = 0; i < d->title_pos; i++)
-      if (d->blocks[i].cls == PITH_CLS_GOOD && d->blocks[i].action != PITH_ACT_KEEP) {
-        d->blocks[i].cls = PITH_CLS_BAD;
-        d->blocks[i].why = "before the headline";
+    for (size_t k = 0; k < ngood && gl[k].block < d->title_pos; k++) {
+      pith_block *b = &d->blocks[gl[k].block];
+      if (b->action != PITH_ACT_KEEP) {
+        b->cls = PITH_CLS_BAD;
+        b->why = "before the headline";
       }
-  size_t ng = core_groups(d, gs);
+    }
+  size_t ng = core_groups(d, gl, ngood, gs);
   size_t main = 0;
   for (size_t k = 1; k < ng; k++)
     if (gs[k].chars > gs[main].chars) main = k;
@@ -751,8 +775,8 @@ static void article_core(pith_doc *d) {
   int anchored = 0;
   if (d->title_pos)
     for (size_t k = 0; k < ng; k++)
-      if (gs[k].first > d->title_pos) {
-        if (gs[k].first - d->title_pos <= ANCHOR_MAX_DISTANCE &&
+      if (gl[gs[k].first].block > d->title_pos) {
+        if (gl[gs[k].first].block - d->title_pos <= ANCHOR_MAX_DISTANCE &&
             gs[k].chars >= ANCHOR_MIN_CHARS) {
           main = k;
           anchored = 1;
@@ -760,38 +784,64 @@ static void article_core(pith_doc *d) {
         break;
       }
   if (ng > 1) {
-    extend_core(d, gs, ng, main, +1, anchored);
-    extend_core(d, gs, ng, main, -1, anchored);
+    extend_core(d, gl, gs, ng, main, +1, anchored);
+    extend_core(d, gl, gs, ng, main, -1, anchored);
   }
-  free(gs);
 }
 
 /* Lists, tables and data lines inside an article have few stop words;
  * a short run of them between kept content belongs to the article. Lines
- * a rule dropped stay dropped. Returns the number of good blocks of
- * PITH_DEDUP_MIN_CHARS or more after it (the repetition walk's table). */
-static size_t fill_gaps(pith_doc *d) {
-  size_t last_good = (size_t)-1, long_good = 0;
-  for (size_t i = 0; i < d->n; i++) {
+ * a rule dropped stay dropped. Fills the run between good blocks `last`
+ * and i when it is one; returns the long blocks it made good (see
+ * fill_gaps). */
+static size_t fill_gap(pith_doc *d, size_t last, size_t i) {
+  if (i - last <= 1 || i - last - 1 > GAP_MAX_BLOCKS) return 0;
+  for (size_t j = last + 1; j < i; j++) {
+    const pith_block *b = &d->blocks[j];
+    if ((b->action != PITH_ACT_NONE) || navigation_line(b) || b->link_chars) return 0;
+  }
+  size_t long_good = 0;
+  for (size_t j = last + 1; j < i; j++) {
+    d->blocks[j].cls = PITH_CLS_GOOD;
+    d->blocks[j].why = "inside the article";
+    long_good += d->blocks[j].chars >= PITH_DEDUP_MIN_CHARS;
+  }
+  return long_good;
+}
+
+/* The gaps between the good blocks of the list (those still good);
+ * returns the number of good blocks of PITH_DEDUP_MIN_CHARS or more after
+ * it (the repetition walk's table). Without a list (gl NULL: no memory
+ * for it), every block is looked at. */
+static size_t fill_gaps(pith_doc *d, const good_entry *gl, size_t ngood) {
+  size_t last_good = SIZE_MAX, long_good = 0;
+  size_t count = gl ? ngood : d->n;
+  for (size_t k = 0; k < count; k++) {
+    size_t i = gl ? gl[k].block : k;
     if (d->blocks[i].cls != PITH_CLS_GOOD) continue;
     long_good += d->blocks[i].chars >= PITH_DEDUP_MIN_CHARS;
-    if (last_good != (size_t)-1 && i - last_good > 1 &&
-        i - last_good - 1 <= GAP_MAX_BLOCKS) {
-      int clean = 1;
-      for (size_t j = last_good + 1; j < i; j++) {
-        const pith_block *b = &d->blocks[j];
-        if ((b->action != PITH_ACT_NONE) || navigation_line(b) || b->link_chars)
-          clean = 0;
-      }
-      if (clean)
-        for (size_t j = last_good + 1; j < i; j++) {
-          d->blocks[j].cls = PITH_CLS_GOOD;
-          d->blocks[j].why = "inside the article";
-          long_good += d->blocks[j].chars >= PITH_DEDUP_MIN_CHARS;
-        }
-    }
+    if (last_good != SIZE_MAX) long_good += fill_gap(d, last_good, i);
     last_good = i;
   }
+  return long_good;
+}
+
+/* The article core and the gap filling through the list of good blocks;
+ * returns fill_gaps'. */
+static size_t core_and_gaps(pith_doc *d) {
+  size_t n = d->n;
+  /* one allocation: the list (an entry per block, stored for each) and
+   * at most as many groups */
+  size_t bytes = (n + 1) * (sizeof(good_entry) + sizeof(core_group));
+  void *mem = malloc(bytes);
+  /* the core is a refinement; without memory, keep all */
+  if (!mem) return fill_gaps(d, NULL, 0);
+  core_group *gs = mem;
+  good_entry *gl = (good_entry *)(gs + n + 1);
+  size_t ngood = good_list(d, gl);
+  article_core(d, gl, ngood, gs);
+  size_t long_good = fill_gaps(d, gl, ngood);
+  free(mem);
   return long_good;
 }
 
@@ -853,8 +903,7 @@ int pith_classify(pith_doc *d, const pith_classify_ctx *ctx) {
   if (smooth(d) != PITH_OK) return PITH_ENOMEM;
   tail_walk tw;
   cut_tail(d, &tw);
-  article_core(d);
-  size_t long_good = fill_gaps(d);
+  size_t long_good = core_and_gaps(d);
   size_t kept = pith_meta_dedup(d, long_good);
   if (kept == 0) {
     finish_listing(d, &tw);

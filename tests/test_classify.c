@@ -188,6 +188,95 @@ static void test_caps_teaser(pith_options *o) {
   pith_doc_free(&f.d);
 }
 
+/* The capitals test against its definition (counts over the whole line)
+ * on lines of 12..80 bytes: capitals with a few lower-case letters in the
+ * first 8 bytes or further on, words of several lengths. */
+static void test_caps_counts(pith_options *o) {
+  enum { LINES = 400 };
+  static char text[LINES][96];
+  const char *lines[LINES];
+  uint32_t seed = 12345;
+  for (size_t k = 0; k < LINES; k++) {
+    size_t len = 12 + k % 69, lowers = k / 69 % 4, j = 0;
+    for (; j < len; j++) {
+      seed = seed * 1103515245u + 12345u;
+      unsigned r = seed >> 16;
+      /* no spaces at the ends (they would be trimmed) or doubled */
+      int space = j > 0 && j + 1 < len && text[k][j - 1] != ' ' && r % (2 + k % 5) == 0;
+      text[k][j] = space ? ' ' : (char)('A' + r % 26);
+    }
+    for (size_t m = 0; m < lowers; m++) { /* in the first 8 bytes for odd k */
+      seed = seed * 1103515245u + 12345u;
+      size_t at = (seed >> 16) % (k % 2 ? 8 : len);
+      if (text[k][at] != ' ') text[k][at] = (char)(text[k][at] | 0x20);
+    }
+    snprintf(text[k] + len, 8, "%zu", k % 10); /* distinct lines */
+    lines[k] = text[k];
+  }
+  fixture f = {o, {0}};
+  run(&f, lines, LINES);
+  int same = 1, teasers = 0;
+  for (size_t i = 0; i < f.d.n; i++) {
+    const pith_block *b = &f.d.blocks[i];
+    size_t upper = 0, lower = 0, spaces = 0;
+    for (size_t j = 0; j < b->len; j++) {
+      upper += b->text[j] >= 'A' && b->text[j] <= 'Z';
+      lower += b->text[j] >= 'a' && b->text[j] <= 'z';
+      spaces += b->text[j] == ' ';
+    }
+    int want = b->chars <= 200 && b->len >= 16 && spaces + 1 >= 8 &&
+               upper >= 20 * lower && upper * 2 >= b->len;
+    int got = b->why && strcmp(b->why, "capitals") == 0;
+    same &= want == got;
+    teasers += want;
+  }
+  OK(same, "capitals as counted over the whole line");
+  OK(teasers > 20 && teasers < LINES - 20, "both kinds of line tested");
+  pith_doc_free(&f.d);
+}
+
+static const char *why_of(const fixture *f, const char *text) {
+  for (size_t i = 0; i < f->d.n; i++)
+    if (strcmp(f->d.blocks[i].text, text) == 0) return f->d.blocks[i].why;
+  return NULL;
+}
+
+/* The article core and the gap filling: a teaser paragraph far above the
+ * article goes, a data line between its paragraphs stays, asides between
+ * them neither split the article nor count as distance. */
+static void test_core_and_gaps(pith_options *o) {
+  const char *teaser =
+      "The mayor also spoke about the plans for the new harbour district, "
+      "where the city wants to build more than two thousand homes over the "
+      "next ten years, and she said that the first of them would be ready soon.";
+  const char *data =
+      "Revenue 2024: 12,500,000 EUR; expenses 2024: 11,900,000 EUR; reserve: "
+      "600,000 EUR";
+  const char *lines[24];
+  size_t n = 0;
+  lines[n++] = teaser;
+  static char menu[12][96];
+  for (int k = 0; k < 12; k++) { /* long lines of few stop words: bad */
+    snprintf(menu[k], sizeof menu[k],
+             "Sport %c: scores, tables, fixtures, transfers, results, standings, videos",
+             'A' + k);
+    lines[n++] = menu[k];
+  }
+  lines[n++] = para1;
+  lines[n++] = data;
+  lines[n++] = para2;
+  lines[n++] = "Advertisement";
+  lines[n++] = para3;
+  fixture f = {o, {0}};
+  run(&f, lines, n);
+  INT_EQ(kept(&f, teaser), 0, "a teaser far above the article is dropped");
+  STR_EQ(why_of(&f, teaser), "far from the article", "why the teaser went");
+  INT_EQ(kept(&f, data), 1, "a data line between paragraphs stays");
+  STR_EQ(why_of(&f, data), "inside the article", "why the data line stayed");
+  INT_EQ(kept(&f, para1) + kept(&f, para2) + kept(&f, para3), 3, "the article stays");
+  pith_doc_free(&f.d);
+}
+
 /* A gallery of caption labels (asides) inside the article does not set
  * the paragraphs after it apart from the article. */
 static void test_gallery_inside_article(pith_options *o) {
@@ -302,6 +391,8 @@ int main(void) {
   pith_options *o = pith_options_new();
   test_gallery_inside_article(o);
   test_caps_teaser(o);
+  test_core_and_gaps(o);
+  test_caps_counts(o);
   test_dated_listing(o);
   OK(o != NULL, "options with built-in filters");
   test_article_with_junk(o);
