@@ -49,6 +49,12 @@ enum { A_NONE, A_PREFIX, A_SUFFIX, A_CONTAINS };
 /* Glob program opcodes; every other byte is a literal. */
 enum { G_STAR = 1, G_DIGITS = 2, G_ONE = 3 };
 
+/* A literal byte that starts a character (not a UTF-8 continuation
+ * byte): the star may skip straight to its next occurrence. */
+static inline int leads(unsigned char c) {
+  return c > G_ONE && (c < 0x80 || c >= 0xC0);
+}
+
 #define NO_CAP UINT32_MAX
 #define DEFAULT_CAP 100u
 #define MAX_CAP 1000000u
@@ -78,6 +84,9 @@ typedef struct rule {
    * which the block must have right after its leading digit run */
   uint8_t after;
   int8_t field;
+  /* a glob "*LITERAL*" whose literal is its anchor and opens with a byte
+   * that starts a character: an occurrence of the anchor is a match */
+  uint8_t starlit;
 } rule;
 
 #define CON_STRIDE 4u
@@ -893,6 +902,9 @@ static int index_rule(pith_rules *r, size_t i) {
   if (u->kind == K_GLOB && u->plen >= 2 && u->pat[0] == G_DIGITS &&
       (unsigned char)u->pat[1] > G_ONE)
     u->after = (uint8_t)u->pat[1];
+  u->starlit = u->kind == K_GLOB && u->anchor == A_CONTAINS && u->aoff == 1 &&
+               u->alen + 2 == u->plen && u->pat[0] == G_STAR &&
+               u->pat[u->plen - 1] == G_STAR && leads((unsigned char)u->pat[1]);
   if (u->kind == K_EXACT || is_literal_glob(u)) {
     /* a glob without wildcards is an exact rule with a cap */
     if ((r->exn + 1) * 2 > r->excap && exact_grow(r) < 0) return -1;
@@ -1533,11 +1545,6 @@ static inline size_t next_digit(const char *t, size_t i, size_t n) {
   return i;
 }
 
-/* A literal byte that starts a character (not a UTF-8 continuation
- * byte): the star may skip straight to its next occurrence. */
-static inline int leads(unsigned char c) {
-  return c > G_ONE && (c < 0x80 || c >= 0xC0);
-}
 
 /* Whole-block glob match. `#` is greedy; only `*` backtracks, one star at
  * a time (the classic two-pointer algorithm: O(n*m) worst case). The
@@ -1719,7 +1726,10 @@ static void try_at(const pith_rules *r, int32_t k, const char *t, size_t n,
   const rule *u = &r->v[k];
   if (u->alen > n - at || memcmp(t + at, u->pat + u->aoff, u->alen) != 0) return;
   if (u->kind == K_GLOB && seen_glob(done, k)) return;
-  if (verify(u, t, n, at)) consider(r, best, (size_t)k);
+  /* the stars of "*LITERAL*" take what is around the anchor found at t+at
+   * (glob_match's star would reach it: its literal's first byte starts a
+   * character) */
+  if (u->starlit || verify(u, t, n, at)) consider(r, best, (size_t)k);
 }
 
 /* Rules of one pair chain whose key bytes occur at t+i. */

@@ -550,6 +550,25 @@ static void test_cyrillic_chunks(void) {
   pith_rules_free(r);
 }
 
+/* Globs "*LITERAL*" match wherever their anchor is found; other globs
+ * around the same literal are still checked whole. */
+static void test_star_literal(void) {
+  pith_rules *r = load("drop glob *privacy policy*\n"
+                       "cut glob *cookie settings*apply*\n"
+                       "keep glob *\xD0\xBF\xD1\x80\xD0\xB0\xD0\xB2\xD0\xB8\xD0\xBB\xD0\xB0 \xD1\x81\xD0\xB0\xD0\xB9\xD1\x82\xD0\xB0*\n");
+  INT_EQ(act(r, "privacy policy"), PITH_ACT_DROP, "the literal alone");
+  INT_EQ(act(r, "Read our Privacy Policy"), PITH_ACT_DROP, "the literal at the end");
+  INT_EQ(act(r, "PRIVACY POLICY and terms"), PITH_ACT_DROP, "the literal at the start");
+  INT_EQ(act(r, "\xC3\xA9t\xC3\xA9 privacy policy \xC3\xA9t\xC3\xA9"), PITH_ACT_DROP,
+         "the literal between two-byte letters");
+  INT_EQ(act(r, "privacy polic"), 0, "the literal cut short");
+  INT_EQ(act(r, "our cookie settings here"), 0, "a literal with more of the glob after it");
+  INT_EQ(act(r, "cookie settings: apply"), PITH_ACT_CUT, "the whole glob");
+  INT_EQ(act(r, "\xD0\x9F\xD1\x80\xD0\xB0\xD0\xB2\xD0\xB8\xD0\xBB\xD0\xB0 \xD1\x81\xD0\xB0\xD0\xB9\xD1\x82\xD0\xB0 \xD0\xB8 \xD1\x82\xD0\xB4"),
+         PITH_ACT_KEEP, "a literal opening with a two-byte letter");
+  pith_rules_free(r);
+}
+
 static void expect_error(const char *text, const char *prefix, const char *what) {
   pith_rules *r = pith_rules_new();
   char err[256] = "";
@@ -636,6 +655,7 @@ int main(void) {
   test_long_windows();
   test_window_sides();
   test_cyrillic_chunks();
+  test_star_literal();
   pith_buf_free(&scratch);
   return test_done();
 }
