@@ -459,72 +459,60 @@ static inline void record(tally *t, uint32_t m) {
   else add_hits(t, m);
 }
 
-/* Add cnt[j] to the hits of every bit of key[j], for the nused slots j
- * at used. */
-static void add_counted(const uint32_t *key, const uint32_t *cnt, const uint8_t *used,
-                        size_t nused, uint32_t *hits) {
-#ifdef STOP_SSE2
-  /* All languages of a mask at once, four a vector (each lane keeps the
-   * count where its bit is set): a loop over the mask's bits mispredicts
-   * its exit on most masks. */
-  enum { G = MAX_LANGS / 4 };
-  __m128i acc[G], sel[G];
-  for (unsigned g = 0; g < G; g++) {
-    acc[g] = _mm_setzero_si128();
-    sel[g] = _mm_set_epi32((int)(8u << 4 * g), (int)(4u << 4 * g), (int)(2u << 4 * g),
-                           (int)(1u << 4 * g));
-  }
-  for (size_t u = 0; u < nused; u++) {
-    __m128i x = _mm_set1_epi32((int)key[used[u]]), c = _mm_set1_epi32((int)cnt[used[u]]);
-    for (unsigned g = 0; g < G; g++)
-      acc[g] = _mm_add_epi32(acc[g],
-                             _mm_and_si128(c, _mm_cmpeq_epi32(_mm_and_si128(x, sel[g]), sel[g])));
-  }
-  for (unsigned g = 0; g < G; g++) {
-    uint32_t v[4];
-    _mm_storeu_si128((__m128i *)(void *)v, acc[g]);
-    for (unsigned l = 0; l < 4; l++) hits[4 * g + l] += v[l];
-  }
-#else
-  for (size_t u = 0; u < nused; u++) {
-    uint32_t j = used[u];
-    for (uint32_t x = key[j]; x; x &= x - 1) hits[__builtin_ctz(x)] += cnt[j];
-  }
-#endif
+/* One carry-save adder step: the bits of a + b + c at each position, as a
+ * high bit (weight 2) and a low one. */
+static inline void csa(uint32_t *h, uint32_t *l, uint32_t a, uint32_t b, uint32_t c) {
+  uint32_t u = a ^ b;
+  *h = (a & b) | (u & c);
+  *l = u ^ c;
 }
 
-/* Add the n masks at m to hits, bit by bit. */
+/* Add the n masks at m to hits, bit by bit. The counts are kept in bit
+ * planes (bit k of plane j: binary digit j of the count of bit k) and the
+ * masks go in 16 at a time through a tree of carry-save adders (Harley and
+ * Seal): a few logic steps a mask, whatever its bits (a table of the
+ * distinct masks mispredicted its probes, a loop over a mask's bits its
+ * exit). */
 static void sum_masks(const uint32_t *m, size_t n, uint32_t *hits) {
-  /* Few distinct masks recur: each is counted in a small table, then its
-   * bits are added once; masks finding no room go bit by bit. */
-  enum { SUM_BITS = 8, SUM_N = 1 << SUM_BITS };
-  uint32_t key[SUM_N], cnt[SUM_N];
-  uint8_t used[SUM_N];
-  size_t nused = 0;
-  memset(key, 0, sizeof key);
-  for (size_t i = 0; i < n; i++) {
-    uint32_t x = m[i], j = (x * 0x9E3779B1u) >> (32 - SUM_BITS);
-    if (key[j] == x) {
-      cnt[j]++;
-      continue;
-    }
-    for (unsigned probes = 0;; probes++, j = (j + 1) & (SUM_N - 1)) {
-      if (key[j] == x) {
-        cnt[j]++;
-        break;
-      }
-      if (!key[j] && probes < 8) {
-        key[j] = x, cnt[j] = 1;
-        used[nused++] = (uint8_t)j;
-        break;
-      }
-      if (probes >= 8) {
-        for (; x; x &= x - 1) hits[__builtin_ctz(x)]++;
-        break;
-      }
+  enum { PLANES = 32 };
+  uint32_t p[PLANES] = {0}; /* ones, twos, fours, eights, then 16s, 32s... */
+  size_t top = 4; /* the planes a count of n can reach */
+  while (top < PLANES && (n >> 4 >> (top - 4)) != 0) top++;
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const uint32_t *x = m + i;
+    uint32_t ta, tb, fa, fb, ea, eb, s;
+    csa(&ta, &p[0], p[0], x[0], x[1]);
+    csa(&tb, &p[0], p[0], x[2], x[3]);
+    csa(&fa, &p[1], p[1], ta, tb);
+    csa(&ta, &p[0], p[0], x[4], x[5]);
+    csa(&tb, &p[0], p[0], x[6], x[7]);
+    csa(&fb, &p[1], p[1], ta, tb);
+    csa(&ea, &p[2], p[2], fa, fb);
+    csa(&ta, &p[0], p[0], x[8], x[9]);
+    csa(&tb, &p[0], p[0], x[10], x[11]);
+    csa(&fa, &p[1], p[1], ta, tb);
+    csa(&ta, &p[0], p[0], x[12], x[13]);
+    csa(&tb, &p[0], p[0], x[14], x[15]);
+    csa(&fb, &p[1], p[1], ta, tb);
+    csa(&eb, &p[2], p[2], fa, fb);
+    csa(&s, &p[3], p[3], ea, eb);
+    for (size_t j = 4; j < top; j++) { /* s: the carries of weight 16 */
+      uint32_t c = p[j] & s;
+      p[j] ^= s;
+      s = c;
     }
   }
-  add_counted(key, cnt, used, nused, hits);
+  for (; i < n; i++) { /* the last ones one at a time */
+    uint32_t s = m[i];
+    for (size_t j = 0; j < top; j++) {
+      uint32_t c = p[j] & s;
+      p[j] ^= s;
+      s = c;
+    }
+  }
+  for (size_t j = 0; j < top; j++)
+    for (uint32_t x = p[j]; x; x &= x - 1) hits[__builtin_ctz(x)] += 1u << j;
 }
 
 /* Count the stop-word hits of mask m: with `only` != 0 only its bits

@@ -496,6 +496,42 @@ static void test_cjk_run(const pith_stopsets *s) {
   OK(!bad, "a CJK run cut at every length");
 }
 
+/* The language choice sums every hit: texts where one list leads by a
+ * single stop word ("the" against "und", each of one list only) at every
+ * count up to 300 choose that list. */
+static void test_close_choice(const pith_stopsets *s) {
+  const pith_stoplist *en = list_of(s, "en"), *de = list_of(s, "de");
+  OK(pith_stoplist_has(en, "the", 3) && !pith_stoplist_has(de, "the", 3) &&
+         pith_stoplist_has(de, "und", 3) && !pith_stoplist_has(en, "und", 3),
+     "\"the\" and \"und\" are stop words of one of the two lists");
+  static char text[4 * 602];
+  int bad = 0;
+  for (unsigned k = 0; k <= 300; k++)
+    for (int lead = 0; lead < 2; lead++) { /* 0: de leads, 1: en leads */
+      /* k + 1 of the leader's word and k of the other's, shuffled */
+      unsigned char is_de[601];
+      for (unsigned j = 0; j <= 2 * k; j++) is_de[j] = j < k + (lead == 0);
+      unsigned x = k * 2654435761u + (unsigned)lead;
+      for (unsigned j = 2 * k; j > 0; j--) {
+        x = x * 1103515245u + 12345u;
+        unsigned r = (x >> 8) % (j + 1);
+        unsigned char t = is_de[j];
+        is_de[j] = is_de[r], is_de[r] = t;
+      }
+      size_t n = 0;
+      for (unsigned j = 0; j <= 2 * k; j++, n += 4) memcpy(text + n, is_de[j] ? "und " : "the ", 4);
+      const char *texts[1] = {text};
+      size_t lens[1] = {n};
+      const pith_stoplist *got = pith_stopsets_detect(s, texts, lens, 1, 0.0);
+      if (got != (lead ? en : de)) {
+        bad++;
+        fprintf(stderr, "# %u against %u: %s\n", k + (lead == 1), k + (lead == 0),
+                got ? pith_stoplist_lang(got) : "none");
+      }
+    }
+  OK(!bad, "a lead of one stop word at every count up to 300 chooses its list");
+}
+
 int main(void) {
   pith_stopsets *s = pith_stopsets_new();
   OK(s != NULL, "built-in stop sets load");
@@ -509,6 +545,7 @@ int main(void) {
   test_dense(s);
   test_cyrillic(s);
   test_cjk_run(s);
+  test_close_choice(s);
   pith_stopsets_free(s);
   return test_done();
 }
