@@ -421,6 +421,40 @@ static META_ALWAYS_INLINE int block_has_digit(const pith_block *b) {
   return has_digit(b->text, b->len);
 }
 
+#if defined(__SSE2__) && !defined(PITH_NO_SSE2)
+#define DATE_YEAR_TEST 1
+/* The digits of a block's text of 1..63 bytes as bits (its first 16
+ * bytes, readable however short it is, see block_has_digit; the 16 before
+ * its end; those between past 32). */
+static inline uint64_t block_digits(const char *s, size_t n) {
+  size_t k = n < 16 ? n : 16;
+  uint64_t m = (uint64_t)(unsigned)digits16(s) | (uint64_t)(unsigned)digits16(s + n - k) << (n - k);
+  if (n > 32) {
+    m |= (uint64_t)(unsigned)digits16(s + 16) << 16;
+    if (n > 48) m |= (uint64_t)(unsigned)digits16(s + 32) << 32;
+  }
+  return m & ((1ull << n) - 1);
+}
+#endif
+
+/* May a dateline's block hold a date parse_date_at finds? Every date but
+ * a relative one ("3 days ago", read only against a reference date) has a
+ * year of four digits in a row (ISO and dotted dates read exactly four;
+ * named ones need 1900..2100): without a reference date, lines of digits
+ * without such a run ("5 comments", "Page 2", "12H ago") are not parsed.
+ * (The run is looked for only in lines that hold a digit, few of them,
+ * and of under 64 bytes.) */
+static META_ALWAYS_INLINE int block_may_hold_date(const pith_block *b, const char *ref_date) {
+  if (!block_has_digit(b)) return 0;
+#ifdef DATE_YEAR_TEST
+  if (!ref_date && b->len < 64 && sizeof(max_align_t) >= 16) {
+    uint64_t m = block_digits(b->text, b->len);
+    return (m & m >> 1 & m >> 2 & m >> 3) != 0;
+  }
+#endif
+  return 1;
+}
+
 int pith_meta_parse_date(const char *s, size_t n, const char *ref_date,
                          char out[40], size_t *span) {
   /* every date form holds a digit: most lines are turned away here,
@@ -666,7 +700,8 @@ static void find_datelines(pith_doc *d, const char *ref_date) {
     if ((b->action != PITH_ACT_NONE) | (b->chars > 60) | (b->words > 10)) continue;
     char iso[40];
     size_t span = 0;
-    if (!block_has_digit(b) || !parse_date_at(b->text, b->len, ref_date, iso, &span))
+    if (!block_may_hold_date(b, ref_date) ||
+        !parse_date_at(b->text, b->len, ref_date, iso, &span))
       continue;
     /* mostly a date, and not a sentence that happens to hold one */
     if (b->terminal || (span * 3 < b->len && b->words > 6)) continue;

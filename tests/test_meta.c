@@ -133,6 +133,52 @@ static void test_captures(void) {
   pith_doc_free(&d2);
 }
 
+/* The date of a document whose second line is `line` (pith_meta_text's
+ * dateline search), NULL when none; ref: the reference date. */
+static const char *dateline_of(const char *line, const char *ref) {
+  static char out[40];
+  pith_doc d;
+  pith_doc_init(&d, NULL);
+  const char *lines[] = {"The ferry leaves at nine.", line};
+  for (size_t i = 0; i < 2; i++) pith_doc_add(&d, lines[i], strlen(lines[i]), PITH_BLK_P);
+  pith_classify_language(&d, NULL);
+  pith_meta_text(&d, ref, d.n, 0);
+  const char *v = d.fields[PITH_FIELD_DATE];
+  if (v) snprintf(out, sizeof out, "%s", v);
+  pith_doc_free(&d);
+  return v ? out : NULL;
+}
+
+/* Datelines without a reference date are parsed only when they hold four
+ * digits in a row (a year): the year at every offset of lines up to 63
+ * bytes (across the 16-byte steps of the digit mask), dates of every form,
+ * lines of digits without a year, relative dates with a reference. */
+static void test_dateline_years(void) {
+  int all = 1;
+  for (size_t at = 0; at + 13 <= 63; at++) {
+    /* 63 bytes, 60 characters: three two-byte letters away from the date */
+    char line[64];
+    memset(line, 'x', sizeof line);
+    memcpy(at < 32 ? line + 57 : line, "\xC3\xA9\xC3\xA9\xC3\xA9", 6);
+    memcpy(line + at, "12 March 2024", 13);
+    line[63] = '\0';
+    if (at > 0) line[at - 1] = ' ';
+    if (at + 13 < 63) line[at + 13] = ' ';
+    if (at < 32 && at + 14 > 57) continue; /* the date would cover them */
+    const char *v = dateline_of(line, NULL);
+    all &= v && strcmp(v, "2024-03-12") == 0;
+  }
+  OK(all, "a year at every offset of a 63-byte line");
+  STR_EQ(dateline_of("Updated 2019-11-18T10:30", NULL), "2019-11-18T10:30:00", "ISO date");
+  STR_EQ(dateline_of("Stand: 12.03.2024", NULL), "2024-03-12", "dotted date");
+  STR_EQ(dateline_of("Nov. 18th, 2019", NULL), "2019-11-18", "month name first");
+  STR_EQ(dateline_of("Published 3 days ago", "2024-03-15"), "2024-03-12",
+         "relative date with a reference date");
+  OK(dateline_of("Published 3 days ago", NULL) == NULL, "relative date without one");
+  OK(dateline_of("Page 12 of 345, 678 comments", NULL) == NULL, "digits but no year");
+  OK(dateline_of("Nov 18, 219", NULL) == NULL, "a three-digit year");
+}
+
 static void test_title_and_dedup(void) {
   pith_doc d;
   pith_doc_init(&d, NULL);
@@ -311,6 +357,7 @@ int main(void) {
   test_dates();
   test_month_table();
   test_captures();
+  test_dateline_years();
   test_title_and_dedup();
   test_repeats_byte_for_byte();
   return test_done();
