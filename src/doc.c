@@ -627,6 +627,7 @@ static DOC_INLINE PITH_TARGET_AVX2 void counted_line(pith_doc *d, line_walk *w, 
    * ends the line separates nothing */
   uint32_t words = in.odd == 0 && n <= 64 ? (uint32_t)in.words : 0;
   uint64_t seps = in.seps - ((unsigned char)t[n - 1] == '|');
+  int terminal = ends_sentence(t, n); /* its bytes read before the NUL's store */
   t[n] = '\0';
   w->blocks[w->n++] = (pith_block){.text = t,
                                    .len = (uint32_t)n,
@@ -634,7 +635,7 @@ static DOC_INLINE PITH_TARGET_AVX2 void counted_line(pith_doc *d, line_walk *w, 
                                    .words = words,
                                    .kind = PITH_BLK_P,
                                    .seps = (uint8_t)(seps > 255 ? 255 : seps),
-                                   .terminal = (uint8_t)ends_sentence(t, n)};
+                                   .terminal = (uint8_t)terminal};
 }
 
 /* pith_doc_add_lines from the masks of 64 bytes at a time. */
