@@ -876,10 +876,11 @@ int pith_meta_stamp_block(const pith_block *b) {
 
 #define DEDUP_MIN_CHARS PITH_DEDUP_MIN_CHARS
 
-/* What each byte adds to a line key: ASCII letters lowercased, digits as
- * they are, other ASCII nothing (0), non-ASCII bytes as they are. One
- * table lookup per byte instead of range tests (line keys hash every kept
- * paragraph). Built by the preprocessor from that definition. */
+/* What each byte adds to a line's key bytes (what repeats are compared
+ * by): ASCII letters lowercased, digits as they are, other ASCII nothing
+ * (0), non-ASCII bytes as they are. One table lookup per byte instead of
+ * range tests (prefix keys read every kept paragraph). Built by the
+ * preprocessor from that definition. */
 #define LK1(c)                                                        \
   ((c) >= 'A' && (c) <= 'Z'                                ? (c) | 0x20 \
    : ((c) >= 'a' && (c) <= 'z') || ((c) >= '0' && (c) <= '9') || (c) >= 0x80 \
@@ -890,7 +891,7 @@ int pith_meta_stamp_block(const pith_block *b) {
 #define LK64(c) LK16(c), LK16((c) + 16), LK16((c) + 32), LK16((c) + 48)
 static const uint8_t key_byte[256] = {LK64(0), LK64(64), LK64(128), LK64(192)};
 
-/* The key byte at or after *i that a line key is made of (-1: none), with
+/* The key byte at or after *i of a line (-1: none), with
  * *i moved past it. General Punctuation (U+2000-U+206F: curly quotes,
  * dashes) and « » add nothing: titles keep them where block text was
  * normalized. */
@@ -949,36 +950,26 @@ static inline int gather_key_step(const char *s, size_t n, size_t *i,
   return 1;
 }
 
-/* Key for comparing lines: lowercase letters and digits only (bytes of
- * non-ASCII characters count as they are). The key bytes are gathered
- * into groups of 8 (a store and a count per byte, no branch), each group
- * mixed in with one multiply; the last group is zero-padded (key bytes
- * are never 0) and the count closes the key. */
-static uint64_t line_key(const char *s, size_t n) {
-  unsigned char buf[16] = {0};
-  uint64_t h = 1469598103934665603ull;
-  size_t i = 0, kept = 0, total = 0;
-  while (i < n && gather_key_step(s, n, &i, buf, &kept)) {
-    if (kept >= 8) {
-      h = mix_key8(h, buf);
-      memcpy(buf, buf + 8, 8);
-      kept -= 8;
-      total += 8;
-    }
+/* Do two lines compare equal as repeats: the same lowercase letters and
+ * digits (bytes of non-ASCII characters as they are, but General
+ * Punctuation and << >>), their key bytes? The key bytes of both are
+ * walked side by side: lines whose prefix keys meet mostly differ a few
+ * words further (only true repeats are read to their ends). */
+static int same_key(const char *a, size_t an, const char *b, size_t bn) {
+  size_t i = 0, j = 0;
+  for (;;) {
+    int x = next_key_byte(a, an, &i), y = next_key_byte(b, bn, &j);
+    if (x != y) return 0;
+    if (x < 0) return 1;
   }
-  if (kept) {
-    memset(buf + kept, 0, 8 - kept);
-    h = mix_key8(h, buf);
-  }
-  return mix64(h ^ (total + kept));
 }
 
-/* Key of the first PREFIX_KEY_BYTES bytes that make up a line's key (all
- * of them for shorter lines). Lines with equal keys have equal prefix
- * keys, so dedup compares prefix keys first and hashes whole paragraphs
- * only where prefix keys meet (rare): most kept text is hashed ~40 bytes
- * per paragraph instead of all of it. A prefix key is only a filter
- * before line_key (and the table slot): any hash of those bytes will do.
+/* Key of the first PREFIX_KEY_BYTES key bytes of a line (all of them for
+ * shorter lines). Lines with the same key bytes have equal prefix keys,
+ * so dedup compares prefix keys first and compares whole paragraphs only
+ * where prefix keys meet (rare): most kept text is read ~40 bytes per
+ * paragraph instead of all of it. A prefix key is only a filter before
+ * same_key (and the table slot): any hash of those bytes will do.
  * They are gathered into a zero-padded buffer (key bytes are never 0) and
  * mixed 8 at a time, not one multiply per byte. */
 #define PREFIX_KEY_BYTES 16
@@ -1002,61 +993,54 @@ static uint64_t prefix_key(const char *s, size_t n) {
   return h | 1; /* 0 marks empty slots */
 }
 
-/* The first byte a line's key is made of (-1: none). Lines with equal
- * keys start with the same one: a cheap test before line_key. */
+/* A line's first key byte (-1: none). Lines with the same key bytes
+ * start with the same one: a cheap test before prefix keys. */
 static int first_key_byte(const char *s, size_t n) {
   size_t i = 0;
   return next_key_byte(s, n, &i);
 }
 
-/* A long good block in the table: its full key (0 = not computed yet),
- * its index, the next block whose prefix key is the same. */
+/* A long good block in the table: its index, the next block whose prefix
+ * key is the same. */
 typedef struct dedup_node {
-  uint64_t full;
   uint32_t block, next;
 } dedup_node;
 
-static uint64_t node_key(const pith_doc *d, dedup_node *e) {
-  if (!e->full) e->full = line_key(d->blocks[e->block].text, d->blocks[e->block].len) | 1;
-  return e->full;
-}
-
 /* Is block i's text a repeat of a kept paragraph? `slot` holds prefix keys
  * with the first such paragraph's node; nodes chain the others. A new
- * prefix key is added, a new paragraph joins its chain. `full` is block
- * i's full key when known (0: not yet). */
-static int seen_before(const pith_doc *d, size_t i, uint64_t pk, uint64_t full,
-                       uint64_t *slot_key, uint32_t *slot_node, dedup_node *nodes,
-                       uint32_t *nnodes, size_t cap) {
+ * prefix key is added, a new paragraph joins its chain. */
+static int seen_before(const pith_doc *d, size_t i, uint64_t pk, uint64_t *slot_key,
+                       uint32_t *slot_node, dedup_node *nodes, uint32_t *nnodes,
+                       size_t cap) {
   size_t h = (size_t)(pk & (cap - 1));
   while (slot_key[h] && slot_key[h] != pk) h = (h + 1) & (cap - 1);
   if (!slot_key[h]) {
     slot_key[h] = pk;
     slot_node[h] = *nnodes;
-    nodes[(*nnodes)++] = (dedup_node){full, (uint32_t)i, UINT32_MAX};
+    nodes[(*nnodes)++] = (dedup_node){(uint32_t)i, UINT32_MAX};
     return 0;
   }
-  /* a paragraph repeated byte for byte (most repeats) needs no keys */
+  /* a paragraph repeated byte for byte (most repeats) needs no key walk */
   const pith_block *b = &d->blocks[i];
   for (uint32_t j = slot_node[h]; j != UINT32_MAX; j = nodes[j].next) {
     const pith_block *p = &d->blocks[nodes[j].block];
     if (p->len == b->len && memcmp(p->text, b->text, b->len) == 0) return 1;
   }
-  if (!full) full = line_key(b->text, b->len) | 1;
   uint32_t j = slot_node[h], last = j;
-  for (; j != UINT32_MAX; last = j, j = nodes[j].next)
-    if (node_key(d, &nodes[j]) == full) return 1;
+  for (; j != UINT32_MAX; last = j, j = nodes[j].next) {
+    const pith_block *p = &d->blocks[nodes[j].block];
+    if (same_key(p->text, p->len, b->text, b->len)) return 1;
+  }
   nodes[last].next = *nnodes;
-  nodes[(*nnodes)++] = (dedup_node){full, (uint32_t)i, UINT32_MAX};
+  nodes[(*nnodes)++] = (dedup_node){(uint32_t)i, UINT32_MAX};
   return 0;
 }
 
-/* Does b's line key equal the title's (tkey)? The title is most often
- * the block's text as it is: then no key is needed. */
-static int repeats_title(const pith_block *b, const char *title, size_t tlen,
-                         uint64_t tkey) {
+/* Does b repeat the title (the same key bytes)? The title is most often
+ * the block's text as it is: then no key is walked. */
+static int repeats_title(const pith_block *b, const char *title, size_t tlen) {
   return (b->len == tlen && memcmp(b->text, title, tlen) == 0) ||
-         (line_key(b->text, b->len) | 1) == tkey;
+         same_key(b->text, b->len, title, tlen);
 }
 
 /* block->keep without repeats marked (no memory for the table). */
@@ -1093,7 +1077,6 @@ size_t pith_meta_dedup(pith_doc *d, size_t long_good) {
   uint32_t *slot_node = (uint32_t *)(nodes + eligible), nnodes = 0;
   const char *title = d->fields[PITH_FIELD_TITLE];
   size_t tlen = title ? strlen(title) : 0;
-  uint64_t tkey = title ? line_key(title, tlen) | 1 : 0;
   uint64_t tprefix = title ? prefix_key(title, tlen) : 0;
   int tfirst = title ? first_key_byte(title, tlen) : 0;
   /* lengths a title repeat may have: tlen - 8 .. tlen + 8, as one
@@ -1112,17 +1095,16 @@ size_t pith_meta_dedup(pith_doc *d, size_t long_good) {
     if (!good || b->chars < DEDUP_MIN_CHARS) {
       /* any class: a front end may still keep it (an h1 in the article) */
       if (b->len - tlo <= tspan && first_key_byte(b->text, b->len) == tfirst &&
-          prefix_key(b->text, b->len) == tprefix && repeats_title(b, title, tlen, tkey)) {
+          prefix_key(b->text, b->len) == tprefix && repeats_title(b, title, tlen)) {
         b->dup = 1;
         b->why = "repeats the title";
       }
     } else {
-      uint64_t pk = prefix_key(b->text, b->len), full = 0;
-      if (title && pk == tprefix && repeats_title(b, title, tlen, tkey)) {
+      uint64_t pk = prefix_key(b->text, b->len);
+      if (title && pk == tprefix && repeats_title(b, title, tlen)) {
         b->dup = 1;
         b->why = "repeats the title";
-      } else if (seen_before(d, i, pk, full, slot_key, slot_node, nodes, &nnodes,
-                             cap)) {
+      } else if (seen_before(d, i, pk, slot_key, slot_node, nodes, &nnodes, cap)) {
         b->dup = 1;
         b->why = "repeats an earlier block";
       }

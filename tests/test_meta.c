@@ -233,6 +233,27 @@ static void test_title_and_dedup(void) {
   OK(e.blocks[3].dup, "curly quotes do not count");
   OK(!e.blocks[4].dup && e.blocks[5].dup, "non-ASCII paragraphs");
   pith_doc_free(&e);
+
+  /* one paragraph's key bytes the start of another's: no repeat either way */
+  pith_doc g;
+  pith_doc_init(&g, NULL);
+  const char *more[] = {
+      "The council said on Monday that the sports hall would stay open for "
+      "families until the river falls, which may take a week or more.",
+      "The council said on Monday that the sports hall would stay open for "
+      "families until the river falls, which may take a week or more. Or two.",
+      "The council said on Monday that the sports hall would stay open for "
+      "families until the river falls, which may take a week or",
+      "the council said on monday that the sports hall would stay open for "
+      "families until the river falls which may take a week or more",
+  };
+  for (size_t i = 0; i < 4; i++) pith_doc_add(&g, more[i], strlen(more[i]), PITH_BLK_P);
+  pith_classify_language(&g, NULL);
+  for (size_t i = 0; i < g.n; i++) g.blocks[i].cls = PITH_CLS_GOOD;
+  pith_meta_dedup(&g, SIZE_MAX);
+  OK(!g.blocks[1].dup && !g.blocks[2].dup, "longer and shorter key bytes: no repeat");
+  OK(g.blocks[3].dup, "the same key bytes after two others: a repeat");
+  pith_doc_free(&g);
 }
 
 /* Repeats found by comparing texts byte for byte before any key is
