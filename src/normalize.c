@@ -360,7 +360,8 @@ static inline unsigned three_starts(const char *p, int nfc) {
   __m128i lead = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - 0xE4))),
                                 _mm_set1_epi8(-128 + 11));
   if (nfc) lead = _mm_andnot_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xEA)), lead);
-  __m128i cjk = _mm_and_si128(lead, _mm_and_si128(_mm_cmpgt_epi8(top, x1), _mm_cmpgt_epi8(top, x2)));
+  __m128i cjk =
+      _mm_and_si128(lead, _mm_and_si128(_mm_cmpgt_epi8(top, x1), _mm_cmpgt_epi8(top, x2)));
   __m128i t = _mm_and_si128(x2, _mm_set1_epi8((char)0xF8));
   __m128i dash = _mm_and_si128(
       _mm_and_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xE2)),

@@ -233,7 +233,8 @@ static void test_chunk_boundaries(void) {
       /* CJK whose continuation bytes, read as leads, would give NBSP, SHY
        * and NEL; dashes and an ellipsis: copied in the chunks (a chunk
        * that cuts one carries the rest to the next) */
-      {"\xE4\x82\xA0\xE4\x82\xAD\xE4\x82\x85 \xE4\x82\xA0", "\xE4\x82\xA0\xE4\x82\xAD\xE4\x82\x85 \xE4\x82\xA0", 0},
+      {"\xE4\x82\xA0\xE4\x82\xAD\xE4\x82\x85 \xE4\x82\xA0",
+       "\xE4\x82\xA0\xE4\x82\xAD\xE4\x82\x85 \xE4\x82\xA0", 0},
       {"x\xE2\x80\x94\xE2\x80\x90 \xE2\x80\xA6y", "x\xE2\x80\x94\xE2\x80\x90 \xE2\x80\xA6y", 0},
       {"\xEA\x82\xA0\xEA\x82\x85", "\xEA\x82\xA0\xEA\x82\x85", PITH_OPT_SPACES},
       {"a  b", "a  b", PITH_OPT_NFC},                            /* SPACES off: copied */
