@@ -153,31 +153,39 @@ typedef struct atab {
   size_t cap, n; /* cap: power of two (or 0) */
   unsigned bits; /* log2(cap) */
   /* Prefix/suffix tables: by the outer three bytes of a key (the first
-   * three of a prefix, the last three of a suffix; a 2-byte key under all
-   * 256 third bytes), hashed to LENS3_BITS bits: bit L-1 set when a key
-   * of L (2..8) bytes may have them; len1[b] bit 0 when the 1-byte key b
-   * is in use. A block probes only the lengths its own outer bytes name:
-   * most probe none. Allocated for prefix/suffix tables only. Bit 0 of
-   * the prefix table's lens3 (no key has 1 byte there): an exact pattern
-   * opens with those three bytes (zero-padded), which most blocks do not,
-   * so most skip the exact hash. */
+   * three of a prefix, the last three of a suffix), hashed to l3bits
+   * bits: bit L-1 set when a key of L (3..8) bytes may have them; by its
+   * outer byte b, len1[b] bit 0 when the 1-byte key b is in use, bit 1
+   * when a 2-byte key has it. A block probes only the lengths its own
+   * outer bytes name: most probe none. Allocated for prefix/suffix tables
+   * only. Bit 0 of the prefix table's lens3 (no key has 1 byte there): an
+   * exact pattern opens with those three bytes (zero-padded), which most
+   * blocks do not, so most skip the exact hash. Every block reads lens3
+   * and the document's other passes evict it from L1, so it is kept small
+   * (a 2-byte key under all 256 third bytes would need one many times
+   * larger for as few false probes). */
   uint8_t *lens3;
+  unsigned l3bits;
   uint8_t len1[256];
 } atab;
 
-#define LENS3_BITS 14
+/* l3bits of the prefix and suffix tables: a few hundred keys and exact
+ * patterns open with distinct three bytes; some 50 keys end so */
+#define PRE3_BITS 12
+#define SUF3_BITS 11
 #define EXBITS 15
 #define EXBIT(h) ((h) >> (32 - EXBITS))
 
-/* Index in lens3 of the outer bytes a, b, c (a the farthest from the
- * block's edge for suffixes, the nearest for prefixes). */
-static inline uint32_t lens3_at(unsigned a, unsigned b, unsigned c) {
-  return ((uint32_t)(a | b << 8 | c << 16) * 0x9E3779B1u) >> (32 - LENS3_BITS);
+/* Index in a lens3 of `bits` bits of the outer bytes a, b, c (a the
+ * farthest from the block's edge for suffixes, the nearest for
+ * prefixes). */
+static inline uint32_t lens3_at(unsigned a, unsigned b, unsigned c, unsigned bits) {
+  return ((uint32_t)(a | b << 8 | c << 16) * 0x9E3779B1u) >> (32 - bits);
 }
 
 /* lens3_at of the 3 bytes at bits 0..23 of x (as load_le64 gives them). */
-static inline uint32_t lens3_of(uint64_t x) {
-  return ((uint32_t)(x & 0xFFFFFF) * 0x9E3779B1u) >> (32 - LENS3_BITS);
+static inline uint32_t lens3_of(uint64_t x, unsigned bits) {
+  return ((uint32_t)(x & 0xFFFFFF) * 0x9E3779B1u) >> (32 - bits);
 }
 
 struct pith_rules {
@@ -658,17 +666,14 @@ static int32_t *atab_head(atab *t, const unsigned char *kb, unsigned len,
                           int parts) {
   const char *c = (const char *)kb;
   if (parts != PARTS_NONE) {
-    if (!t->lens3 && !(t->lens3 = calloc((size_t)1 << LENS3_BITS, 1))) return NULL;
+    if (!t->lens3 && !(t->lens3 = calloc((size_t)1 << t->l3bits, 1))) return NULL;
     uint8_t bit = (uint8_t)(1u << (len - 1));
-    if (len == 1) t->len1[kb[0]] = 1;
-    else if (len == 2)
-      for (unsigned o = 0; o < 256; o++)
-        t->lens3[parts == PARTS_LEADING ? lens3_at(kb[0], kb[1], o)
-                                        : lens3_at(o, kb[0], kb[1])] |= bit;
+    unsigned b = t->l3bits;
+    if (len <= 2) t->len1[parts == PARTS_LEADING ? kb[0] : kb[len - 1]] |= bit;
     else if (parts == PARTS_LEADING)
-      t->lens3[lens3_at(kb[0], kb[1], kb[2])] |= bit;
+      t->lens3[lens3_at(kb[0], kb[1], kb[2], b)] |= bit;
     else
-      t->lens3[lens3_at(kb[len - 3], kb[len - 2], kb[len - 1])] |= bit;
+      t->lens3[lens3_at(kb[len - 3], kb[len - 2], kb[len - 1], b)] |= bit;
   }
   uint64_t key = key_of(c, len);
   int32_t *h = atab_find(t, key, len);
@@ -690,6 +695,8 @@ pith_rules *pith_rules_new(void) {
   for (size_t i = 0; i < 256; i++) r->con1[i] = -1;
   r->cmem = r->none = r->noned = -1;
   for (size_t i = 0; i < 256; i++) r->nonedafter[i] = -1;
+  r->pre.l3bits = PRE3_BITS;
+  r->suf.l3bits = SUF3_BITS;
   return r;
 }
 
@@ -918,9 +925,9 @@ static int index_rule(pith_rules *r, size_t i) {
     r->ex[j].hash = h;
     r->ex[j].idx = (uint32_t)i + 1;
     r->exbits[EXBIT(h) >> 6] |= 1ull << (EXBIT(h) & 63);
-    if (!r->pre.lens3 && !(r->pre.lens3 = calloc((size_t)1 << LENS3_BITS, 1))) return -1;
+    if (!r->pre.lens3 && !(r->pre.lens3 = calloc((size_t)1 << PRE3_BITS, 1))) return -1;
     const unsigned char *e = (const unsigned char *)u->pat;
-    r->pre.lens3[lens3_at(e[0], u->plen > 1 ? e[1] : 0, u->plen > 2 ? e[2] : 0)] |= 1;
+    r->pre.lens3[lens3_at(e[0], u->plen > 1 ? e[1] : 0, u->plen > 2 ? e[2] : 0, PRE3_BITS)] |= 1;
     r->exn++;
     if (u->plen < 256) r->exlens[u->plen >> 6] |= 1ull << (u->plen & 63);
     else r->exlong = 1;
@@ -1682,7 +1689,7 @@ static void match_suffix(const pith_rules *r, const char *t, size_t n,
   memcpy(&x, t + n - 8, 8);
   const unsigned char *u = (const unsigned char *)t + n;
   if (!r->suf.lens3) return;
-  unsigned m = r->suf.len1[u[-1]] | r->suf.lens3[lens3_at(u[-3], u[-2], u[-1])];
+  unsigned m = r->suf.len1[u[-1]] | r->suf.lens3[lens3_at(u[-3], u[-2], u[-1], SUF3_BITS)];
   for (; m; m &= m - 1) {
     unsigned len = (unsigned)__builtin_ctz(m) + 1;
     if (len > n) break;
@@ -1990,7 +1997,7 @@ int pith_rules_match(const pith_rules *r, const char *text, size_t len,
   /* the prefix table's entry of the block's first three bytes: the key
    * lengths to probe, and bit 0 for exact patterns opening with them (one
    * load where the fold stored them) */
-  unsigned l3 = r->pre.lens3 ? r->pre.lens3[lens3_of(load_le64(t))] : 0;
+  unsigned l3 = r->pre.lens3 ? r->pre.lens3[lens3_of(load_le64(t), PRE3_BITS)] : 0;
   if (chars <= r->exact_chars && (l3 & 1)) match_exact(r, t, n, chars, &best);
   if (chars <= r->maxcap[A_PREFIX]) match_prefix(r, t, n, chars, l3, &best);
   if (chars <= r->maxcap[A_SUFFIX]) match_suffix(r, t, n, chars, &best);

@@ -569,6 +569,44 @@ static void test_star_literal(void) {
   pith_rules_free(r);
 }
 
+/* Prefix and suffix keys by their outer bytes: 1- and 2-byte keys sharing
+ * an outer byte, and some 600 keys of 4 bytes each way (more than the
+ * tables of outer three bytes hold without sharing entries). */
+static void test_outer_bytes(void) {
+  static char rules[65536];
+  size_t rl = 0;
+  rl += (size_t)snprintf(rules + rl, sizeof rules - rl,
+                         "drop glob:20 q*\ncut glob:20 qu*\ndrop glob:20 *m\ncut glob:20 *pm\n");
+  for (unsigned i = 0; i < 600; i++) {
+    char k[4] = {(char)('a' + i % 26), (char)('a' + i / 26 % 26), (char)('b' + i % 7), 0};
+    rl += (size_t)snprintf(rules + rl, sizeof rules - rl, "drop glob:40 p%s*\ndrop glob:40 *%ss\n",
+                           k, k);
+  }
+  pith_rules *r = load(rules);
+  INT_EQ(act(r, "qx"), PITH_ACT_DROP, "1-byte prefix key");
+  INT_EQ(act(r, "qux"), PITH_ACT_CUT, "2-byte prefix key, same first byte");
+  INT_EQ(act(r, "Qu"), PITH_ACT_CUT, "2-byte prefix key, whole block");
+  INT_EQ(act(r, "am"), PITH_ACT_DROP, "1-byte suffix key");
+  INT_EQ(act(r, "at 3PM"), PITH_ACT_CUT, "2-byte suffix key, same last byte");
+  int bad = 0;
+  for (unsigned i = 0; i < 600; i++) {
+    char k[4] = {(char)('a' + i % 26), (char)('a' + i / 26 % 26), (char)('b' + i % 7), 0};
+    char b[32], want[24];
+    snprintf(want, sizeof want, "t.rules:%u", 5 + 2 * i);
+    snprintf(b, sizeof b, "p%s and more", k);
+    const char *w = where(r, b);
+    if (!w || strcmp(w, want) != 0) bad++;
+    snprintf(want, sizeof want, "t.rules:%u", 6 + 2 * i);
+    snprintf(b, sizeof b, "some %ss", k);
+    w = where(r, b);
+    if (!w || strcmp(w, want) != 0) bad++;
+    snprintf(b, sizeof b, "o%s and %st", k, k);
+    if (where(r, b)) bad++;
+  }
+  INT_EQ(bad, 0, "600 prefix and 600 suffix keys of 4 bytes");
+  pith_rules_free(r);
+}
+
 static void expect_error(const char *text, const char *prefix, const char *what) {
   pith_rules *r = pith_rules_new();
   char err[256] = "";
@@ -656,6 +694,7 @@ int main(void) {
   test_window_sides();
   test_cyrillic_chunks();
   test_star_literal();
+  test_outer_bytes();
   pith_buf_free(&scratch);
   return test_done();
 }
