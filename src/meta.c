@@ -371,7 +371,8 @@ static int parse_date_at(const char *s, size_t n, const char *ref_date, char out
     if (date_boundary(s, p) &&
         (parse_iso(s, n, p, out, &end) || parse_dotted(s, n, p, out, &end) ||
          parse_named(s, n, p, out, &end) ||
-         parse_relative(s, n, p, ref_date, out, &end))) {
+         /* (it reads nothing without a reference date) */
+         (ref_date && parse_relative(s, n, p, ref_date, out, &end)))) {
       if (span) *span = end - p;
       return 1;
     }
