@@ -1122,6 +1122,43 @@ static inline void cjk_char(cursor *c, size_t at, int32_t cp) {
   else if (m) record(t, m);
 }
 
+/* A word of Hangul syllables (which fold to themselves: its bytes are its
+ * key) at window offset a, ended by an ASCII separator other than the
+ * apostrophe or by the end of the text: counted as scan_general counts it,
+ * without its word machine. RESTART: another word (general takes it). */
+static size_t hangul_word(cursor *c, size_t a) {
+  const unsigned char *t = (const unsigned char *)c->text;
+  const size_t len = c->len;
+  size_t i = c->i + a, n = 0;
+  union {
+    char b[MAX_WORD + 8];
+    uint64_t q[MAX_WORD / 8 + 1];
+  } u;
+  while (len - i >= 3 && n + 3 <= MAX_WORD && (t[i] & 0xF0) == 0xE0 &&
+         (t[i + 1] & 0xC0) == 0x80 && (t[i + 2] & 0xC0) == 0x80 &&
+         hangul((int32_t)((t[i] & 0x0Fu) << 12 | (t[i + 1] & 0x3Fu) << 6 | (t[i + 2] & 0x3Fu)))) {
+    memcpy(u.b + n, t + i, 3);
+    n += 3;
+    i += 3;
+  }
+  if (!n) return RESTART;
+  if (i < len) { /* the separator */
+    unsigned e = t[i];
+    if (e >= 0x80 || e == '\'' || (unsigned)((e | 0x20) - 'a') < 26u || e - '0' < 10u)
+      return RESTART;
+  }
+  const pith_stopsets *s = c->s;
+  tally *ty = c->t;
+  ty->words++;
+  ty->letters += (uint32_t)(n / 3);
+  if (n <= s->maxlen) {
+    memset(u.b + n, 0, 8);
+    uint32_t m = lookup(s, u.q, n);
+    if (m) count_mask(s, m, c->only, ty);
+  }
+  return i + (i < len) - c->i;
+}
+
 /* A token starting with a non-ASCII byte at window offset a. */
 static STOP_ALWAYS_INLINE size_t nonascii_token(cursor *c, size_t a) {
   int32_t cp;
@@ -1131,6 +1168,10 @@ static STOP_ALWAYS_INLINE size_t nonascii_token(cursor *c, size_t a) {
   if (k == 3 && pith_is_cjk(cp)) {
     cjk_char(c, at, cp);
     return a + 3;
+  }
+  if (k == 3 && hangul(cp) && c->s) {
+    size_t r = hangul_word(c, a);
+    if (r != RESTART) return r;
   }
   return general(c, a);
 }

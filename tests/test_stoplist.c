@@ -532,6 +532,37 @@ static void test_close_choice(const pith_stopsets *s) {
   OK(!bad, "a lead of one stop word at every count up to 300 chooses its list");
 }
 
+/* Korean words (Hangul syllables fold to themselves): stop words and
+ * others, one of 66 bytes, one glued to Latin letters, before ASCII,
+ * apostrophe, CJK and dash separators, at every offset; the stop words
+ * against the list's own lookups. */
+static void test_hangul(const pith_stopsets *s) {
+  const char *ko_stops[1] = {"그리고 그래서 그러나 때문에 또한 그리고"};
+  size_t ko_len[1] = {strlen(ko_stops[0])};
+  const pith_stoplist *ko = pith_stopsets_detect(s, ko_stops, ko_len, 1, 0.0);
+  OK(ko && strcmp(pith_stoplist_lang(ko), "ko") == 0, "Korean list");
+  if (!ko) return;
+  static const char *words[] = {"그리고", "대한민국", "때문에", "서울", "말하자면", "또한",
+                                "가나다라마바사아자차카타파하가나다라마바사아", "삼성sds"};
+  static const char *seps[] = {" ", ", ", "'s ", "\xE2\x80\x94", "的", ".", "\n"};
+  char text[1024];
+  size_t n = 0;
+  uint32_t want_st = 0, nw = 0;
+  for (unsigned r = 0; r < 3; r++)
+    for (size_t k = 0; k < sizeof words / sizeof *words; k++) {
+      const char *sep = seps[(r * 8 + k) % (sizeof seps / sizeof *seps)];
+      memcpy(text + n, words[k], strlen(words[k]));
+      n += strlen(words[k]);
+      memcpy(text + n, sep, strlen(sep));
+      n += strlen(sep);
+      want_st += (uint32_t)pith_stoplist_has(ko, words[k], strlen(words[k]));
+      nw += 1 + (strcmp(sep, "的") == 0); /* a CJK character is a word */
+    }
+  text[n] = '\0';
+  OK(want_st == 12, "Korean stop words among the test words (%u)", want_st);
+  same_at_every_offset(ko, text, nw, want_st, "Korean words between separators");
+}
+
 int main(void) {
   pith_stopsets *s = pith_stopsets_new();
   OK(s != NULL, "built-in stop sets load");
@@ -546,6 +577,7 @@ int main(void) {
   test_cyrillic(s);
   test_cjk_run(s);
   test_close_choice(s);
+  test_hangul(s);
   pith_stopsets_free(s);
   return test_done();
 }
