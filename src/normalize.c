@@ -810,13 +810,15 @@ static inline unsigned three_starts_w(const char *p, unsigned W, int nfc) {
   return three_starts(p, nfc);
 }
 
-/* Is the byte at u, a run's first stop, worth three_relief(): a lead of
- * a three-byte character but a curly quote (E2 80 98..9F), or a
- * continuation byte (the end of one cut by the chunk before)? Others
- * (quotes, Latin-1, '&', spaces) go to in_run() at once. */
+/* Is the byte at u, a run's first stop, worth three_relief(): a lead
+ * from E3 on (CJK, Hangul), or a continuation byte (the end of one cut by
+ * the chunk before)? Others go to in_run() at once: quotes, Latin-1, '&',
+ * spaces, and the dashes (E2, which the relief takes along when a CJK
+ * character asked for it: a test of E2's third byte here, to tell dashes
+ * from quotes, mispredicted more than it saved). */
 static inline int three_first(const char *u) {
   unsigned char c = (unsigned char)u[0];
-  return c >= 0xE3 || (c & 0xC0) == 0x80 || (c == 0xE2 && ((unsigned char)u[2] & 0xF8) != 0x98);
+  return c >= 0xE3 || (c & 0xC0) == 0x80;
 }
 
 /* `stop` without the bytes of the three-byte characters in_run() would
