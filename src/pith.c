@@ -159,9 +159,12 @@ pith_result *pith_result_new_error(int status, const char *source,
 void pith_result_free(pith_result *r) {
   if (!r) return;
   free(r->error);
-  free(r->text);
-  free(r->blocks);
-  for (int i = 0; i < PITH_FIELD_COUNT_; i++) free(r->fields[i]);
+  if (r->blocks) {
+    free(r->blocks); /* the text and fields of a clean result live in it */
+  } else {
+    free(r->text);
+    for (int i = 0; i < PITH_FIELD_COUNT_; i++) free(r->fields[i]);
+  }
   free(r->explain);
   free(r);
 }
@@ -285,26 +288,35 @@ static void build_explain(const pith_doc *d, pith_buf *ex) {
   }
 }
 
+/* The result's blocks, text and fields in one allocation (freed with
+ * r->blocks; a result holds no other blocks but an error's, which has
+ * none): a document's output costs one malloc, not one per field. */
 static int collect(pith_result *r, const pith_doc *d, unsigned flags) {
-  size_t kept = 0, bytes = 0;
+  size_t kept = 0, bytes = 0, field_bytes = 0;
   for (size_t i = 0; i < d->n; i++)
     if (d->blocks[i].keep) kept++, bytes += d->blocks[i].len + 2;
-  r->blocks = calloc(kept ? kept : 1, sizeof *r->blocks);
-  if (!r->blocks) return PITH_ENOMEM;
+  size_t flen[PITH_FIELD_COUNT_];
+  for (int f = 0; f < PITH_FIELD_COUNT_; f++) {
+    flen[f] = d->fields[f] && !r->fields[f] ? strlen(d->fields[f]) : 0;
+    field_bytes += d->fields[f] && !r->fields[f] ? flen[f] + 1 : 0;
+  }
   /* The text exactly (blocks joined by blank lines, a final newline, the
-   * NUL) fits in bytes + 1: written straight, one allocation. */
-  char *t = malloc(bytes + 1);
-  if (!t) return PITH_ENOMEM;
+   * NUL) fits in bytes + 1: written straight. */
+  size_t nb = kept ? kept : 1;
+  r->blocks = malloc(nb * sizeof *r->blocks + bytes + 1 + field_bytes);
+  if (!r->blocks) return PITH_ENOMEM;
+  char *t = (char *)(r->blocks + nb), *fv = t + bytes + 1;
+  for (int f = 0; f < PITH_FIELD_COUNT_; f++)
+    if (d->fields[f] && !r->fields[f]) {
+      r->fields[f] = memcpy(fv, d->fields[f], flen[f] + 1);
+      fv += flen[f] + 1;
+    }
   size_t len = 0;
   for (size_t i = 0; i < d->n; i++) {
     const pith_block *b = &d->blocks[i];
     if (!b->keep) continue;
     if (len) t[len++] = '\n', t[len++] = '\n';
-    pith_out_block *o = &r->blocks[r->nblocks++];
-    o->off = len;
-    o->len = b->len;
-    o->kind = b->kind;
-    o->heading = b->heading;
+    r->blocks[r->nblocks++] = (pith_out_block){len, b->len, b->kind, b->heading};
     memcpy(t + len, b->text, b->len);
     len += b->len;
   }
@@ -313,9 +325,6 @@ static int collect(pith_result *r, const pith_doc *d, unsigned flags) {
   r->text = t;
   r->text_len = len;
   r->words = count_words(r->text, r->text_len);
-  for (int f = 0; f < PITH_FIELD_COUNT_; f++)
-    if (d->fields[f] && !r->fields[f] && !(r->fields[f] = strdup(d->fields[f])))
-      return PITH_ENOMEM;
   if (flags & PITH_OPT_EXPLAIN) {
     pith_buf ex = PITH_BUF_INIT;
     build_explain(d, &ex);
