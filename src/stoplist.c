@@ -1829,13 +1829,15 @@ const pith_stoplist *pith_stopsets_detect_each(const pith_stopsets *s,
   tally t;
   memset(&t, 0, sizeof t);
   /* A text of len bytes holds at most len / 2 + 1 words, each one hit at
-   * most. */
-  uint32_t buf[2048], *rec = buf;
-  size_t cap = sizeof buf / sizeof *buf, total = 0;
+   * most. The stack holds a 4 KB sample's; PAD zeros after the masks let
+   * the sums take whole blocks of 16 and 64. */
+  enum { PAD = 64 };
+  uint32_t buf[3072 + PAD], *rec = buf;
+  size_t cap = sizeof buf / sizeof *buf - PAD, total = 0;
   for (size_t i = 0; i < n; i++)
     if (texts[i]) total += (lens ? lens[i] : strlen(texts[i])) / 2 + 1;
   if (total > cap) {
-    rec = total < SIZE_MAX / sizeof *rec ? malloc(total * sizeof *rec) : NULL;
+    rec = total < SIZE_MAX / sizeof *rec - PAD ? malloc((total + PAD) * sizeof *rec) : NULL;
     cap = rec ? total : 0;
   }
   t.rec = rec;
@@ -1847,7 +1849,10 @@ const pith_stoplist *pith_stopsets_detect_each(const pith_stopsets *s,
     /* where text i's hits end, until its count is known */
     if (given) stops[i] = (uint32_t)(t.rec - rec);
   }
-  if (rec) sum_masks(rec, (size_t)(t.rec - rec), t.hits);
+  if (rec) {
+    memset(t.rec, 0, PAD * sizeof *rec);
+    sum_masks(rec, ((size_t)(t.rec - rec) + 15) & ~(size_t)15, t.hits);
+  }
   const pith_stoplist *best = choose(s, &t, min_density);
   if (stops && n && !best) { /* no list: no stop words */
     memset(stops, 0, n * sizeof *stops);
@@ -1862,7 +1867,7 @@ const pith_stoplist *pith_stopsets_detect_each(const pith_stopsets *s,
     uint64_t stack_bits[64], *bits = nw <= 64 ? stack_bits : malloc(nw * sizeof *bits);
     size_t a = 0;
     if (bits) {
-      pack_bit(rec, used, k, bits);
+      pack_bit(rec, (used + 63) & ~(size_t)63, k, bits); /* zeros past used */
       bits[used / 64 + 1] = 0;
       if (used % 64 == 0) bits[used / 64] = 0;
       for (size_t i = 0; i < n; i++) {
