@@ -643,9 +643,10 @@ static void find_title(pith_doc *d, int heads) {
   size_t limit = first->len < 12 ? 0 : d->n < 400 ? d->n : 400;
   /* A repeat is 12 .. first->len bytes long (one unsigned range test), and
    * bytes equal under strncasecmp are equal with bit 0x20 set: a cheap
-   * test on the first one spares the call for most lines. The tests are
-   * combined without branches (blocks are never empty): one branch, taken
-   * for few lines, instead of three that go either way. */
+   * test on the first one spares the call for most lines. The first byte
+   * is tested first: compilers split the test into two branches, and the
+   * first byte turns most lines away the same way each time where the
+   * length goes either way. */
   const size_t span = first->len - 12;
   const unsigned f0 = (unsigned char)first->text[0] | 0x20;
   if (!heads)
@@ -653,7 +654,7 @@ static void find_title(pith_doc *d, int heads) {
       d->blocks[j].memo = (uint8_t)(d->blocks[j].text[0] | 0x20);
   for (size_t j = i0 + 1; j < limit; j++) {
     pith_block *b = &d->blocks[j];
-    if (((size_t)b->len - 12 > span) | (b->memo != f0)) continue;
+    if ((b->memo != f0) | ((size_t)b->len - 12 > span)) continue;
     if (strncasecmp(first->text, b->text, b->len) == 0 && title_shaped(b)) {
       if (d->fields[PITH_FIELD_TITLE] == NULL)
         pith_doc_set_field(d, PITH_FIELD_TITLE, b->text, b->len);
