@@ -335,6 +335,14 @@ static inline uint64_t load_le64_short(const char *s, size_t n) {
          (uint64_t)u[n - 1] << (8 * (n - 1));
 }
 
+/* x (as load_le64 gives 8 bytes) as memcpy gives them. */
+static inline uint64_t native_of_le(uint64_t x) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  x = __builtin_bswap64(x);
+#endif
+  return x;
+}
+
 /* Set 0x20 on the bytes of x in 'A'..'Z' (x plain ASCII). */
 static inline uint64_t lower8(uint64_t x) {
   const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
@@ -513,9 +521,19 @@ static size_t fold_to(char *d, const char *s, size_t n, int ascii_only) {
   return len;
 }
 
+/* The folded block's first and last 8 bytes (as load_le64 gives them; the
+ * last 8 take the zero bytes before a shorter block), handed from the fold
+ * in registers: loading them back from the fold's overlapping stores
+ * would wait for the stores (no store forwarding). */
+typedef struct ends8 {
+  uint64_t head, tail;
+} ends8;
+
 /* fold_to for a block of 1..16 plain ASCII bytes, inline: one or two
- * overlapping words. Returns 0 (nothing written) for other blocks. */
-static inline int fold_short(char *d, const char *s, size_t n) {
+ * overlapping words, stored as one 16-byte chunk (the loads of matching
+ * take their bytes from it). Returns 0 (nothing written) for other
+ * blocks. */
+static inline int fold_short(char *d, const char *s, size_t n, ends8 *e) {
   const uint64_t high = 0x8080808080808080ull;
   uint64_t x0, x1;
   if (n >= 8) {
@@ -526,31 +544,47 @@ static inline int fold_short(char *d, const char *s, size_t n) {
     x1 = 0;
   }
   if ((x0 | x1) & high) return 0;
-  store_le64(d, lower8(x0));
-  store_le64(d + 8, 0);
-  if (n >= 8) store_le64(d + n - 8, lower8(x1));
-  store_le64(d + n, 0);
-  store_le64(d + n + 8, 0);
-  d[n + 16] = 0;
+  x0 = lower8(x0);
+  x1 = lower8(x1);
+  /* bytes 8..15: the last n - 8 of x1, then zeros */
+  uint64_t hi = n > 8 ? x1 >> (8 * (16 - n)) : 0;
+#if RULES_SSE2
+  _mm_storeu_si128((__m128i *)(void *)d, _mm_set_epi64x((long long)hi, (long long)x0));
+  _mm_storeu_si128((__m128i *)(void *)(d + 16), _mm_setzero_si128());
+#else
+  store_le64(d, x0);
+  store_le64(d + 8, hi);
+  store_le64(d + 16, 0);
+  store_le64(d + 24, 0);
+#endif
+  d[32] = 0;
+  e->head = x0;
+  e->tail = n >= 8 ? x1 : x0 << (8 * (8 - n));
   return 1;
 }
 
 /* fold_to for a block of 16..32 plain ASCII bytes (most of those that
  * fold_short does not take), inline and without a loop: two overlapping
  * 16-byte chunks. Returns 0 (nothing written) for other blocks. */
-static inline int fold_mid(char *d, const char *s, size_t n) {
+static inline int fold_mid(char *d, const char *s, size_t n, ends8 *e) {
 #if RULES_SSE2
   __m128i a = _mm_loadu_si128((const __m128i *)(const void *)s);
   __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
   if (_mm_movemask_epi8(_mm_or_si128(a, b))) return 0;
   const __m128i bit = _mm_set1_epi8(0x20);
-  _mm_storeu_si128((__m128i *)(void *)d, lower16(a, bit));
-  _mm_storeu_si128((__m128i *)(void *)(d + n - 16), lower16(b, bit));
+  a = lower16(a, bit);
+  b = lower16(b, bit);
+  /* the first chunk last: the loads of the first 16 bytes take them from
+   * it whole */
+  _mm_storeu_si128((__m128i *)(void *)(d + n - 16), b);
   _mm_storeu_si128((__m128i *)(void *)(d + n), _mm_setzero_si128());
+  _mm_storeu_si128((__m128i *)(void *)d, a);
   d[n + 16] = 0;
+  e->head = (uint64_t)_mm_cvtsi128_si64(a);
+  e->tail = (uint64_t)_mm_cvtsi128_si64(_mm_srli_si128(b, 8));
   return 1;
 #else
-  (void)d, (void)s, (void)n;
+  (void)d, (void)s, (void)n, (void)e;
   return 0;
 #endif
 }
@@ -1670,11 +1704,9 @@ static void walk_suffix(const pith_rules *r, int32_t i, const char *t,
  * with the block's own first bytes. `t` is padded with zero bytes up to
  * t+n+8. */
 static void match_prefix(const pith_rules *r, const char *t, size_t n,
-                         size_t chars, unsigned l3, const rule **best) {
-  uint64_t x;
-  memcpy(&x, t, 8);
-  const unsigned char *u = (const unsigned char *)t;
-  unsigned m = r->pre.len1[u[0]] | (l3 & 0xFE);
+                         size_t chars, unsigned l3, uint64_t head, const rule **best) {
+  uint64_t x = native_of_le(head);
+  unsigned m = r->pre.len1[head & 0xFF] | (l3 & 0xFE);
   for (; m; m &= m - 1) {
     unsigned len = (unsigned)__builtin_ctz(m) + 1;
     if (len > n) break;
@@ -1684,12 +1716,12 @@ static void match_prefix(const pith_rules *r, const char *t, size_t n,
 }
 
 static void match_suffix(const pith_rules *r, const char *t, size_t n,
-                         size_t chars, const rule **best) {
-  uint64_t x; /* the last 8 bytes; t is preceded by 8 zero bytes */
-  memcpy(&x, t + n - 8, 8);
-  const unsigned char *u = (const unsigned char *)t + n;
+                         size_t chars, uint64_t tail, const rule **best) {
+  uint64_t x = native_of_le(tail); /* t is preceded by 8 zero bytes */
   if (!r->suf.lens3) return;
-  unsigned m = r->suf.len1[u[-1]] | r->suf.lens3[lens3_at(u[-3], u[-2], u[-1], SUF3_BITS)];
+  unsigned c = (unsigned)(tail >> 56), b = (unsigned)(tail >> 48) & 0xFF,
+           a = (unsigned)(tail >> 40) & 0xFF;
+  unsigned m = r->suf.len1[c] | r->suf.lens3[lens3_at(a, b, c, SUF3_BITS)];
   for (; m; m &= m - 1) {
     unsigned len = (unsigned)__builtin_ctz(m) + 1;
     if (len > n) break;
@@ -1989,18 +2021,21 @@ int pith_rules_match(const pith_rules *r, const char *text, size_t len,
   }
   memset(base, 0, 8);
   const char *t = base + 8;
-  size_t n = (len <= 16 ? fold_short(base + 8, text, len)
-                           : len <= 32 && fold_mid(base + 8, text, len))
-                 ? len
-                 : fold_to(base + 8, text, len, 0);
+  ends8 e;
+  size_t n = len;
+  if (!(len <= 16 ? fold_short(base + 8, text, len, &e)
+                  : len <= 32 && fold_mid(base + 8, text, len, &e))) {
+    n = fold_to(base + 8, text, len, 0);
+    e.head = load_le64(t);
+    e.tail = load_le64(t + n - 8);
+  }
   const rule *best = NULL;
   /* the prefix table's entry of the block's first three bytes: the key
-   * lengths to probe, and bit 0 for exact patterns opening with them (one
-   * load where the fold stored them) */
-  unsigned l3 = r->pre.lens3 ? r->pre.lens3[lens3_of(load_le64(t), PRE3_BITS)] : 0;
+   * lengths to probe, and bit 0 for exact patterns opening with them */
+  unsigned l3 = r->pre.lens3 ? r->pre.lens3[lens3_of(e.head, PRE3_BITS)] : 0;
   if (chars <= r->exact_chars && (l3 & 1)) match_exact(r, t, n, chars, &best);
-  if (chars <= r->maxcap[A_PREFIX]) match_prefix(r, t, n, chars, l3, &best);
-  if (chars <= r->maxcap[A_SUFFIX]) match_suffix(r, t, n, chars, &best);
+  if (chars <= r->maxcap[A_PREFIX]) match_prefix(r, t, n, chars, l3, e.head, &best);
+  if (chars <= r->maxcap[A_SUFFIX]) match_suffix(r, t, n, chars, e.tail, &best);
   if (chars <= r->maxcap[A_CONTAINS]) match_contains(r, t, n, chars, &best);
   if (chars <= r->maxcap[A_NONE]) {
     if (r->none >= 0) walk_none(r, r->none, t, n, chars, &best);

@@ -607,6 +607,45 @@ static void test_outer_bytes(void) {
   pith_rules_free(r);
 }
 
+/* The first and last 8 bytes of blocks of 1..40 bytes, which the short
+ * folds hand to the prefix and suffix probes in registers: keys of 1..9
+ * bytes at both ends, in any case. */
+static void test_block_ends(void) {
+  static const char alpha[] = "qWeRtYuIoPaSdFgHjKlZxCvBnMmNbVcXzLkJhGfDsApOiUyTrEwQ1234567890"
+                              "PlOkMiJnUhBygVtFcRdXeSzWaQ";
+  char pre[4096], suf[4096];
+  size_t pl = 0, sl = 0;
+  for (size_t len = 1; len <= 40; len++) {
+    const char *b = alpha + len;
+    size_t p = len < 1 + len % 9 ? len : 1 + len % 9;
+    size_t q = len < 1 + len * 5 % 9 ? len : 1 + len * 5 % 9;
+    pl += (size_t)snprintf(pre + pl, sizeof pre - pl, "drop glob:60 %.*s*\n", (int)p, b);
+    sl += (size_t)snprintf(suf + sl, sizeof suf - sl, "drop glob:60 *%.*s\n", (int)q,
+                           b + len - q);
+  }
+  pith_rules *rp = load(pre), *rs = load(suf);
+  int bad = 0;
+  for (size_t len = 1; len <= 40; len++) {
+    char b[64];
+    memcpy(b, alpha + len, len);
+    b[len] = '\0';
+    for (size_t i = 0; i < len; i++) /* the other case */
+      if (len & 1) b[i] = (char)(b[i] ^ ((b[i] | 0x20) >= 'a' && (b[i] | 0x20) <= 'z' ? 0x20 : 0));
+    if (!act(rp, b) || !act(rs, b)) {
+      if (bad++ < 5) printf("# missed [%s]\n", b);
+    }
+    char c = b[0];
+    b[0] = '~';
+    if (act(rp, b) && bad++ < 5) printf("# prefix hit [%s]\n", b);
+    b[0] = c;
+    b[len - 1] = '~';
+    if (act(rs, b) && bad++ < 5) printf("# suffix hit [%s]\n", b);
+  }
+  INT_EQ(bad, 0, "prefix and suffix keys of 1..9 bytes on blocks of 1..40 bytes");
+  pith_rules_free(rp);
+  pith_rules_free(rs);
+}
+
 static void expect_error(const char *text, const char *prefix, const char *what) {
   pith_rules *r = pith_rules_new();
   char err[256] = "";
@@ -695,6 +734,7 @@ int main(void) {
   test_cyrillic_chunks();
   test_star_literal();
   test_outer_bytes();
+  test_block_ends();
   pith_buf_free(&scratch);
   return test_done();
 }
