@@ -795,6 +795,42 @@ static uint32_t rare_run(const unsigned char *a, size_t n, size_t k) {
   return best;
 }
 
+/* Frequent 4-byte windows of English text (words with their spaces): a
+ * key window among them is met in most long blocks, each meeting a
+ * lookup of its chain's slot. */
+static int common_window(const unsigned char *w) {
+  static const char list[][5] = {"the ", " the", "and ", " and", " of ", " to ", " in ",
+                                 " is ", " an ", "s an", "ing ", "ion ", "tion", "ting",
+                                 "nce ", "ent ", "with", " wit", "for ", " for", "our ",
+                                 "you ", "your", "that", "e th", "n th", "of t", "f th"};
+  /* all of them hold a space or open with t, w or y */
+  if (w[0] != ' ' && w[1] != ' ' && w[2] != ' ' && w[3] != ' ' && w[0] != 't' &&
+      w[0] != 'w' && w[0] != 'y')
+    return 0;
+  for (size_t i = 0; i < sizeof list / sizeof *list; i++)
+    if (memcmp(w, list[i], 4) == 0) return 1;
+  return 0;
+}
+
+/* Offset of the stretch of CON_STRIDE + 3 bytes of a long contains-anchor
+ * whose windows the scan meets least: the rarest bytes (rare_run's score),
+ * less for each frequent window among its CON_STRIDE. */
+static uint32_t rare_windows(const unsigned char *a, size_t n) {
+  /* the windows at the first 256 offsets tested once each (later ones,
+   * of rare anchors that long, count as not frequent) */
+  uint8_t common[256 + CON_STRIDE] = {0};
+  for (size_t i = 0; i + 4 <= n && i < 256; i++) common[i] = (uint8_t)common_window(a + i);
+  uint32_t best = 0;
+  int score = INT_MIN;
+  for (size_t i = 0; i + CON_STRIDE + 3 <= n; i++) {
+    int v = 0;
+    for (size_t j = 0; j < CON_STRIDE + 3; j++) v += (int)rarity(a[i + j]);
+    for (size_t j = 0; i < 256 && j < CON_STRIDE; j++) v -= 40 * common[i + j];
+    if (v > score) score = v, best = (uint32_t)i;
+  }
+  return best;
+}
+
 /* Hash of a 4-byte window key (its bytes as a native 32-bit load): bits
  * 16..31 of the product, which SSE2 computes for two windows at once. */
 static inline uint32_t quad_hash(uint32_t w) {
@@ -867,7 +903,7 @@ static c5slot *c5_add(pith_rules *r, uint32_t key) {
 static int index_windows(pith_rules *r, size_t i) {
   rule *u = &r->v[i];
   const unsigned char *a = (const unsigned char *)u->pat + u->aoff;
-  uint32_t o = rare_run(a, u->alen, CON_STRIDE + 3);
+  uint32_t o = rare_windows(a, u->alen);
   if (u->maxlen > r->con5cap) r->con5cap = u->maxlen;
   for (uint32_t j = 0; j < CON_STRIDE; j++) {
     uint32_t koff = o + j;

@@ -646,6 +646,29 @@ static void test_block_ends(void) {
   pith_rules_free(rs);
 }
 
+/* Long contains-anchors made of frequent words (their windows are chosen
+ * away from the most frequent ones) are found at every offset. */
+static void test_common_windows(void) {
+  pith_rules *r = load("drop contains:200 is the writer for\n"
+                       "cut contains:200 and the rest of the\n"
+                       "keep contains:200 with your\n");
+  static const char *const anchors[] = {"is the writer for", "and the rest of the", "with your"};
+  static const int acts[] = {PITH_ACT_DROP, PITH_ACT_CUT, PITH_ACT_KEEP};
+  int bad = 0;
+  for (int a = 0; a < 3; a++)
+    for (size_t lead = 0; lead <= 20; lead++) {
+      char b[128];
+      for (size_t i = 0; i < lead; i++) b[i] = "the and of the "[i % 15];
+      b[lead] = ' ';
+      strcpy(b + lead + 1, anchors[a]);
+      strcat(b, lead & 1 ? " the end" : "");
+      if (act(r, b) != acts[a] && bad++ < 5) printf("# missed [%s]\n", b);
+    }
+  INT_EQ(bad, 0, "anchors of frequent words at offsets 0..20");
+  INT_EQ(act(r, "and the rest of th"), 0, "anchor cut short");
+  pith_rules_free(r);
+}
+
 static void expect_error(const char *text, const char *prefix, const char *what) {
   pith_rules *r = pith_rules_new();
   char err[256] = "";
@@ -735,6 +758,7 @@ int main(void) {
   test_star_literal();
   test_outer_bytes();
   test_block_ends();
+  test_common_windows();
   pith_buf_free(&scratch);
   return test_done();
 }
