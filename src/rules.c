@@ -777,10 +777,14 @@ static int exact_grow(pith_rules *r) {
 /* Rarity of a byte in web text: spaces and frequent letters are poor keys
  * for a contains-anchor (a pair like " s" occurs in every block). */
 static unsigned rarity(unsigned char c) {
-  static const char common[] = " etaoinsrhldcumfpgwybvkxjqz";
-  const char *q = c ? strchr(common, c) : NULL;
-  if (q) return (unsigned)(q - common);
-  return c >= 0x80 ? 15 : 20; /* digits, punctuation, UTF-8 bytes */
+  /* 1 + the rank of a byte in " etaoinsrhldcumfpgwybvkxjqz" (0: none) */
+  static const uint8_t rank[128] = {
+      [' '] = 1,  ['e'] = 2,  ['t'] = 3,  ['a'] = 4,  ['o'] = 5,  ['i'] = 6,  ['n'] = 7,
+      ['s'] = 8,  ['r'] = 9,  ['h'] = 10, ['l'] = 11, ['d'] = 12, ['c'] = 13, ['u'] = 14,
+      ['m'] = 15, ['f'] = 16, ['p'] = 17, ['g'] = 18, ['w'] = 19, ['y'] = 20, ['b'] = 21,
+      ['v'] = 22, ['k'] = 23, ['x'] = 24, ['j'] = 25, ['q'] = 26, ['z'] = 27};
+  if (c >= 0x80) return 15; /* UTF-8 bytes */
+  return rank[c] ? rank[c] - 1u : 20; /* digits, punctuation */
 }
 
 /* Offset of the rarest run of k bytes of an anchor literal. */
