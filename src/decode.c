@@ -772,6 +772,16 @@ int pith_decode(const char *bytes, size_t len, const pith_decode_opts *o,
   return decode(bytes, len, o, out, charset, charset_len, NULL, NULL);
 }
 
+int pith_decode_utf8_or_not(const char *bytes, size_t len, const pith_decode_opts *o,
+                            char *charset, size_t charset_len) {
+  size_t skip = 0;
+  if (!bytes) len = 0;
+  if (o && (o->forced || o->transport || o->html)) return 0;
+  if (bom(bytes, len, &skip)) return 0; /* else declared() finds nothing */
+  if (charset && charset_len) copy_lower(charset, charset_len, enc_by_name("utf-8")->name);
+  return 1;
+}
+
 int pith_decode_view(const char *bytes, size_t len, const pith_decode_opts *o,
                      pith_buf *out, char *charset, size_t charset_len,
                      const char **view, size_t *view_len) {

@@ -334,11 +334,18 @@ static int collect(pith_result *r, const pith_doc *d, unsigned flags) {
   return PITH_OK;
 }
 
+/* run_front_end: the input, given `unchecked`, is not valid UTF-8 (no
+ * block added). */
+enum { NOT_UTF8 = 1 };
+
 /* `norm`: the text front end's normalized text, which the blocks point
  * into (used in place, not copied): the caller frees it after the
- * document. */
+ * document. `unchecked`: the text may not be valid UTF-8 (normalize reads
+ * any bytes safely); it is checked once normalized, when the check finds
+ * it in cache (checked first, its bytes came from memory in the check's
+ * loads, which waited on them with nothing else to do). */
 static int run_front_end(pith_doc *d, const pith_options *o, pith_kind kind,
-                         const char *utf8, size_t len, pith_buf *norm) {
+                         const char *utf8, size_t len, int unchecked, pith_buf *norm) {
   if (kind == PITH_KIND_HTML) {
     d->is_html = 1;
     return pith_html_blocks(d, utf8, len);
@@ -348,6 +355,7 @@ static int run_front_end(pith_doc *d, const pith_options *o, pith_kind kind,
   pith_buf_reserve(norm, len + len / 16 + 64 + PAD);
   pith_buf_clear(norm);
   int rc = pith_normalize(utf8, len, o->flags, norm);
+  if (unchecked && !pith_utf8_valid(utf8, len)) return NOT_UTF8;
   if (rc == PITH_OK && pith_buf_reserve(norm, PAD) != 0) rc = PITH_ENOMEM;
   if (rc != PITH_OK) return rc;
   memset(norm->data + norm->len, 0, PAD);
@@ -396,24 +404,35 @@ static int clean_into(pith_result *r, const pith_options *o, const pith_input *i
   pith_buf utf8 = PITH_BUF_INIT;
   char charset[64] = "";
   pith_decode_opts dopts = {o->charset, in->charset, kind == PITH_KIND_HTML};
-  /* Plain text that is valid UTF-8 already (most dumps) is normalized
-   * straight from the input: no copy. The HTML parser gets the decoded,
-   * NUL-terminated buffer as before. */
+  const char *bytes = in->bytes ? in->bytes : "";
   const char *text = NULL;
   size_t text_len = 0;
-  int rc = kind == PITH_KIND_HTML
-               ? pith_decode(in->bytes ? in->bytes : "", in->len, &dopts, &utf8,
-                             charset, sizeof charset)
-               : pith_decode_view(in->bytes ? in->bytes : "", in->len, &dopts,
-                                  &utf8, charset, sizeof charset, &text, &text_len);
-  if (kind == PITH_KIND_HTML) {
-    text = utf8.data ? utf8.data : "";
-    text_len = utf8.len;
-  }
   pith_doc d;
   pith_doc_init(&d, o);
   pith_buf norm = PITH_BUF_INIT;
-  if (rc == PITH_OK) rc = run_front_end(&d, o, kind, text, text_len, &norm);
+  /* Plain text that is valid UTF-8 already (most dumps) is normalized
+   * straight from the input: no copy. When its charset would be UTF-8 for
+   * valid bytes (no label, no BOM), the bytes are checked after they are
+   * normalized, and decoded as before should they be another charset. The
+   * HTML parser gets the decoded, NUL-terminated buffer as before. */
+  int rc = NOT_UTF8;
+  if (kind != PITH_KIND_HTML &&
+      pith_decode_utf8_or_not(bytes, in->len, &dopts, charset, sizeof charset)) {
+    text = bytes;
+    text_len = in->len;
+    rc = run_front_end(&d, o, kind, text, text_len, 1, &norm);
+  }
+  if (rc == NOT_UTF8) {
+    rc = kind == PITH_KIND_HTML
+             ? pith_decode(bytes, in->len, &dopts, &utf8, charset, sizeof charset)
+             : pith_decode_view(bytes, in->len, &dopts, &utf8, charset, sizeof charset,
+                                &text, &text_len);
+    if (kind == PITH_KIND_HTML) {
+      text = utf8.data ? utf8.data : "";
+      text_len = utf8.len;
+    }
+    if (rc == PITH_OK) rc = run_front_end(&d, o, kind, text, text_len, 0, &norm);
+  }
   if (rc == PITH_OK) {
     pith_classify_language(&d, o->stops);
     if (o->flags & PITH_OPT_STRIP) {

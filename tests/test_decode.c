@@ -285,6 +285,50 @@ static void test_detect(void) {
 #endif
 }
 
+/* pith_decode_utf8_or_not: only without a label, HTML or BOM does the
+ * charset come down to the bytes' validity (then "utf-8" is written). */
+static void test_utf8_or_not(void) {
+  pith_decode_opts plain = {NULL, NULL, 0}, forced = {"utf-8", NULL, 0},
+                   transport = {NULL, "utf-8", 0}, html = {NULL, NULL, 1};
+  char cs[16] = "";
+  OK(pith_decode_utf8_or_not("caf\xC3\xA9", 5, &plain, cs, sizeof cs), "plain bytes");
+  STR_EQ(cs, "utf-8", "plain bytes: charset written");
+  OK(pith_decode_utf8_or_not("caf\xE9", 4, &plain, NULL, 0), "invalid bytes too (checked later)");
+  OK(pith_decode_utf8_or_not(NULL, 0, NULL, NULL, 0), "no bytes, no options");
+  OK(!pith_decode_utf8_or_not("x", 1, &forced, NULL, 0), "forced charset");
+  OK(!pith_decode_utf8_or_not("x", 1, &transport, NULL, 0), "transport charset");
+  OK(!pith_decode_utf8_or_not("x", 1, &html, NULL, 0), "HTML (meta prescan)");
+  OK(!pith_decode_utf8_or_not("\xEF\xBB\xBFx", 4, &plain, NULL, 0), "UTF-8 BOM");
+  OK(!pith_decode_utf8_or_not("\xFF\xFEx\0", 4, &plain, NULL, 0), "UTF-16 BOM");
+}
+
+/* Plain text is normalized before its bytes are checked: text that is
+ * not UTF-8 is still decoded from its charset first, valid text viewed. */
+static void test_clean_charset(void) {
+  pith_options *o = pith_options_new();
+  pith_options_set_flags(o, PITH_OPTS_DEFAULT & ~PITH_OPT_STRIP); /* every line kept */
+  pith_result *r = pith_clean(o, "Caf\xE9 au lait \x93quoted\x94 and more text\n", 36,
+                              PITH_KIND_TEXT);
+  OK(r && pith_result_status(r) == PITH_OK, "windows-1252 text cleaned");
+  STR_EQ(pith_result_field(r, PITH_FIELD_CHARSET), "windows-1252", "its charset");
+  const char *t = pith_result_text(r, NULL);
+  OK(strstr(t, "Caf\xC3\xA9 au lait \"quoted\"") != NULL, "and it was decoded: %s", t);
+  pith_result_free(r);
+  r = pith_clean(o, "Caf\xC3\xA9 au lait \xE2\x80\x9Cquoted\xE2\x80\x9D and more\n", 36,
+                 PITH_KIND_TEXT);
+  OK(r && pith_result_status(r) == PITH_OK, "UTF-8 text cleaned");
+  STR_EQ(pith_result_field(r, PITH_FIELD_CHARSET), "utf-8", "its charset");
+  t = pith_result_text(r, NULL);
+  OK(strstr(t, "Caf\xC3\xA9 au lait \"quoted\"") != NULL, "and its text: %s", t);
+  pith_result_free(r);
+  /* invalid from the last byte only: the check covers the whole text */
+  r = pith_clean(o, "Plain ASCII words on a line, then one Latin-1 byte: \xE9", 53,
+                 PITH_KIND_TEXT);
+  STR_EQ(pith_result_field(r, PITH_FIELD_CHARSET), "windows-1252", "a last invalid byte");
+  pith_result_free(r);
+  pith_options_free(o);
+}
+
 int main(void) {
   test_boms();
   test_forced();
@@ -297,5 +341,7 @@ int main(void) {
   test_utf8_chunks();
   test_iconv_errors();
   test_detect();
+  test_utf8_or_not();
+  test_clean_charset();
   return test_done();
 }

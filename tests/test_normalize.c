@@ -184,6 +184,11 @@ static void test_random(void) {
     int st = pith_decode(in.data, in.len, &o, &dec, cs, sizeof cs);
     if (st != PITH_OK || !pith_utf8_valid(dec.data, dec.len)) bad++;
     unsigned flags = (unsigned)iter & 0x3E;
+    /* the bytes as they are, not decoded: plain text is normalized before
+     * its check (pith.c), so any bytes must be read safely (ASan) */
+    pith_buf raw = PITH_BUF_INIT;
+    if (pith_normalize(in.data, in.len, flags, &raw) != PITH_OK) bad++;
+    pith_buf_free(&raw);
     st = pith_normalize(dec.data, dec.len, flags, &out);
     if (st != PITH_OK || !pith_utf8_valid(out.data, out.len)) bad++;
     for (size_t i = 0; i < out.len; i++) {
@@ -291,6 +296,30 @@ static void test_chunk_spaces(void) {
     bad += strcmp(norm(in, ALL), want) != 0;
   }
   INT_EQ(bad, 0, "owed spaces at every chunk offset");
+}
+
+/* Any bytes, in a buffer of their exact size (ASan finds a read past
+ * it), under every flag set: plain text is normalized before it is known
+ * to be UTF-8 (pith.c checks it after), so no input may be read out of
+ * bounds. Lead, continuation and invalid bytes among ASCII, at lengths
+ * that end chunks of 16 and 32 bytes anywhere. */
+static void test_raw_bytes(void) {
+  static const unsigned char pick[] = {'a', 'b', ' ', ' ', '\n', '\r', '&', '#', ';', 'x',
+                                       0x80, 0x9C, 0xA0, 0xBF, 0xC0, 0xC2, 0xC3, 0xCC,
+                                       0xD0, 0xDF, 0xE0, 0xE2, 0xE3, 0xED, 0xEF, 0xF0,
+                                       0xF4, 0xF8, 0xFF, 0x00, 0x01, '\t'};
+  unsigned seed = 777;
+  int bad = 0;
+  for (int iter = 0; iter < 4000; iter++) {
+    size_t n = ((seed = seed * 1103515245u + 12345u) >> 16) % 200;
+    unsigned char *b = malloc(n ? n : 1);
+    for (size_t i = 0; i < n; i++) b[i] = pick[((seed = seed * 1103515245u + 12345u) >> 16) % 32];
+    pith_buf out = PITH_BUF_INIT;
+    if (pith_normalize((const char *)b, n, (unsigned)iter & 0x3E, &out) != PITH_OK) bad++;
+    pith_buf_free(&out);
+    free(b);
+  }
+  INT_EQ(bad, 0, "any bytes normalized without error");
 }
 
 /* Input that breaks the promise of valid UTF-8 is decoded as before: a
@@ -419,6 +448,7 @@ int main(void) {
   test_chunk_boundaries();
   test_chunk_spaces();
   test_invalid_utf8();
+  test_raw_bytes();
   pith_buf_free(&outb);
   return test_done();
 }
