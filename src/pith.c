@@ -470,6 +470,11 @@ pith_result *pith_clean_input(const pith_options *o, const pith_input *in) {
   if (!o || !in || (in->len && !in->bytes) || in->abi_version != 0)
     return pith_result_new_error(PITH_EINVAL, in ? in->source : NULL,
                                  "invalid arguments to pith_clean");
+  /* the input's first line asked for before the result's allocation and
+   * the set-up, which run while it comes: its first read (the BOM test)
+   * waited on memory with nothing else to do (an input just read from a
+   * file is in cache; one of many held in memory may not be) */
+  if (in->len) __builtin_prefetch(in->bytes);
   pith_result *r = calloc(1, sizeof *r);
   if (!r) return NULL;
   r->flags = o->flags;
