@@ -34,6 +34,7 @@
 
 #include "buf.h"
 #include "doc.h"
+#include "swar.h"
 #include "textfold.h"
 
 #if defined(__SSE2__) && !defined(PITH_NO_SSE2)
@@ -121,8 +122,17 @@ _Static_assert(MAX_PATTERN * 8u < 65536u, "cent.alen and cent.soff fit 16 bits")
  * every rule, packed apart from the rules (80 bytes each): a chain's rules
  * then share cache lines. */
 typedef struct rhot {
-  uint32_t maxlen, alen;
+  uint32_t maxlen;
   int32_t next;
+  uint16_t alen; /* anchors fold to under 65536 bytes (cent.alen) */
+  /* prefix rules: the anchor's bytes 8 .. 8 + k8 (k8 0..8), in memory order
+   * and zero-padded. A chain holds the rules whose anchors share their
+   * first 8 bytes (the expansions of a braced glob: "follow her on",
+   * "follow him at", ...), and most differ from the block right after
+   * them: tested here, the rule itself (another cache line each) is read
+   * for few of them. */
+  uint8_t k8;
+  uint8_t w8[8];
 } rhot;
 
 /* A 4-byte window key of contains-anchors (see index_windows). */
@@ -1491,8 +1501,12 @@ static int refresh_hot(pith_rules *r) {
     r->hotn = 0;
     return -1;
   }
-  for (size_t i = 0; i < r->n; i++)
-    h[i] = (rhot){r->v[i].maxlen, r->v[i].alen, r->v[i].next};
+  for (size_t i = 0; i < r->n; i++) {
+    const rule *u = &r->v[i];
+    unsigned k = u->anchor == A_PREFIX && u->alen > 8 ? u->alen - 8 : 0;
+    h[i] = (rhot){u->maxlen, u->next, (uint16_t)u->alen, (uint8_t)(k < 8 ? k : 8), {0}};
+    if (k) memcpy(h[i].w8, u->pat + u->aoff + 8, h[i].k8);
+  }
   r->hot = h;
   r->hotn = r->n;
   return 0;
@@ -1714,10 +1728,16 @@ static void match_exact(const pith_rules *r, const char *t, size_t n,
 /* Rules of one prefix chain: their first min(alen, 8) bytes matched. */
 static void walk_prefix(const pith_rules *r, int32_t i, const char *t,
                         size_t n, size_t chars, const rule **best) {
+  uint64_t y8; /* the block's bytes 8..15 (t is zero-padded to t+n+16) */
+  memcpy(&y8, t + 8, 8);
   for (; i >= 0; i = r->hot[i].next) {
-    if (r->hot[i].maxlen < chars || r->hot[i].alen > n) continue;
+    const rhot *h = &r->hot[i];
+    if (h->maxlen < chars || h->alen > n) continue;
+    uint64_t w8;
+    memcpy(&w8, h->w8, 8);
+    if ((y8 & pith_swar_keep(h->k8)) != w8) continue;
     const rule *u = &r->v[i];
-    if (u->alen > 8 && memcmp(t + 8, u->pat + u->aoff + 8, u->alen - 8) != 0)
+    if (u->alen > 16 && memcmp(t + 16, u->pat + u->aoff + 16, u->alen - 16) != 0)
       continue;
     /* a glob's leading literal is its anchor, matched: the rest from there */
     if (u->kind == K_GLOB ? glob_match(u->pat + u->alen, u->plen - u->alen,

@@ -607,6 +607,47 @@ static void test_outer_bytes(void) {
   pith_rules_free(r);
 }
 
+/* Prefix anchors that share their first 8 bytes (one chain) and differ
+ * from byte 8 on, where the chain walk tests them from its packed copy
+ * before reading the rule: anchors of 9..24 bytes as prefix rules and
+ * globs, blocks with each of their bytes from 8 on changed, cut short,
+ * in capitals. */
+static void test_prefix_tails(void) {
+  static char rules[8192];
+  char anchor[17][32];
+  size_t rl = 0;
+  for (unsigned l = 9; l <= 24; l++) {
+    char *a = anchor[l - 9];
+    memcpy(a, "follow h", 8);
+    for (unsigned j = 8; j < l; j++) a[j] = (char)('a' + (l + j) % 26);
+    a[l] = 0;
+    rl += (size_t)snprintf(rules + rl, sizeof rules - rl,
+                           l & 1 ? "drop prefix %s\n" : "cut glob %s *\n", a);
+  }
+  pith_rules *r = load(rules);
+  int bad = 0;
+  for (unsigned l = 9; l <= 24; l++) {
+    char b[sizeof anchor + 16], want[24];
+    const char *a = anchor[l - 9];
+    snprintf(want, sizeof want, "t.rules:%u", l - 8);
+    snprintf(b, sizeof b, "%s and more", a);
+    const char *w = where(r, b);
+    if (!w || strcmp(w, want) != 0) bad++;
+    for (size_t j = 0; b[j]; j++) b[j] = (char)(b[j] >= 'a' && b[j] <= 'z' ? b[j] - 32 : b[j]);
+    w = where(r, b);
+    if (!w || strcmp(w, want) != 0) bad++;
+    for (unsigned p = 8; p < l; p++) {
+      snprintf(b, sizeof b, "%s and more", a);
+      b[p] = b[p] == 'q' ? 'r' : 'q';
+      if (where(r, b)) bad++;
+    }
+    snprintf(b, sizeof b, "%.*s", (int)l - 1, a);
+    if (where(r, b)) bad++;
+  }
+  INT_EQ(bad, 0, "16 prefix anchors sharing 8 bytes, changed at each later byte");
+  pith_rules_free(r);
+}
+
 /* The first and last 8 bytes of blocks of 1..40 bytes, which the short
  * folds hand to the prefix and suffix probes in registers: keys of 1..9
  * bytes at both ends, in any case. */
@@ -757,6 +798,7 @@ int main(void) {
   test_cyrillic_chunks();
   test_star_literal();
   test_outer_bytes();
+  test_prefix_tails();
   test_block_ends();
   test_common_windows();
   pith_buf_free(&scratch);
