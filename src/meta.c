@@ -923,35 +923,6 @@ static uint64_t mix64(uint64_t h) {
   return h;
 }
 
-/* One 8-byte group of key bytes into a key. */
-static uint64_t mix_key8(uint64_t h, const unsigned char *p) {
-  return mix64((h ^ pith_swar_load(p)) * 0xFF51AFD7ED558CCDull);
-}
-
-/* One step of gathering a line's key bytes from s + *i into buf +
- * *kept: plain ASCII 8 bytes at a time (no multi-byte punctuation to
- * look for; every byte's key byte is stored, the count moves past the
- * ones that add something), else one key byte. buf needs 8 bytes of room
- * past *kept. 0 when the key has no more bytes. */
-static inline int gather_key_step(const char *s, size_t n, size_t *i,
-                                  unsigned char *buf, size_t *kept) {
-  if (*i + 8 <= n && !(pith_swar_load(s + *i) & PITH_SWAR_HIGH)) {
-    size_t k = *kept;
-    for (size_t j = *i; j < *i + 8; j++) {
-      unsigned char c = key_byte[(unsigned char)s[j]];
-      buf[k] = c;
-      k += c != 0;
-    }
-    *kept = k;
-    *i += 8;
-    return 1;
-  }
-  int c = next_key_byte(s, n, i);
-  if (c < 0) return 0;
-  buf[(*kept)++] = (unsigned char)c;
-  return 1;
-}
-
 /* Do two lines compare equal as repeats: the same lowercase letters and
  * digits (bytes of non-ASCII characters as they are, but General
  * Punctuation and << >>), their key bytes? The key bytes of both are
@@ -971,28 +942,81 @@ static int same_key(const char *a, size_t an, const char *b, size_t bn) {
  * so dedup compares prefix keys first and compares whole paragraphs only
  * where prefix keys meet (rare): most kept text is read ~40 bytes per
  * paragraph instead of all of it. A prefix key is only a filter before
- * same_key (and the table slot): any hash of those bytes will do.
- * They are gathered into a zero-padded buffer (key bytes are never 0) and
- * mixed 8 at a time, not one multiply per byte. */
+ * same_key (and the table slot): any function of those bytes will do. It
+ * is one of their count, sum and sum of squares, which do not depend on
+ * where the bytes were in the line: the first 16 bytes of a line give
+ * their key bytes in one vector step, without moving them together, and
+ * the few key bytes still missing are read one at a time (a gather of all
+ * key bytes cost ~235 instructions a paragraph). */
 #define PREFIX_KEY_BYTES 16
 
+typedef struct key_sums {
+  uint32_t count, sum, squares;
+} key_sums;
+
+#if defined(__SSE2__) && !defined(PITH_NO_SSE2)
+/* Adds the first `room` key bytes of the 16 bytes at p to k when they
+ * hold no E2 or C2 lead (General Punctuation and << >> add nothing, which
+ * next_key_byte tells by the bytes after them) and neither do the bytes
+ * of the line before p; else nothing. Key bytes are ASCII letters and digits, each its byte |
+ * 0x20 (digits have that bit), and the bytes of other characters as they
+ * are. Returns the bytes read (16 or 0). */
+static META_ALWAYS_INLINE size_t key_sums16(const char *p, unsigned room, key_sums *k) {
+  const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+  if (_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE2)),
+                                     _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xC2)))))
+    return 0;
+  const __m128i zero = _mm_setzero_si128();
+  const __m128i high = _mm_cmplt_epi8(v, zero);
+  const __m128i low = _mm_or_si128(v, _mm_andnot_si128(high, _mm_set1_epi8(0x20)));
+  /* (x - lo) < n as unsigned bytes, as signed ones after adding 0x80 */
+  const __m128i letter = _mm_cmplt_epi8(_mm_add_epi8(low, _mm_set1_epi8((char)(0x80 - 'a'))),
+                                        _mm_set1_epi8((char)(0x80 + 26)));
+  const __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '0'))),
+                                       _mm_set1_epi8((char)(0x80 + 10)));
+  __m128i ones = _mm_and_si128(_mm_or_si128(_mm_or_si128(letter, digit), high),
+                               _mm_set1_epi8(1));
+  if (room < 16) { /* the key bytes up to each byte; those up to room count */
+    __m128i upto = _mm_add_epi8(ones, _mm_slli_si128(ones, 1));
+    upto = _mm_add_epi8(upto, _mm_slli_si128(upto, 2));
+    upto = _mm_add_epi8(upto, _mm_slli_si128(upto, 4));
+    upto = _mm_add_epi8(upto, _mm_slli_si128(upto, 8));
+    ones = _mm_and_si128(ones, _mm_cmplt_epi8(upto, _mm_set1_epi8((char)(room + 1))));
+  }
+  const __m128i c = _mm_and_si128(low, _mm_cmpeq_epi8(ones, _mm_set1_epi8(1)));
+  const __m128i lo = _mm_unpacklo_epi8(c, zero), hi = _mm_unpackhi_epi8(c, zero);
+  __m128i sq = _mm_add_epi32(_mm_madd_epi16(lo, lo), _mm_madd_epi16(hi, hi));
+  sq = _mm_add_epi32(sq, _mm_srli_si128(sq, 8));
+  sq = _mm_add_epi32(sq, _mm_srli_si128(sq, 4));
+  /* the sums of the bytes and of the key marks in two psadbw */
+  const __m128i t = _mm_add_epi64(_mm_sad_epu8(_mm_unpacklo_epi64(c, ones), zero),
+                                  _mm_sad_epu8(_mm_unpackhi_epi64(c, ones), zero));
+  k->sum += (uint32_t)_mm_cvtsi128_si32(t);
+  k->count += (uint32_t)_mm_extract_epi16(t, 4);
+  k->squares += (uint32_t)_mm_cvtsi128_si32(sq);
+  return 16;
+}
+#endif
+
 static uint64_t prefix_key(const char *s, size_t n) {
-  /* room for a last 8-byte step begun below PREFIX_KEY_BYTES */
-  unsigned char buf[PREFIX_KEY_BYTES + 8] = {0};
-  size_t i = 0, kept = 0;
-  /* Two steps before the loop's tests (no step stores past buf's end: each
-   * begins below PREFIX_KEY_BYTES): most prefixes take two or three 8-byte
-   * steps, and a loop exit after a step count that varies mispredicts. */
-  if (i < n && gather_key_step(s, n, &i, buf, &kept) && i < n)
-    gather_key_step(s, n, &i, buf, &kept);
-  while (kept < PREFIX_KEY_BYTES && i < n && gather_key_step(s, n, &i, buf, &kept))
-    ;
-  /* bytes stored past the first PREFIX_KEY_BYTES are not the prefix's;
-   * a last zero stored at buf[kept] needs clearing only below that */
-  if (kept < PREFIX_KEY_BYTES) memset(buf + kept, 0, PREFIX_KEY_BYTES - kept);
-  uint64_t h = 0x9E3779B97F4A7C15ull;
-  for (size_t k = 0; k < PREFIX_KEY_BYTES; k += 8) h = mix_key8(h, buf + k);
-  return h | 1; /* 0 marks empty slots */
+  key_sums k = {0, 0, 0};
+  size_t i = 0;
+#if defined(__SSE2__) && !defined(PITH_NO_SSE2)
+  if (n >= 16) i = key_sums16(s, PREFIX_KEY_BYTES, &k);
+  /* most lines need a few key bytes more */
+  if (i == 16 && k.count < PREFIX_KEY_BYTES && n >= 32)
+    i += key_sums16(s + 16, PREFIX_KEY_BYTES - k.count, &k);
+#endif
+  while (k.count < PREFIX_KEY_BYTES) {
+    int c = next_key_byte(s, n, &i);
+    if (c < 0) break;
+    k.count++;
+    k.sum += (unsigned)c;
+    k.squares += (unsigned)c * (unsigned)c;
+  }
+  /* 16 bytes: sum < 2^12, squares < 2^20 */
+  uint64_t h = (uint64_t)k.sum | (uint64_t)k.squares << 12 | (uint64_t)k.count << 32;
+  return mix64(h * 0xFF51AFD7ED558CCDull) | 1; /* 0 marks empty slots */
 }
 
 /* A line's first key byte (-1: none). Lines with the same key bytes

@@ -286,6 +286,76 @@ static void test_repeats_byte_for_byte(void) {
   pith_doc_free(&d);
 }
 
+/* Is `b` a repeat of `a` by pith_meta_dedup (both good paragraphs)? */
+static int dedup_pair(const char *a, const char *b) {
+  pith_doc d;
+  pith_doc_init(&d, NULL);
+  pith_doc_add(&d, a, strlen(a), PITH_BLK_P);
+  pith_doc_add(&d, b, strlen(b), PITH_BLK_P);
+  pith_classify_language(&d, NULL);
+  for (size_t i = 0; i < d.n; i++) d.blocks[i].cls = PITH_CLS_GOOD;
+  pith_meta_dedup(&d, SIZE_MAX);
+  int dup = !d.blocks[0].dup && d.blocks[1].dup;
+  pith_doc_free(&d);
+  return dup;
+}
+
+/* Prefix keys from 16-byte steps and from single key bytes agree: bytes
+ * that add no key byte (punctuation, spaces, curly quotes) and a
+ * capital put at every offset of the first 48 bytes move the key bytes
+ * across the steps (and the 16th across the second step's cut), or make
+ * a step give way to single bytes; the same key bytes are still a
+ * repeat. ASCII, Cyrillic (two-byte letters cut by the steps) and CJK. */
+static void test_prefix_key_steps(void) {
+  const char *paras[] = {
+      "The council said on Monday that the sports hall would stay open for "
+      "families until the river falls, which may take a week or more.",
+      "\xD0\xA1\xD0\xBE\xD0\xB2\xD0\xB5\xD1\x82 \xD1\x81\xD0\xBA\xD0\xB0\xD0\xB7\xD0\xB0\xD0\xBB "
+      "\xD0\xB2 \xD0\xBF\xD0\xBE\xD0\xBD\xD0\xB5\xD0\xB4\xD0\xB5\xD0\xBB\xD1\x8C\xD0\xBD\xD0\xB8"
+      "\xD0\xBA, \xD1\x87\xD1\x82\xD0\xBE \xD0\xB7\xD0\xB0\xD0\xBB 42 \xD0\xB1\xD1\x83\xD0\xB4"
+      "\xD0\xB5\xD1\x82 \xD0\xBE\xD1\x82\xD0\xBA\xD1\x80\xD1\x8B\xD1\x82 \xD0\xB4\xD0\xBE "
+      "\xD1\x82\xD0\xB5\xD1\x85 \xD0\xBF\xD0\xBE\xD1\x80, \xD0\xBF\xD0\xBE\xD0\xBA\xD0\xB0 "
+      "\xD1\x80\xD0\xB5\xD0\xBA\xD0\xB0 \xD0\xBD\xD0\xB5 \xD1\x81\xD0\xBF\xD0\xB0\xD0\xB4\xD1\x91\xD1\x82.",
+      "\xE5\xB8\x82\xE8\xAE\xAE\xE4\xBC\x9A\xE5\x91\xA8\xE4\xB8\x80\xE8\xA1\xA8\xE7\xA4\xBA"
+      "\xEF\xBC\x8C\xE4\xBD\x93\xE8\x82\xB2\xE9\xA6\x86\xE5\xB0\x86\xE5\xAF\xB9\xE5\xAE\xB6"
+      "\xE5\xBA\xAD\xE5\xBC\x80\xE6\x94\xBE\xE5\x88\xB0\xE6\xB2\xB3\xE6\xB0\xB4\xE5\x9B\x9E"
+      "\xE8\x90\xBD\xE4\xB8\xBA\xE6\xAD\xA2\xEF\xBC\x8C\xE8\xBF\x99\xE5\x8F\xAF\xE8\x83\xBD"
+      "\xE9\x9C\x80\xE8\xA6\x81\xE4\xB8\x80\xE5\x91\xA8\xE6\x88\x96\xE6\x9B\xB4\xE4\xB9\x85 "
+      "abc def ghi jkl mno pqr.",
+  };
+  const char *fillers[] = {", ", " ", "-", "\xE2\x80\x9C", "\xC2\xAB"};
+  int same = 1, other = 1;
+  for (size_t p = 0; p < sizeof paras / sizeof *paras; p++) {
+    /* long enough to be compared (PITH_DEDUP_MIN_CHARS) */
+    char a[400];
+    snprintf(a, sizeof a, "%s and so the town waited for the water to go down, "
+             "day after day, with the sandbags still in place.", paras[p]);
+    size_t n = strlen(a);
+    for (size_t at = 0; at <= 48 && at < n; at++) {
+      if (((unsigned char)a[at] & 0xC0) == 0x80) continue; /* inside a character */
+      for (size_t f = 0; f < sizeof fillers / sizeof *fillers; f++) {
+        char b[512];
+        size_t fl = strlen(fillers[f]);
+        memcpy(b, a, at);
+        memcpy(b + at, fillers[f], fl);
+        memcpy(b + at + fl, a + at, n - at + 1);
+        /* a capital right after the filler (case adds nothing either) */
+        if (b[at + fl] >= 'a' && b[at + fl] <= 'z') b[at + fl] -= 0x20;
+        same &= dedup_pair(a, b);
+      }
+      /* one key byte changed there: no repeat */
+      if ((a[at] >= 'a' && a[at] <= 'y') || (a[at] >= '0' && a[at] <= '8')) {
+        char b[512];
+        memcpy(b, a, n + 1);
+        b[at]++;
+        other &= !dedup_pair(a, b);
+      }
+    }
+  }
+  OK(same, "the same key bytes at every offset: a repeat");
+  OK(other, "one key byte changed: no repeat");
+}
+
 static int stamp(const char *s) { return pith_meta_stamp_line(s, strlen(s)); }
 
 static void test_stamps(void) {
@@ -381,5 +451,6 @@ int main(void) {
   test_dateline_years();
   test_title_and_dedup();
   test_repeats_byte_for_byte();
+  test_prefix_key_steps();
   return test_done();
 }
