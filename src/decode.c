@@ -211,37 +211,104 @@ static size_t blocks64(const unsigned char *s, size_t i, size_t len, unsigned *c
 #ifdef PITH_AVX2
 #define DECODE_AVX2 1
 
-/* chunk_bits_at for the 32 bytes at p. */
-static inline PITH_TARGET_AVX2 void chunk_bits32(const unsigned char *p,
-                                                 unsigned at, chunk_bits *b) {
-  __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
-  b->high |= (uint64_t)(unsigned)_mm256_movemask_epi8(v) << at;
-  b->cont |= (uint64_t)(unsigned)_mm256_movemask_epi8(_mm256_cmpgt_epi8(_mm256_set1_epi8(-64), v))
-             << at;
-  b->lead2 |= (uint64_t)(unsigned)_mm256_movemask_epi8(_mm256_cmpgt_epi8(
-                  _mm256_set1_epi8(-98), _mm256_add_epi8(v, _mm256_set1_epi8((char)0xBE))))
-              << at;
-  __m256i e =
-      _mm256_cmpgt_epi8(_mm256_set1_epi8(-113), _mm256_add_epi8(v, _mm256_set1_epi8((char)0x9F)));
-  b->lead3 |= (uint64_t)(unsigned)_mm256_movemask_epi8(
-                  _mm256_andnot_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)0xED)), e))
-              << at;
+/* Keiser and Lemire's check ("Validating UTF-8 in less than one
+ * instruction per byte", 2021), as simdjson writes it: the error classes
+ * of each byte and the one before it, looked up by that byte's high and
+ * low nibble and its own high nibble; an error is what all three agree
+ * on, but the bytes two and three after a lead of E0..EF or F0..FF, which
+ * must agree on TWO_CONTS. One pass at the same speed whatever the
+ * script (the letter masks before went 16 bytes at a time, one sequence
+ * at a time, through any block with E0, ED or four-byte sequences). */
+#define U8_TOO_SHORT (1 << 0)  /* a lead, then no continuation */
+#define U8_TOO_LONG (1 << 1)   /* ASCII, then a continuation */
+#define U8_OVERLONG_3 (1 << 2) /* E0 80..9F */
+#define U8_TOO_LARGE (1 << 3)  /* F4 90..BF, F5..FF */
+#define U8_SURROGATE (1 << 4)  /* ED A0..BF */
+#define U8_OVERLONG_2 (1 << 5) /* C0, C1 */
+#define U8_TOO_LARGE_1000 (1 << 6) /* F5..FF 80..8F */
+#define U8_OVERLONG_4 (1 << 6)     /* F0 80..8F */
+#define U8_TWO_CONTS (1 << 7)      /* two continuations in a row */
+#define U8_CARRY (U8_TOO_SHORT | U8_TOO_LONG | U8_TWO_CONTS)
+#define U8_TABLE(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p)                                  \
+  _mm256_setr_epi8((char)(a), (char)(b), (char)(c), (char)(d), (char)(e), (char)(f), (char)(g), \
+                   (char)(h), (char)(i), (char)(j), (char)(k), (char)(l), (char)(m), (char)(n), \
+                   (char)(o), (char)(p), (char)(a), (char)(b), (char)(c), (char)(d), (char)(e),   \
+                   (char)(f), (char)(g), (char)(h), (char)(i), (char)(j), (char)(k), (char)(l),   \
+                   (char)(m), (char)(n), (char)(o), (char)(p))
+
+/* The error bits of the 32 bytes `in` after the 32 bytes `prev`. */
+static inline PITH_TARGET_AVX2 __m256i u8_errors(__m256i in, __m256i prev) {
+  const __m256i lo = _mm256_set1_epi8(0x0F);
+  const __m256i high1 = U8_TABLE(
+      U8_TOO_LONG, U8_TOO_LONG, U8_TOO_LONG, U8_TOO_LONG, U8_TOO_LONG, U8_TOO_LONG, U8_TOO_LONG,
+      U8_TOO_LONG, U8_TWO_CONTS, U8_TWO_CONTS, U8_TWO_CONTS, U8_TWO_CONTS,
+      U8_TOO_SHORT | U8_OVERLONG_2, U8_TOO_SHORT, U8_TOO_SHORT | U8_OVERLONG_3 | U8_SURROGATE,
+      U8_TOO_SHORT | U8_TOO_LARGE | U8_TOO_LARGE_1000 | U8_OVERLONG_4);
+  const int big = U8_CARRY | U8_TOO_LARGE | U8_TOO_LARGE_1000;
+  const __m256i low1 = U8_TABLE(U8_CARRY | U8_OVERLONG_3 | U8_OVERLONG_2 | U8_OVERLONG_4,
+                                U8_CARRY | U8_OVERLONG_2, U8_CARRY, U8_CARRY,
+                                U8_CARRY | U8_TOO_LARGE, big, big, big, big, big, big, big, big,
+                                big | U8_SURROGATE, big, big);
+  const int cont = U8_TOO_LONG | U8_OVERLONG_2 | U8_TWO_CONTS;
+  const __m256i high2 = U8_TABLE(
+      U8_TOO_SHORT, U8_TOO_SHORT, U8_TOO_SHORT, U8_TOO_SHORT, U8_TOO_SHORT, U8_TOO_SHORT,
+      U8_TOO_SHORT, U8_TOO_SHORT, cont | U8_OVERLONG_3 | U8_TOO_LARGE_1000 | U8_OVERLONG_4,
+      cont | U8_OVERLONG_3 | U8_TOO_LARGE, cont | U8_SURROGATE | U8_TOO_LARGE,
+      cont | U8_SURROGATE | U8_TOO_LARGE, U8_TOO_SHORT, U8_TOO_SHORT, U8_TOO_SHORT, U8_TOO_SHORT);
+  /* the bytes 1, 2 and 3 before each: the 16 before in's upper lane are
+   * its lower lane, those before its lower lane prev's upper lane */
+  __m256i before = _mm256_permute2x128_si256(prev, in, 0x21);
+  __m256i prev1 = _mm256_alignr_epi8(in, before, 15);
+  __m256i prev2 = _mm256_alignr_epi8(in, before, 14);
+  __m256i prev3 = _mm256_alignr_epi8(in, before, 13);
+  __m256i e = _mm256_and_si256(
+      _mm256_and_si256(
+          _mm256_shuffle_epi8(high1, _mm256_and_si256(_mm256_srli_epi16(prev1, 4), lo)),
+          _mm256_shuffle_epi8(low1, _mm256_and_si256(prev1, lo))),
+      _mm256_shuffle_epi8(high2, _mm256_and_si256(_mm256_srli_epi16(in, 4), lo)));
+  /* bit 7: the byte two after an E0..FF or three after an F0..FF */
+  __m256i must = _mm256_or_si256(_mm256_subs_epu8(prev2, _mm256_set1_epi8(0x60)),
+                                 _mm256_subs_epu8(prev3, _mm256_set1_epi8(0x70)));
+  return _mm256_xor_si256(_mm256_and_si256(must, _mm256_set1_epi8((char)0x80)), e);
 }
 
-/* blocks64 32 bytes a load (AVX2, chosen at run time). */
-static PITH_TARGET_AVX2 size_t blocks64_avx2(const unsigned char *s, size_t i,
-                                             size_t len, unsigned *carry) {
+/* Non-zero where the last three of the 32 bytes start a sequence they do
+ * not finish (the next bytes must). */
+static inline PITH_TARGET_AVX2 __m256i u8_incomplete(__m256i in) {
+  const __m256i max = _mm256_setr_epi8(
+      -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+      -1, -1, -1, -1, -1, -1, -1, (char)(0xF0 - 1), (char)(0xE0 - 1), (char)(0xC0 - 1));
+  return _mm256_subs_epu8(in, max);
+}
+
+/* pith_utf8_valid with AVX2 (chosen at run time): 64 bytes a step, plain
+ * ASCII by one test. */
+static PITH_TARGET_AVX2 int utf8_valid_avx2(const unsigned char *s, size_t len) {
+  __m256i prev = _mm256_setzero_si256(), err = prev, incomplete = prev;
+  size_t i = 0;
   for (; i + 64 <= len; i += 64) {
-    const __m256i *q = (const __m256i *)(const void *)(s + i);
-    if (!(_mm256_movemask_epi8(_mm256_or_si256(_mm256_loadu_si256(q), _mm256_loadu_si256(q + 1))) |
-          *carry))
+    __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
+    __m256i b = _mm256_loadu_si256((const __m256i *)(const void *)(s + i + 32));
+    if (!_mm256_movemask_epi8(_mm256_or_si256(a, b))) {
+      /* (prev then stays: its last bytes finish what they start, or the
+       * error is in already, so they act as ASCII would for the next) */
+      err = _mm256_or_si256(err, incomplete);
       continue;
-    chunk_bits b = {0, 0, 0, 0};
-    chunk_bits32(s + i, 0, &b);
-    chunk_bits32(s + i + 32, 32, &b);
-    if (!two_three_bits(&b, carry)) break;
+    }
+    err = _mm256_or_si256(err, _mm256_or_si256(u8_errors(a, prev), u8_errors(b, a)));
+    incomplete = u8_incomplete(b);
+    prev = b;
   }
-  return i;
+  if (i < len) { /* the rest, padded with NULs (ASCII) */
+    unsigned char tail[64] = {0};
+    memcpy(tail, s + i, len - i);
+    __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)tail);
+    __m256i b = _mm256_loadu_si256((const __m256i *)(const void *)(tail + 32));
+    err = _mm256_or_si256(err, _mm256_or_si256(u8_errors(a, prev), u8_errors(b, a)));
+    incomplete = _mm256_setzero_si256(); /* the padding ends no sequence */
+  }
+  err = _mm256_or_si256(err, incomplete);
+  return _mm256_testz_si256(err, err);
 }
 #endif
 
@@ -274,17 +341,13 @@ int pith_utf8_valid(const char *str, size_t len) {
   const unsigned char *s = (const unsigned char *)str;
   size_t i = 0;
 #if defined(__SSE2__) && !defined(PITH_NO_SSE2)
-  unsigned carry = 0;
 #ifdef DECODE_AVX2
-  int avx2 = pith_cpu_avx2();
+  if (pith_cpu_avx2()) return utf8_valid_avx2(s, len);
 #endif
+  unsigned carry = 0;
   while (i + 16 <= len) {
     /* plain ASCII, or the common letters, 64 bytes a step */
-#ifdef DECODE_AVX2
-    i = avx2 ? blocks64_avx2(s, i, len, &carry) : blocks64(s, i, len, &carry);
-#else
     i = blocks64(s, i, len, &carry);
-#endif
     /* the 64 bytes holding non-ASCII (and on to a sequence's end), 16 at
      * a time: no 64-byte test that would fail again in between */
     size_t block_end = i + 64;

@@ -329,6 +329,60 @@ static void test_clean_charset(void) {
   pith_options_free(o);
 }
 
+/* Strict UTF-8, a byte at a time (the Unicode table of well-formed
+ * sequences), for pith_utf8_valid to agree with. */
+static int ref_valid(const unsigned char *s, size_t n) {
+  for (size_t i = 0; i < n;) {
+    unsigned c = s[i], need = c < 0x80 ? 0 : c < 0xC2 ? 9 : c < 0xE0 ? 1 : c < 0xF0 ? 2 : c < 0xF5 ? 3 : 9;
+    if (need == 9 || i + need >= n + (need == 0)) return 0;
+    unsigned lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+    unsigned hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+    for (unsigned k = 1; k <= need; k++, lo = 0x80, hi = 0xBF)
+      if (s[i + k] < lo || s[i + k] > hi) return 0;
+    i += need + 1;
+  }
+  return 1;
+}
+
+/* Random texts of valid sequences of every length (and some ASCII runs
+ * of whole 64-byte blocks), with one byte changed or cut in half of them,
+ * in exact-size buffers: pith_utf8_valid agrees with ref_valid (the AVX2
+ * check looks at each byte with the three before it, across blocks). */
+static void test_utf8_random(void) {
+  static const char *seqs[] = {"a", " ", "\n", "\xC3\xA9", "\xD0\xB4", "\xDF\xBF", "\xC2\x80",
+                               "\xE2\x80\x94", "\xE0\xA0\x80", "\xED\x9F\xBF", "\xEF\xBF\xBF",
+                               "\xEA\xB0\x80", "\xF0\x90\x80\x80", "\xF4\x8F\xBF\xBF",
+                               "\xF0\x9F\x98\x80",
+                               "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"};
+  static const unsigned char bytes[] = {0x00, 'a', 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0,
+                                        0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED, 0xEE, 0xEF,
+                                        0xF0, 0xF1, 0xF4, 0xF5, 0xFF};
+  unsigned seed = 99;
+  int bad = 0, valid = 0;
+  for (int iter = 0; iter < 20000; iter++) {
+    unsigned char buf[400];
+    size_t n = 0, parts = ((seed = seed * 1103515245u + 12345u) >> 16) % 120;
+    for (size_t k = 0; k < parts; k++) {
+      const char *q = seqs[((seed = seed * 1103515245u + 12345u) >> 16) % 16];
+      size_t l = strlen(q);
+      if (n + l > sizeof buf) break;
+      memcpy(buf + n, q, l);
+      n += l;
+    }
+    unsigned r = (seed = seed * 1103515245u + 12345u) >> 16;
+    if (n && r % 4 == 1) buf[(r >> 4) % n] = bytes[(r >> 2) % 24];
+    if (n && r % 4 == 2) n -= 1 + (r >> 4) % (n < 3 ? n : 3);
+    unsigned char *e = malloc(n ? n : 1);
+    memcpy(e, buf, n);
+    int want = ref_valid(e, n);
+    valid += want;
+    bad += pith_utf8_valid((const char *)e, n) != want;
+    free(e);
+  }
+  INT_EQ(bad, 0, "random texts: pith_utf8_valid agrees with a byte-at-a-time check");
+  OK(valid > 5000 && valid < 15000, "both kinds are met (%d valid of 20000)", valid);
+}
+
 int main(void) {
   test_boms();
   test_forced();
@@ -339,6 +393,7 @@ int main(void) {
   test_xml();
   test_utf8();
   test_utf8_chunks();
+  test_utf8_random();
   test_iconv_errors();
   test_detect();
   test_utf8_or_not();
