@@ -566,13 +566,38 @@ static size_t listing_step(pith_doc *d, listing *l, size_t i, size_t wa,
   return start;
 }
 
+/* A good block for the passes after the tail cut (see article_core). */
+typedef struct good_entry {
+  uint32_t block, before; /* before: non-aside blocks before it */
+} good_entry;
+
 /* The walk for the tail cut: where it is (`cut`, d->n: none) and, when
  * the walk stopped with the listing search unfinished, that search's
- * state and the block it stopped at (`stop`, d->n: finished). */
+ * state and the block it stopped at (`stop`, d->n: finished). It also
+ * lists the good blocks before the cut (`gl`, room for an entry per
+ * block and one more; NULL: none) as they are after it: every block
+ * before the cut is walked, and the cut changes none of them. (A
+ * listing's start, made a CUT block, is no longer an aside only when it
+ * is the listing's first stamp, with at least LISTING_MIN_WORDS good
+ * words before it: then the cut is there or before it, and the counts
+ * after it are not used.) `ngood`: the entries; `u`: the non-aside blocks
+ * walked. */
 typedef struct tail_walk {
   listing l;
   size_t cut, stop;
+  good_entry *gl;
+  size_t ngood, u;
 } tail_walk;
+
+/* Block i, walked, into the list (stored for every block, counted for
+ * good ones: no branch but the list's own). (Block indices and counts
+ * fit: documents are at most 256 MB.) */
+static inline void list_block(tail_walk *tw, const pith_block *b, size_t i) {
+  if (!tw->gl) return;
+  tw->gl[tw->ngood] = (good_entry){(uint32_t)i, (uint32_t)tw->u};
+  tw->ngood += b->cls == PITH_CLS_GOOD;
+  tw->u += b->action != PITH_ACT_ASIDE;
+}
 
 /* The tail cut: the first CUT block (a tail marker, or a dated listing's
  * start) after TAIL_MIN_WORDS good words. One walk does both searches.
@@ -589,10 +614,12 @@ static void find_cut(pith_doc *d, int early, tail_walk *tw) {
   tw->l = (listing){0, 0, 0, 0, 0, 0};
   tw->stop = n;
   tw->cut = n;
+  tw->ngood = tw->u = 0;
   /* Before LISTING_MIN_WORDS good words no line is a stamp: the two
    * counts are the same, and a qualifying marker ends an early walk. */
   for (; i < n && words < LISTING_MIN_WORDS; i++) {
     const pith_block *b = &blocks[i];
+    list_block(tw, b, i);
     if (tail == n && b->action == PITH_ACT_CUT && words >= TAIL_MIN_WORDS) {
       tail = i;
       if (early) break;
@@ -608,6 +635,7 @@ static void find_cut(pith_doc *d, int early, tail_walk *tw) {
   tw->l.words = words;
   for (; i < n; i++) {
     const pith_block *b = &blocks[i];
+    list_block(tw, b, i);
     size_t wa = words; /* good words before i */
     if (b->cls == PITH_CLS_GOOD) words += b->words;
     if (tail == n && b->action == PITH_ACT_CUT && wa >= TAIL_MIN_WORDS) tail = i;
@@ -636,6 +664,8 @@ static void find_cut(pith_doc *d, int early, tail_walk *tw) {
  * pass reads memo after this one) for finish_listing. */
 static void cut_tail(pith_doc *d, tail_walk *tw) {
   find_cut(d, !d->is_html, tw);
+  /* the blocks walked from the cut on are bad now */
+  while (tw->gl && tw->ngood > 0 && tw->gl[tw->ngood - 1].block >= tw->cut) tw->ngood--;
   if (tw->cut >= d->n) return;
   const char *why = d->blocks[tw->cut].why;
   for (size_t j = tw->cut; j < d->n; j++) {
@@ -674,32 +704,14 @@ static void finish_listing(pith_doc *d, tail_walk *tw) {
  * so they neither split the article into groups nor set groups apart.
  *
  * The passes from here to the repetition walk look at good blocks only
- * (an eighth of the blocks): one walk lists them (good_list), with the
- * count of non-aside blocks before each, and the article core and the gap
+ * (an eighth of the blocks): the tail cut's walk lists them (list_block),
+ * with the count of non-aside blocks before each, and the article core and the gap
  * filling go through the list. `lead`, `tail`: the count before the
  * group's first block and before the block after its last; `first`,
  * `last`: its first and last entries in the list. */
-typedef struct good_entry {
-  uint32_t block, before; /* before: non-aside blocks before it */
-} good_entry;
-
 typedef struct core_group {
   size_t first, last, chars, lead, tail;
 } core_group;
-
-/* The good blocks in order; returns their number. (Block indices and
- * counts fit: documents are at most 256 MB.) */
-static size_t good_list(const pith_doc *d, good_entry *gl) {
-  const pith_block *const blocks = d->blocks; /* read once: no stores */
-  size_t ng = 0, u = 0;
-  for (size_t i = 0; i < d->n; i++) {
-    /* stored for every block, counted for good ones: no branch */
-    gl[ng] = (good_entry){(uint32_t)i, (uint32_t)u};
-    ng += blocks[i].cls == PITH_CLS_GOOD;
-    u += blocks[i].action != PITH_ACT_ASIDE;
-  }
-  return ng;
-}
 
 static void drop_group(pith_doc *d, const good_entry *gl, const core_group *g,
                        const char *why) {
@@ -826,22 +838,23 @@ static size_t fill_gaps(pith_doc *d, const good_entry *gl, size_t ngood) {
   return long_good;
 }
 
-/* The article core and the gap filling through the list of good blocks;
- * returns fill_gaps'. */
-static size_t core_and_gaps(pith_doc *d) {
+/* The tail cut, the article core and the gap filling (through the list
+ * of good blocks the cut's walk makes); returns fill_gaps'. */
+static size_t cut_core_gaps(pith_doc *d, tail_walk *tw) {
   size_t n = d->n;
   /* one allocation: the list (an entry per block, stored for each) and
    * at most as many groups */
   size_t bytes = (n + 1) * (sizeof(good_entry) + sizeof(core_group));
   void *mem = malloc(bytes);
+  core_group *gs = mem;
+  tw->gl = mem ? (good_entry *)(gs + n + 1) : NULL;
+  cut_tail(d, tw);
   /* the core is a refinement; without memory, keep all */
   if (!mem) return fill_gaps(d, NULL, 0);
-  core_group *gs = mem;
-  good_entry *gl = (good_entry *)(gs + n + 1);
-  size_t ngood = good_list(d, gl);
-  article_core(d, gl, ngood, gs);
-  size_t long_good = fill_gaps(d, gl, ngood);
+  article_core(d, tw->gl, tw->ngood, gs);
+  size_t long_good = fill_gaps(d, tw->gl, tw->ngood);
   free(mem);
+  tw->gl = NULL;
   return long_good;
 }
 
@@ -902,8 +915,7 @@ int pith_classify(pith_doc *d, const pith_classify_ctx *ctx) {
   promote_neargood_runs(d);
   if (smooth(d) != PITH_OK) return PITH_ENOMEM;
   tail_walk tw;
-  cut_tail(d, &tw);
-  size_t long_good = core_and_gaps(d);
+  size_t long_good = cut_core_gaps(d, &tw);
   size_t kept = pith_meta_dedup(d, long_good);
   if (kept == 0) {
     finish_listing(d, &tw);

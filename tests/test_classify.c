@@ -252,7 +252,7 @@ static void test_core_and_gaps(pith_options *o) {
   const char *data =
       "Revenue 2024: 12,500,000 EUR; expenses 2024: 11,900,000 EUR; reserve: "
       "600,000 EUR";
-  const char *lines[24];
+  const char *lines[26];
   size_t n = 0;
   lines[n++] = teaser;
   static char menu[12][96];
@@ -274,6 +274,38 @@ static void test_core_and_gaps(pith_options *o) {
   INT_EQ(kept(&f, data), 1, "a data line between paragraphs stays");
   STR_EQ(why_of(&f, data), "inside the article", "why the data line stayed");
   INT_EQ(kept(&f, para1) + kept(&f, para2) + kept(&f, para3), 3, "the article stays");
+  pith_doc_free(&f.d);
+  /* With a tail marker after the article and more text after it: the
+   * good blocks the core and the gaps go through are listed by the tail
+   * cut's walk, which stops at the marker; the teaser is listed before
+   * LISTING_MIN_WORDS good words, the data line after them. */
+  const char *more = "The council will meet again in the spring to look at the "
+                     "figures for the first quarter, and the public may attend.";
+  const char *p4 = "The finance officer told the council that the reserve would be "
+                   "enough to cover a bad winter, but she warned that the cost of the "
+                   "repairs to the old bridge could still grow before the work begins, "
+                   "as the engineers had not yet finished their report on it.";
+  const char *p5 = "Several residents who spoke at the meeting asked the council to "
+                   "keep the swimming pool open in the summer, and the mayor said that "
+                   "she would look for the money in the budget for the next year, once "
+                   "the figures for the spring were known to all of them.";
+  n = 13;
+  lines[n++] = para1;
+  lines[n++] = para2;
+  lines[n++] = para3;
+  lines[n++] = data;
+  lines[n++] = p4;
+  lines[n++] = "Advertisement";
+  lines[n++] = p5;
+  lines[n++] = "Comments";
+  lines[n++] = more;
+  run(&f, lines, n);
+  INT_EQ(kept(&f, teaser), 0, "a teaser far above the article is dropped (marker)");
+  STR_EQ(why_of(&f, data), "inside the article", "a data line between paragraphs stays (marker)");
+  INT_EQ(kept(&f, para1) + kept(&f, para2) + kept(&f, para3) + kept(&f, p4) + kept(&f, p5), 5,
+         "the article stays (marker)");
+  INT_EQ(kept(&f, more), 0, "the text after the marker goes");
+  STR_EQ(why_of(&f, more), "after tail marker", "why the text after it went");
   pith_doc_free(&f.d);
 }
 
