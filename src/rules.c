@@ -1374,8 +1374,14 @@ static size_t repeat_count(const char *s, size_t n, size_t *i) {
 
 static int regex_size_ok(const char *s, size_t n) {
   size_t outer[REGEX_MAX_GROUPS], depth = 0, cur = 0, last = 0;
+  int repeated = 0; /* the previous token was a repetition */
   for (size_t i = 0; i < n; i++) {
     size_t k;
+    /* Stacked repetitions ("a**", "a*+", "a+?") are undefined in POSIX;
+     * glibc nests them, and a few copies of such a nest
+     * ("a**+++++++++++++") took minutes while the copy count above stays
+     * small. */
+    size_t at = i;
     switch (s[i]) {
     case '\\': i++, last = 1, cur++; break;
     case '[': i = bracket_end(s, n, i), last = 1, cur++; break;
@@ -1397,6 +1403,10 @@ static int regex_size_ok(const char *s, size_t n) {
     default: last = 1, cur++; break;
     }
     if (cur > REGEX_MAX_SIZE || last > REGEX_MAX_SIZE) return 0;
+    /* a bound "{m,n}" moved i to its '}'; a '{' that is none did not */
+    int rep = s[at] == '*' || s[at] == '+' || s[at] == '?' || (s[at] == '{' && i > at);
+    if (rep && repeated) return 0;
+    repeated = rep;
   }
   return 1;
 }

@@ -730,6 +730,17 @@ static void test_errors(void) {
   expect_error("drop glob {a,b\n", "bad.rules:1: ", "unbalanced braces");
   expect_error("drop glob a}b\n", "bad.rules:1: ", "stray close brace");
   expect_error("drop regex (abc\n", "bad.rules:1: ", "bad regex");
+  /* stacked repetitions: a few copies of "a**" took minutes in glibc */
+  expect_error("drop regex a**+++++++++++++\n", "bad.rules:1: ", "stacked stars, copied");
+  expect_error("drop regex x+?\n", "bad.rules:1: ", "stacked + ?");
+  expect_error("drop regex x{2}*\n", "bad.rules:1: ", "stacked bound and star");
+  expect_error("drop regex ((a{99}){99}){99}\n", "bad.rules:1: ", "nested bounds");
+  {
+    pith_rules *ok = load("drop regex (a*)*b\ndrop regex ^x{2,3}y?\\*+$\n");
+    INT_EQ(pith_rules_count(ok), 2, "a starred group and a repeated escaped star are not stacked");
+    INT_EQ(act(ok, "xxy**"), PITH_ACT_DROP, "x{2,3}y?\\*+ matches");
+    pith_rules_free(ok);
+  }
   expect_error("capture=colour prefix x\n", "bad.rules:1: ", "unknown field");
   expect_error("drop glob {a,b}{c,d}{e,f}{g,h}{i,j}{k,l}{m,n}{o,p}{q,r}\n",
                "bad.rules:1: ", "too many expansions");
