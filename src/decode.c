@@ -841,6 +841,14 @@ int pith_decode_utf8_or_not(const char *bytes, size_t len, const pith_decode_opt
   if (!bytes) len = 0;
   if (o && (o->forced || o->transport || o->html)) return 0;
   if (bom(bytes, len, &skip)) return 0; /* else declared() finds nothing */
+  /* Text in another charset mostly shows it in its first kilobyte: it is
+   * decoded at once rather than normalized for nothing first. The slice
+   * ends before a lead byte, so valid text always passes it; four
+   * continuation bytes in a row are invalid anyway. */
+  size_t cut = len < 1024 ? len : 1024;
+  for (int k = 0; k < 4 && cut < len && ((unsigned char)bytes[cut] & 0xC0) == 0x80; k++) cut--;
+  if (cut < len && ((unsigned char)bytes[cut] & 0xC0) == 0x80) return 0;
+  if (!pith_utf8_valid(bytes, cut)) return 0;
   if (charset && charset_len) copy_lower(charset, charset_len, enc_by_name("utf-8")->name);
   return 1;
 }

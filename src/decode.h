@@ -31,9 +31,10 @@ int pith_decode_view(const char *bytes, size_t len, const pith_decode_opts *o,
                      const char **view, size_t *view_len);
 /* 1 when pith_decode_view's choice for these bytes and options comes down
  * to whether they are valid UTF-8 (no forced or transport charset, not
- * HTML, no byte order mark): then it would view valid bytes as they are,
- * with the charset "utf-8" written here already, and search on for any
- * others (pith_decode_view writes the charset it finds). */
+ * HTML, no byte order mark) and their first kilobyte is: then it would
+ * view valid bytes as they are, with the charset "utf-8" written here
+ * already, and search on for any others (pith_decode_view writes the
+ * charset it finds). */
 int pith_decode_utf8_or_not(const char *bytes, size_t len, const pith_decode_opts *o,
                             char *charset, size_t charset_len);
 /* Canonical lowercase WHATWG name for a label, or NULL if unknown. */

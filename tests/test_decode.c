@@ -293,7 +293,21 @@ static void test_utf8_or_not(void) {
   char cs[16] = "";
   OK(pith_decode_utf8_or_not("caf\xC3\xA9", 5, &plain, cs, sizeof cs), "plain bytes");
   STR_EQ(cs, "utf-8", "plain bytes: charset written");
-  OK(pith_decode_utf8_or_not("caf\xE9", 4, &plain, NULL, 0), "invalid bytes too (checked later)");
+  OK(!pith_decode_utf8_or_not("caf\xE9", 4, &plain, NULL, 0), "invalid in the first kilobyte");
+  {
+    /* 1023 ASCII bytes, then a 3-byte sequence across the first kilobyte's
+     * end: valid; an invalid byte past it is left to the later check */
+    static char t[2100];
+    memset(t, 'a', sizeof t);
+    memcpy(t + 1023, "\xE2\x80\x94", 3);
+    OK(pith_decode_utf8_or_not(t, sizeof t, &plain, NULL, 0), "a sequence across 1 KB");
+    t[1500] = '\xE9';
+    OK(pith_decode_utf8_or_not(t, sizeof t, &plain, NULL, 0), "invalid past 1 KB (checked later)");
+    memset(t + 1020, '\x80', 8);
+    OK(!pith_decode_utf8_or_not(t, sizeof t, &plain, NULL, 0), "continuation bytes across 1 KB");
+    memcpy(t + 1020, "\xC3\xA9\xC3\xA9\xF0\x9F\x98\x80", 8);
+    OK(pith_decode_utf8_or_not(t, sizeof t, &plain, NULL, 0), "a 4-byte sequence across 1 KB");
+  }
   OK(pith_decode_utf8_or_not(NULL, 0, NULL, NULL, 0), "no bytes, no options");
   OK(!pith_decode_utf8_or_not("x", 1, &forced, NULL, 0), "forced charset");
   OK(!pith_decode_utf8_or_not("x", 1, &transport, NULL, 0), "transport charset");
