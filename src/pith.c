@@ -290,15 +290,16 @@ static void build_explain(const pith_doc *d, pith_buf *ex) {
 
 /* The result's blocks, text and fields in one allocation (freed with
  * r->blocks; a result holds no other blocks but an error's, which has
- * none): a document's output costs one malloc, not one per field. */
+ * none): a document's output costs one malloc, not one per field. `r` is
+ * new: it holds no fields yet. */
 static int collect(pith_result *r, const pith_doc *d, unsigned flags) {
   size_t kept = 0, bytes = 0, field_bytes = 0;
   for (size_t i = 0; i < d->n; i++)
     if (d->blocks[i].keep) kept++, bytes += d->blocks[i].len + 2;
   size_t flen[PITH_FIELD_COUNT_];
   for (int f = 0; f < PITH_FIELD_COUNT_; f++) {
-    flen[f] = d->fields[f] && !r->fields[f] ? strlen(d->fields[f]) : 0;
-    field_bytes += d->fields[f] && !r->fields[f] ? flen[f] + 1 : 0;
+    flen[f] = d->fields[f] ? strlen(d->fields[f]) : 0;
+    field_bytes += d->fields[f] ? flen[f] + 1 : 0;
   }
   /* The text exactly (blocks joined by blank lines, a final newline, the
    * NUL) fits in bytes + 1: written straight. */
@@ -307,7 +308,7 @@ static int collect(pith_result *r, const pith_doc *d, unsigned flags) {
   if (!r->blocks) return PITH_ENOMEM;
   char *t = (char *)(r->blocks + nb), *fv = t + bytes + 1;
   for (int f = 0; f < PITH_FIELD_COUNT_; f++)
-    if (d->fields[f] && !r->fields[f]) {
+    if (d->fields[f]) {
       r->fields[f] = memcpy(fv, d->fields[f], flen[f] + 1);
       fv += flen[f] + 1;
     }
