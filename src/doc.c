@@ -242,13 +242,6 @@ static inline uint32_t bar_bits(__m128i x) {
   return (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('|')));
 }
 
-/* Bits set in a 64-bit mask. */
-static inline uint32_t popcount64(uint64_t x) {
-  x -= (x >> 1) & 0x5555555555555555ull;
-  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
-  return (uint32_t)((x * 0x0101010101010101ull) >> 56);
-}
 
 /* The words and separators of a line of 33..64 bytes (else as short_ascii):
  * four 16-byte loads, the last at s + 48 or, when shorter, at the line's
@@ -266,9 +259,9 @@ static int medium_ascii(const char *s, size_t n, int bar, uint32_t *words,
     if (bar) bars |= (uint64_t)bar_bits(x) << at;
   }
   if (odd & in) return 0;
-  *seps = bars ? popcount64(bars & (in >> 1)) : 0;
+  *seps = bars ? pith_swar_popcount64(bars & (in >> 1)) : 0;
   an &= in;
-  *words = popcount64(an & ~(an << 1));
+  *words = pith_swar_popcount64(an & ~(an << 1));
   return 1;
 }
 

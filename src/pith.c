@@ -195,14 +195,6 @@ void pith_free(void *p) { free(p); }
 
 /* ---- the pipeline ------------------------------------------------------ */
 
-/* Number of set bits (a popcount builtin is a library call without
- * -mpopcnt). */
-static inline unsigned popcount64(uint64_t x) {
-  x = x - ((x >> 1) & 0x5555555555555555ull);
-  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
-  return (unsigned)((x * PITH_SWAR_ONES) >> 56);
-}
 
 #if defined(__SSE2__) && !defined(PITH_NO_SSE2) && defined(PITH_AVX2)
 /* With AVX2 and POPCNT (chosen at run time) count_words' 64-byte steps
@@ -253,7 +245,7 @@ static size_t count_words(const char *s, size_t n) {
       __m128i e = _mm_or_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(v, nl));
       m |= (uint64_t)(uint16_t)_mm_movemask_epi8(e) << (16 * k);
     }
-    w += popcount64(~m & ((m << 1) | before));
+    w += pith_swar_popcount64(~m & ((m << 1) | before));
     before = m >> 63;
   }
   prev = before << 7;

@@ -861,13 +861,6 @@ static inline int separator_cp(int32_t cp) {
   return !pith_is_cjk(cp) && !alnum_cp(cp);
 }
 
-/* Bits set in x (without a popcount instruction in the baseline ISA). */
-static inline uint32_t popcount(uint64_t x) {
-  x -= (x >> 1) & 0x5555555555555555ull;
-  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
-  return (uint32_t)((x * 0x0101010101010101ull) >> 56);
-}
 
 /* word2's fast path takes the common words of Russian text: ASCII
  * letters/digits and Cyrillic U+0400..U+045F (D0 80..BF, D1 80..9F), under
@@ -897,7 +890,7 @@ static inline size_t cyr_count(cursor *c, size_t a, const uint64_t *q, size_t e,
   const pith_stopsets *s = c->s;
   tally *t = c->t;
   t->words++;
-  t->letters += popcount(((1u << e) - 1) & ~(pairs << 1)); /* code points */
+  t->letters += pith_swar_popcount64(((1u << e) - 1) & ~(pairs << 1)); /* code points */
   if (e <= s->maxlen) {
     uint32_t m = lookup(s, q, e);
     if (m) count_mask(s, m, c->only, t);
@@ -1280,7 +1273,7 @@ static STOP_ALWAYS_INLINE void plain_words(cursor *c, uint64_t in) {
   tally *t = c->t;
   const pith_stopsets *s = c->s;
   if (!s) { /* words only (letters are read by the language choice alone) */
-    t->words += popcount(starts);
+    t->words += pith_swar_popcount64(starts);
     return;
   }
   /* every word starting here ends here: the n-th end is the n-th start's */
@@ -1288,7 +1281,7 @@ static STOP_ALWAYS_INLINE void plain_words(cursor *c, uint64_t in) {
   const unsigned char *base = c->w.base;
   /* the letters of all these words, read by the language choice only: one
    * count per window instead of a sum of the lengths */
-  if (!c->only) t->letters += popcount(an & in);
+  if (!c->only) t->letters += pith_swar_popcount64(an & in);
   if (c->only) {
     plain_loop(s, base, starts, ends, c->only, 0, NULL, &t->hits[0], t);
   } else if (t->rec) {
@@ -1558,7 +1551,7 @@ static inline int words_short(const char *text, size_t len, uint32_t *words) {
 #undef WO_AN
 #undef WO_ODD
   if (odd) return 0;
-  *words = popcount(an & ~(an << 1));
+  *words = pith_swar_popcount64(an & ~(an << 1));
   return 1;
 #else
   (void)text, (void)len, (void)words;
@@ -1598,7 +1591,7 @@ static inline uint32_t wo_block(uint64_t L, uint64_t A, uint64_t hi, const uint6
    * one (the carry of A + their first runs past them) */
   uint64_t prev = L << 1 | *open;
   uint64_t O = prev | ((A + (prev & A)) & ~A);
-  *words += popcount(L & ~O);
+  *words += pith_swar_popcount64(L & ~O);
   *open = (uint32_t)(O >> f & 1);
   return f;
 }
@@ -1775,11 +1768,11 @@ static inline uint32_t bits_in(const uint64_t *bits, size_t a, size_t e) {
   uint32_t c = 0;
   for (; e - a >= 64; a += 64) { /* rare: texts with 64 hits and more */
     size_t sh = a & 63;
-    c += popcount(bits[a / 64] >> sh | (bits[a / 64 + 1] << 1) << (63 - sh));
+    c += pith_swar_popcount64(bits[a / 64] >> sh | (bits[a / 64 + 1] << 1) << (63 - sh));
   }
   size_t sh = a & 63, n = e - a; /* n < 64 */
   uint64_t x = bits[a / 64] >> sh | (bits[a / 64 + 1] << 1) << (63 - sh);
-  return c + popcount(x & (~0ull >> 1 >> (63 - n)));
+  return c + pith_swar_popcount64(x & (~0ull >> 1 >> (63 - n)));
 }
 
 /* Kana in more than 1 of 10 CJK characters: Japanese (Chinese has none). */

@@ -56,6 +56,15 @@ static inline uint64_t pith_swar_keep(size_t k) {
   return keep[k];
 }
 
+/* Bits set in x (the builtin is a library call without a popcount
+ * instruction, which the baseline ISA lacks). */
+static inline uint32_t pith_swar_popcount64(uint64_t x) {
+  x -= (x >> 1) & 0x5555555555555555ull;
+  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+  return (uint32_t)((x * PITH_SWAR_ONES) >> 56);
+}
+
 /* UTF-8 continuation bytes (10xxxxxx). */
 static inline uint64_t pith_swar_cont(uint64_t x) {
   return x & ~(x << 1) & PITH_SWAR_HIGH;
