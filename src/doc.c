@@ -299,21 +299,40 @@ static DOC_INLINE int short_ascii(const char *s, size_t n, int bar, uint32_t *wo
  * per-line loads, no loop over long lines. */
 #define DOC_AVX2 1
 
-static inline PITH_TARGET_AVX2 uint32_t alnum_bits32(__m256i x) {
-  const __m256i la = _mm256_set1_epi8(0x80 - 'a'), lz = _mm256_set1_epi8(-128 + 26);
-  const __m256i d0 = _mm256_set1_epi8(0x80 - '0'), d9 = _mm256_set1_epi8(-128 + 10);
-  __m256i low = _mm256_or_si256(x, _mm256_set1_epi8(0x20));
-  __m256i let = _mm256_cmpgt_epi8(lz, _mm256_add_epi8(low, la));
-  __m256i dig = _mm256_cmpgt_epi8(d9, _mm256_add_epi8(x, d0));
+/* The byte constants of the window masks, made once per walk. Hidden
+ * from the compiler (an empty asm), which otherwise builds each one again
+ * in every window from an immediate, three instructions apiece (calls in
+ * the walk clobber the vector registers): now they stay on the stack and
+ * the compares read them from there. */
+typedef struct win_consts {
+  __m256i bit5, e2, nl, cont, quote, bar, la, lz, d0, d9;
+} win_consts;
+
+static inline PITH_TARGET_AVX2 __m256i opaque32(__m256i v) {
+  __asm__("" : "+x"(v));
+  return v;
+}
+
+static inline PITH_TARGET_AVX2 win_consts win_consts_make(void) {
+  return (win_consts){opaque32(_mm256_set1_epi8(0x20)), opaque32(_mm256_set1_epi8((char)0xE2)),
+                      opaque32(_mm256_set1_epi8('\n')), opaque32(_mm256_set1_epi8(-64)),
+                      opaque32(_mm256_set1_epi8('\'')), opaque32(_mm256_set1_epi8('|')),
+                      opaque32(_mm256_set1_epi8(0x80 - 'a')),
+                      opaque32(_mm256_set1_epi8(-128 + 26)),
+                      opaque32(_mm256_set1_epi8(0x80 - '0')),
+                      opaque32(_mm256_set1_epi8(-128 + 10))};
+}
+
+/* Letters and digits among the 32 bytes x (`low`: x | 0x20). */
+static inline PITH_TARGET_AVX2 uint32_t alnum_bits32(__m256i x, __m256i low,
+                                                     const win_consts *k) {
+  __m256i let = _mm256_cmpgt_epi8(k->lz, _mm256_add_epi8(low, k->la));
+  __m256i dig = _mm256_cmpgt_epi8(k->d9, _mm256_add_epi8(x, k->d0));
   return (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(let, dig));
 }
 
 static inline PITH_TARGET_AVX2 __m256i load32(const char *p) {
   return _mm256_loadu_si256((const __m256i *)(const void *)p);
-}
-
-static inline PITH_TARGET_AVX2 __m256i eq32(__m256i x, int c) {
-  return _mm256_cmpeq_epi8(x, _mm256_set1_epi8((char)c));
 }
 
 /* Bit k of each mask for the byte at p + k (k < 64): what a line's
@@ -344,24 +363,27 @@ static uint64_t utf8_seps(const char *p, uint64_t lead) {
 /* The masks of the 32 bytes at p into bits sh.. of w; *lead gets the
  * bytes C2 and E2 (which may start a separator). */
 static inline PITH_TARGET_AVX2 void masks32(const char *p, win_masks *w, uint64_t *lead,
-                                            unsigned sh) {
+                                            unsigned sh, const win_consts *k) {
   __m256i x = load32(p);
-  __m256i cont = _mm256_cmpgt_epi8(_mm256_set1_epi8(-64), x); /* signed: 80..BF */
-  __m256i c2e2 = eq32(_mm256_or_si256(x, _mm256_set1_epi8(0x20)), 0xE2);
-  w->nl |= (uint64_t)(uint32_t)_mm256_movemask_epi8(eq32(x, '\n')) << sh;
+  __m256i low = _mm256_or_si256(x, k->bit5);
+  __m256i cont = _mm256_cmpgt_epi8(k->cont, x); /* signed: 80..BF */
+  __m256i c2e2 = _mm256_cmpeq_epi8(low, k->e2);
+  w->nl |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, k->nl)) << sh;
   w->cont |= (uint64_t)(uint32_t)_mm256_movemask_epi8(cont) << sh;
-  w->odd |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_or_si256(x, eq32(x, '\''))) << sh;
-  w->an |= (uint64_t)alnum_bits32(x) << sh;
-  w->sep |= (uint64_t)(uint32_t)_mm256_movemask_epi8(eq32(x, '|')) << sh;
+  w->odd |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
+                _mm256_or_si256(x, _mm256_cmpeq_epi8(x, k->quote)))
+            << sh;
+  w->an |= (uint64_t)alnum_bits32(x, low, k) << sh;
+  w->sep |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, k->bar)) << sh;
   *lead |= (uint64_t)(uint32_t)_mm256_movemask_epi8(c2e2) << sh;
 }
 
 /* The masks of the 64 bytes at p (p + 66 readable). */
-static inline PITH_TARGET_AVX2 win_masks masks64(const char *p) {
+static inline PITH_TARGET_AVX2 win_masks masks64(const char *p, const win_consts *k) {
   win_masks w = {0, 0, 0, 0, 0};
   uint64_t lead = 0;
-  masks32(p, &w, &lead, 0);
-  masks32(p + 32, &w, &lead, 32);
+  masks32(p, &w, &lead, 0, k);
+  masks32(p + 32, &w, &lead, 32, k);
   if (lead) w.sep |= utf8_seps(p, lead);
   return w;
 }
@@ -636,17 +658,18 @@ static DOC_INLINE PITH_TARGET_AVX2 void counted_line(pith_doc *d, line_walk *w, 
 static PITH_TARGET_AVX2 void add_lines_avx2(pith_doc *d, char *s, size_t len,
                                             pith_line_runs *r) {
   line_walk w = {{0, 0, 1}, 0, NULL, s, s + len, d->blocks, d->n, d->cap};
+  const win_consts k = win_consts_make();
   tally prev = {0, 0, 0, 0}; /* at the last line end */
   uint64_t carry = 0; /* the byte before the window is a letter or digit */
   char *p = s;
   for (size_t at = 0; at < len; at += 64) {
     win_masks m;
     if (len - at >= 64) {
-      m = masks64(s + at); /* reads 2 bytes on, within the padding */
+      m = masks64(s + at, &k); /* reads 2 bytes on, within the padding */
     } else { /* a copy padded with NULs, which no mask holds */
       char tail[128] = {0};
       memcpy(tail, s + at, len - at);
-      m = masks64(tail);
+      m = masks64(tail, &k);
     }
     uint64_t ws = m.an & ~(m.an << 1 | carry);
     carry = m.an >> 63;
