@@ -801,61 +801,77 @@ static void article_core(pith_doc *d, const good_entry *gl, size_t ngood,
   }
 }
 
+/* The blocks fill_gaps finds good, in order (`good`, room for every
+ * block; NULL: not listed), their count, and the long ones among them. */
+typedef struct good_out {
+  uint32_t *good;
+  size_t n, long_good;
+} good_out;
+
+static inline void out_good(good_out *o, const pith_block *b, size_t i) {
+  if (o->good) o->good[o->n++] = (uint32_t)i;
+  o->long_good += b->chars >= PITH_DEDUP_MIN_CHARS;
+}
+
 /* Lists, tables and data lines inside an article have few stop words;
  * a short run of them between kept content belongs to the article. Lines
  * a rule dropped stay dropped. Fills the run between good blocks `last`
- * and i when it is one; returns the long blocks it made good (see
- * fill_gaps). */
-static size_t fill_gap(pith_doc *d, size_t last, size_t i) {
-  if (i - last <= 1 || i - last - 1 > GAP_MAX_BLOCKS) return 0;
+ * and i when it is one (into `o`). */
+static void fill_gap(pith_doc *d, size_t last, size_t i, good_out *o) {
+  if (i - last <= 1 || i - last - 1 > GAP_MAX_BLOCKS) return;
   for (size_t j = last + 1; j < i; j++) {
     const pith_block *b = &d->blocks[j];
-    if ((b->action != PITH_ACT_NONE) || navigation_line(b) || b->link_chars) return 0;
+    if ((b->action != PITH_ACT_NONE) || navigation_line(b) || b->link_chars) return;
   }
-  size_t long_good = 0;
   for (size_t j = last + 1; j < i; j++) {
     d->blocks[j].cls = PITH_CLS_GOOD;
     d->blocks[j].why = "inside the article";
-    long_good += d->blocks[j].chars >= PITH_DEDUP_MIN_CHARS;
+    out_good(o, &d->blocks[j], j);
   }
-  return long_good;
 }
 
-/* The gaps between the good blocks of the list (those still good);
- * returns the number of good blocks of PITH_DEDUP_MIN_CHARS or more after
- * it (the repetition walk's table). Without a list (gl NULL: no memory
- * for it), every block is looked at. */
-static size_t fill_gaps(pith_doc *d, const good_entry *gl, size_t ngood) {
-  size_t last_good = SIZE_MAX, long_good = 0;
+/* The gaps between the good blocks of the list (those still good); `o`
+ * gets the good blocks after it (the repetition walk's: it goes through
+ * them, and sizes its table by the long ones). Without a list (gl NULL:
+ * no memory for it), every block is looked at. */
+static void fill_gaps(pith_doc *d, const good_entry *gl, size_t ngood, good_out *o) {
+  size_t last_good = SIZE_MAX;
   size_t count = gl ? ngood : d->n;
   for (size_t k = 0; k < count; k++) {
     size_t i = gl ? gl[k].block : k;
     if (d->blocks[i].cls != PITH_CLS_GOOD) continue;
-    long_good += d->blocks[i].chars >= PITH_DEDUP_MIN_CHARS;
-    if (last_good != SIZE_MAX) long_good += fill_gap(d, last_good, i);
+    if (last_good != SIZE_MAX) fill_gap(d, last_good, i, o);
+    out_good(o, &d->blocks[i], i);
     last_good = i;
   }
-  return long_good;
 }
 
-/* The tail cut, the article core and the gap filling (through the list
- * of good blocks the cut's walk makes); returns fill_gaps'. */
+/* The tail cut, the article core, the gap filling (through the list of
+ * good blocks the cut's walk makes) and the repetition walk (through the
+ * list the gap filling makes); returns pith_meta_dedup's. */
 static size_t cut_core_gaps(pith_doc *d, tail_walk *tw) {
   size_t n = d->n;
   /* one allocation: the list (an entry per block, stored for each) and
-   * at most as many groups */
+   * at most as many groups; then the good blocks, over the groups */
   size_t bytes = (n + 1) * (sizeof(good_entry) + sizeof(core_group));
   void *mem = malloc(bytes);
   core_group *gs = mem;
   tw->gl = mem ? (good_entry *)(gs + n + 1) : NULL;
   cut_tail(d, tw);
+  good_out o = {NULL, 0, 0};
   /* the core is a refinement; without memory, keep all */
-  if (!mem) return fill_gaps(d, NULL, 0);
+  if (!mem) {
+    fill_gaps(d, NULL, 0, &o);
+    return pith_meta_dedup(d, NULL, 0, o.long_good);
+  }
   article_core(d, tw->gl, tw->ngood, gs);
-  size_t long_good = fill_gaps(d, tw->gl, tw->ngood);
+  _Static_assert(sizeof(core_group) >= sizeof(uint32_t), "the good blocks fit");
+  o.good = (uint32_t *)(void *)gs;
+  fill_gaps(d, tw->gl, tw->ngood, &o);
+  size_t kept = pith_meta_dedup(d, o.good, o.n, o.long_good);
   free(mem);
   tw->gl = NULL;
-  return long_good;
+  return kept;
 }
 
 /* A document too short for context (one paragraph, a note) would come out
@@ -915,8 +931,7 @@ int pith_classify(pith_doc *d, const pith_classify_ctx *ctx) {
   promote_neargood_runs(d);
   if (smooth(d) != PITH_OK) return PITH_ENOMEM;
   tail_walk tw;
-  size_t long_good = cut_core_gaps(d, &tw);
-  size_t kept = pith_meta_dedup(d, long_good);
+  size_t kept = cut_core_gaps(d, &tw);
   if (kept == 0) {
     finish_listing(d, &tw);
     keep_short_document(d);

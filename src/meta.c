@@ -1078,7 +1078,33 @@ static size_t keep_good(pith_doc *d) {
   return kept;
 }
 
-size_t pith_meta_dedup(pith_doc *d, size_t long_good) {
+/* Blocks other than long good ones that repeat the title (any class: a
+ * front end may still keep it, an h1 in the article). A title repeat is
+ * tlen - 8 .. tlen + 8 bytes long: the walk tests that alone for most
+ * blocks. */
+static void title_repeats(pith_doc *d, const char *title, size_t tlen) {
+  uint64_t tprefix = prefix_key(title, tlen);
+  int tfirst = first_key_byte(title, tlen);
+  /* one unsigned range test */
+  size_t tlo = tlen > 8 ? tlen - 8 : 0, tspan = tlen + 8 - tlo;
+  pith_block *const blocks = d->blocks; /* read once: no blocks are added */
+  const size_t n = d->n;
+  for (size_t i = 0; i < n; i++) {
+    pith_block *b = &blocks[i];
+    if (b->len - tlo > tspan) continue;
+    /* Short repeats are often legitimate (interview questions, list
+     * labels); only paragraphs repeated whole are scraping artefacts:
+     * long good blocks are the table walk's. */
+    if (b->cls == PITH_CLS_GOOD && b->chars >= DEDUP_MIN_CHARS) continue;
+    if (first_key_byte(b->text, b->len) == tfirst &&
+        prefix_key(b->text, b->len) == tprefix && repeats_title(b, title, tlen)) {
+      b->dup = 1;
+      b->why = "repeats the title";
+    }
+  }
+}
+
+size_t pith_meta_dedup(pith_doc *d, const uint32_t *good, size_t ngood, size_t long_good) {
   if (d->n >= UINT32_MAX) return keep_good(d);
   /* the table holds the prefix keys of long good blocks only */
   size_t eligible = long_good;
@@ -1104,28 +1130,17 @@ size_t pith_meta_dedup(pith_doc *d, size_t long_good) {
   const char *title = d->fields[PITH_FIELD_TITLE];
   size_t tlen = title ? strlen(title) : 0;
   uint64_t tprefix = title ? prefix_key(title, tlen) : 0;
-  int tfirst = title ? first_key_byte(title, tlen) : 0;
-  /* lengths a title repeat may have: tlen - 8 .. tlen + 8, as one
-   * unsigned range test (none without a title) */
-  size_t tlo = !title ? SIZE_MAX : tlen > 8 ? tlen - 8 : 0;
-  size_t tspan = !title ? 0 : tlen + 8 - tlo;
-  size_t kept = 0;
-  /* the calls below add no blocks: the array and its length are read once */
+  if (title) title_repeats(d, title, tlen);
+  /* Then the good blocks: the long ones against the table, in order (the
+   * first of a paragraph's copies stays). (The calls below add no
+   * blocks: the array is read once.) */
+  size_t kept = 0, count = good ? ngood : d->n;
   pith_block *const blocks = d->blocks;
-  const size_t n = d->n;
-  for (size_t i = 0; i < n; i++) {
+  for (size_t k = 0; k < count; k++) {
+    size_t i = good ? good[k] : k;
     pith_block *b = &blocks[i];
-    int good = b->cls == PITH_CLS_GOOD;
-    /* Short repeats are often legitimate (interview questions, list
-     * labels); only paragraphs repeated whole are scraping artefacts. */
-    if (!good || b->chars < DEDUP_MIN_CHARS) {
-      /* any class: a front end may still keep it (an h1 in the article) */
-      if (b->len - tlo <= tspan && first_key_byte(b->text, b->len) == tfirst &&
-          prefix_key(b->text, b->len) == tprefix && repeats_title(b, title, tlen)) {
-        b->dup = 1;
-        b->why = "repeats the title";
-      }
-    } else {
+    if (b->cls != PITH_CLS_GOOD) continue;
+    if (b->chars >= DEDUP_MIN_CHARS) {
       uint64_t pk = prefix_key(b->text, b->len);
       if (title && pk == tprefix && repeats_title(b, title, tlen)) {
         b->dup = 1;
@@ -1135,7 +1150,7 @@ size_t pith_meta_dedup(pith_doc *d, size_t long_good) {
         b->why = "repeats an earlier block";
       }
     }
-    b->keep = (uint8_t)(good && !b->dup);
+    b->keep = (uint8_t)!b->dup;
     kept += b->keep;
   }
   if (mem != (char *)local) free(mem);

@@ -4,6 +4,7 @@
 #define PITH_META_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "doc.h"
 
@@ -29,11 +30,13 @@ void pith_meta_text(pith_doc *d, const char *ref_date, size_t first_pending, int
 #define PITH_DEDUP_MIN_CHARS 100
 
 /* Mark blocks repeating the title or an earlier content block (dup = 1),
- * and decide every block in the same walk: keep = good and not a repeat.
- * `long_good`: the number of good blocks of PITH_DEDUP_MIN_CHARS or more
- * when the caller knows it (it sizes the table), else SIZE_MAX. Returns
- * the number kept. */
-size_t pith_meta_dedup(pith_doc *d, size_t long_good);
+ * and decide the good blocks: keep = not a repeat (other blocks keep the
+ * keep of 0 they are made with). `good`: the good blocks in order
+ * (`ngood` of them) when the caller has them listed, else NULL (they are
+ * found here). `long_good`: the number of good blocks of
+ * PITH_DEDUP_MIN_CHARS or more when the caller knows it (it sizes the
+ * table), else SIZE_MAX. Returns the number kept. */
+size_t pith_meta_dedup(pith_doc *d, const uint32_t *good, size_t ngood, size_t long_good);
 
 /* Find a full calendar date in s; write "YYYY-MM-DD" (or with time
  * "YYYY-MM-DDTHH:MM:SS" and zone when given as ISO) into out. Relative

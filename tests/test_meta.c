@@ -201,7 +201,7 @@ static void test_title_and_dedup(void) {
   INT_EQ(d.title_pos, 2, "headline position");
   OK(d.blocks[0].action == PITH_ACT_DROP, "the <title> line leaves the text");
   for (size_t i = 0; i < d.n; i++) d.blocks[i].cls = PITH_CLS_GOOD;
-  pith_meta_dedup(&d, SIZE_MAX);
+  pith_meta_dedup(&d, NULL, 0, SIZE_MAX);
   OK(d.blocks[2].dup, "headline copy is a duplicate of the title");
   OK(!d.blocks[3].dup && d.blocks[4].dup, "second copy of a paragraph is a duplicate");
   pith_doc_free(&d);
@@ -227,7 +227,7 @@ static void test_title_and_dedup(void) {
   for (size_t i = 0; i < 6; i++) pith_doc_add(&e, paras[i], strlen(paras[i]), PITH_BLK_P);
   pith_classify_language(&e, NULL);
   for (size_t i = 0; i < e.n; i++) e.blocks[i].cls = PITH_CLS_GOOD;
-  pith_meta_dedup(&e, SIZE_MAX);
+  pith_meta_dedup(&e, NULL, 0, SIZE_MAX);
   OK(!e.blocks[0].dup && e.blocks[1].dup, "case and punctuation do not count");
   OK(!e.blocks[2].dup, "same beginning, other words later: no repeat");
   OK(e.blocks[3].dup, "curly quotes do not count");
@@ -250,7 +250,7 @@ static void test_title_and_dedup(void) {
   for (size_t i = 0; i < 4; i++) pith_doc_add(&g, more[i], strlen(more[i]), PITH_BLK_P);
   pith_classify_language(&g, NULL);
   for (size_t i = 0; i < g.n; i++) g.blocks[i].cls = PITH_CLS_GOOD;
-  pith_meta_dedup(&g, SIZE_MAX);
+  pith_meta_dedup(&g, NULL, 0, SIZE_MAX);
   OK(!g.blocks[1].dup && !g.blocks[2].dup, "longer and shorter key bytes: no repeat");
   OK(g.blocks[3].dup, "the same key bytes after two others: a repeat");
   pith_doc_free(&g);
@@ -277,7 +277,7 @@ static void test_repeats_byte_for_byte(void) {
   pith_classify_language(&d, NULL);
   pith_doc_set_field(&d, PITH_FIELD_TITLE, lines[0], strlen(lines[0]));
   for (size_t i = 0; i < d.n; i++) d.blocks[i].cls = PITH_CLS_GOOD;
-  pith_meta_dedup(&d, SIZE_MAX);
+  pith_meta_dedup(&d, NULL, 0, SIZE_MAX);
   OK(!d.blocks[1].dup && !d.blocks[2].dup, "paragraphs that begin alike are no repeats");
   OK(d.blocks[3].dup && d.blocks[4].dup, "byte-for-byte repeats, second of a chain too");
   OK(d.blocks[5].dup && d.blocks[6].dup, "repeats in other case after them");
@@ -294,7 +294,7 @@ static int dedup_pair(const char *a, const char *b) {
   pith_doc_add(&d, b, strlen(b), PITH_BLK_P);
   pith_classify_language(&d, NULL);
   for (size_t i = 0; i < d.n; i++) d.blocks[i].cls = PITH_CLS_GOOD;
-  pith_meta_dedup(&d, SIZE_MAX);
+  pith_meta_dedup(&d, NULL, 0, SIZE_MAX);
   int dup = !d.blocks[0].dup && d.blocks[1].dup;
   pith_doc_free(&d);
   return dup;
@@ -442,7 +442,71 @@ static void test_stamp_blocks(void) {
   OK(same, "as pith_meta_stamp_line; digits past the text are not read as its own");
 }
 
+/* The repetition walk through a list of the good blocks (as the
+ * classifier hands it) marks and keeps what the walk over every block
+ * does: title repeats of every class (other blocks in the title's length
+ * range, long good ones by their keys), a repeated paragraph, and keeps
+ * only good blocks. */
+static void test_dedup_good_list(void) {
+  const char *title = "Rivers rise after storm";
+  const char *para = "The council said on Monday that the sports hall would stay open for "
+                     "families until the river falls, which may take a week or more.";
+  const char *other = "Under the plan, the library will stay open on Sundays and the number "
+                      "of bus routes will grow from twelve to fifteen this spring.";
+  /* 1: good title repeat; 2: bad one; 3: short good line; 4, 7: a
+   * paragraph, its good repeat; 5: its bad repeat (not compared); 6:
+   * another; 8: the title with more than 8 bytes of punctuation (out of
+   * the range), bad; 9: a long good block that is the title spaced out */
+  const char *lines[] = {"Menu",
+                         "Rivers rise after storm",
+                         "RIVERS RISE, AFTER STORM",
+                         "Share this",
+                         para,
+                         para,
+                         other,
+                         para,
+                         "Rivers -- rise -- after -- storm!!!",
+                         "Rivers ,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,"
+                         ",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,, rise after storm"};
+  const uint8_t cls[] = {PITH_CLS_BAD,  PITH_CLS_GOOD, PITH_CLS_BAD,  PITH_CLS_GOOD,
+                         PITH_CLS_GOOD, PITH_CLS_BAD,  PITH_CLS_GOOD, PITH_CLS_GOOD,
+                         PITH_CLS_BAD,  PITH_CLS_GOOD};
+  enum { N = sizeof lines / sizeof *lines };
+  pith_doc d[2];
+  size_t kept[2];
+  for (int k = 0; k < 2; k++) {
+    pith_doc_init(&d[k], NULL);
+    for (size_t i = 0; i < N; i++) pith_doc_add(&d[k], lines[i], strlen(lines[i]), PITH_BLK_P);
+    pith_classify_language(&d[k], NULL);
+    pith_doc_set_field(&d[k], PITH_FIELD_TITLE, title, strlen(title));
+    uint32_t good[N];
+    size_t ngood = 0;
+    for (size_t i = 0; i < N; i++) {
+      d[k].blocks[i].cls = cls[i];
+      if (cls[i] == PITH_CLS_GOOD) good[ngood++] = (uint32_t)i;
+    }
+    kept[k] = k ? pith_meta_dedup(&d[k], good, ngood, SIZE_MAX)
+                : pith_meta_dedup(&d[k], NULL, 0, SIZE_MAX);
+  }
+  int same = kept[0] == kept[1];
+  for (size_t i = 0; i < N; i++)
+    same &= d[0].blocks[i].dup == d[1].blocks[i].dup &&
+            d[0].blocks[i].keep == d[1].blocks[i].keep &&
+            d[0].blocks[i].why == d[1].blocks[i].why;
+  OK(same, "the good blocks listed: the same marks as walking every block");
+  const pith_block *b = d[1].blocks;
+  OK(b[1].dup && b[2].dup && !b[1].keep && !b[2].keep, "title repeats, good and bad");
+  OK(!b[4].dup && b[4].keep && b[7].dup && !b[7].keep, "a paragraph kept, its good repeat not");
+  OK(!b[5].dup, "a bad block is not compared with paragraphs");
+  OK(b[3].keep && b[6].keep && !b[0].keep && !b[8].keep, "good blocks kept, others not");
+  OK(!b[8].dup, "a short title repeat out of the length range is not marked");
+  OK(b[9].dup, "a long good title repeat is marked by its keys");
+  INT_EQ(kept[1], 3, "three kept");
+  for (int k = 0; k < 2; k++) pith_doc_free(&d[k]);
+}
+
 int main(void) {
+  test_dedup_good_list();
   test_stamps();
   test_stamp_blocks();
   test_dates();
