@@ -294,7 +294,7 @@ static DOC_INLINE int short_ascii(const char *s, size_t n, int bar, uint32_t *wo
 #if defined(SHORT_LINES) && defined(PITH_AVX2)
 /* With AVX2 (and POPCNT, which every AVX2 processor has; chosen at run
  * time) the line walk takes the text's bytes 64 at a time into bit masks
- * once (line ends, continuation bytes, letters and digits, odd bytes,
+ * once (line ends, continuation bytes, letters and digits, apostrophes,
  * separators) and each line's counts from those masks by popcounts: no
  * per-line loads, no loop over long lines. */
 #define DOC_AVX2 1
@@ -340,7 +340,7 @@ static inline PITH_TARGET_AVX2 __m256i load32(const char *p) {
 typedef struct win_masks {
   uint64_t nl;   /* '\n' */
   uint64_t cont; /* UTF-8 continuation bytes 80..BF: chars = len - them */
-  uint64_t odd;  /* bytes >= 0x80 or apostrophes: not a plain line */
+  uint64_t apos; /* apostrophes: a word stays open across them */
   uint64_t an;   /* ASCII letters and digits: words are their runs */
   uint64_t sep;  /* '|' and the starts of • › · » (separator_at) */
 } win_masks;
@@ -370,9 +370,7 @@ static inline PITH_TARGET_AVX2 void masks32(const char *p, win_masks *w, uint64_
   __m256i c2e2 = _mm256_cmpeq_epi8(low, k->e2);
   w->nl |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, k->nl)) << sh;
   w->cont |= (uint64_t)(uint32_t)_mm256_movemask_epi8(cont) << sh;
-  w->odd |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
-                _mm256_or_si256(x, _mm256_cmpeq_epi8(x, k->quote)))
-            << sh;
+  w->apos |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, k->quote)) << sh;
   w->an |= (uint64_t)alnum_bits32(x, low, k) << sh;
   w->sep |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, k->bar)) << sh;
   *lead |= (uint64_t)(uint32_t)_mm256_movemask_epi8(c2e2) << sh;
@@ -614,7 +612,7 @@ last:
  * spaces and controls, are in no mask). Modulo 2^64: a line that started
  * in an earlier window has its start's counts below zero. */
 typedef struct tally {
-  uint64_t cont, odd, words, seps; /* words: word starts */
+  uint64_t cont, words, seps; /* words: word starts */
 } tally;
 
 /* The counts below bit `off` (< 64) of the window m whose word starts are
@@ -622,7 +620,6 @@ typedef struct tally {
 static inline PITH_TARGET_AVX2 tally tally_at(const win_masks *m, uint64_t ws, unsigned off) {
   uint64_t below = ~(~0ull << off);
   return (tally){(uint64_t)__builtin_popcountll(m->cont & below),
-                 (uint64_t)__builtin_popcountll(m->odd & below),
                  (uint64_t)__builtin_popcountll(ws & below),
                  (uint64_t)__builtin_popcountll(m->sep & below)};
 }
@@ -631,17 +628,18 @@ static inline PITH_TARGET_AVX2 tally tally_at(const win_masks *m, uint64_t ws, u
  * gets): the counts pith_doc_add_line gives it. */
 static DOC_INLINE PITH_TARGET_AVX2 void counted_line(pith_doc *d, line_walk *w, char *p,
                                                      char *e, tally *prev, const tally *now) {
-  tally in = {now->cont - prev->cont, now->odd - prev->odd, now->words - prev->words,
-              now->seps - prev->seps};
+  tally in = {now->cont - prev->cont, now->words - prev->words, now->seps - prev->seps};
   *prev = *now;
   char *t;
   size_t n = take_line(d, w, p, e, &t);
   if (!n) return;
-  /* words of plain ASCII lines of up to 64 bytes only (the byte before
-   * the line is a '\n' or a space: a word starts in it), chosen without
-   * a branch (one on the two tests was mispredicted for 1 line in 7); a
-   * '|' that ends the line separates nothing */
-  uint32_t words = (uint32_t)in.words & -(uint32_t)((in.odd == 0) & (n <= 64));
+  /* words of lines without continuation bytes only (the byte before the
+   * line is a '\n' or a space: no word is open), chosen without a branch
+   * (one was mispredicted for 1 line in 7): ASCII, or bytes from 0x80 on
+   * that start no character, which the stop-word counter takes for
+   * separators one at a time as the letter mask does; a '|' that ends
+   * the line separates nothing */
+  uint32_t words = (uint32_t)in.words & -(uint32_t)(in.cont == 0);
   uint64_t seps = in.seps - ((unsigned char)t[n - 1] == '|');
   int terminal = ends_sentence(t, n); /* its bytes read before the NUL's store */
   t[n] = '\0';
@@ -654,13 +652,29 @@ static DOC_INLINE PITH_TARGET_AVX2 void counted_line(pith_doc *d, line_walk *w, 
                                    .terminal = (uint8_t)terminal};
 }
 
+/* The word starts of a window (letters and digits not inside a word), as
+ * the stop-word counter finds them: a word stays open across the
+ * apostrophes that follow it ("don't" is one word). *open: a word is open
+ * before the window's first byte; it gets the same for the next one's. */
+static inline PITH_TARGET_AVX2 uint64_t word_starts(uint64_t an, uint64_t apos,
+                                                    uint64_t *open) {
+  uint64_t prev = an << 1 | *open;
+  /* adding the run's first apostrophe after an open word to the run
+   * carries to the byte after it: open there too; a carry out of the
+   * window leaves the word open across it (without a branch on apos:
+   * one in a sixteenth of the windows, mispredicted) */
+  uint64_t sum = apos + (prev & apos);
+  *open = an >> 63 | (sum < apos);
+  return an & ~(prev | (sum & ~apos));
+}
+
 /* pith_doc_add_lines from the masks of 64 bytes at a time. */
 static PITH_TARGET_AVX2 void add_lines_avx2(pith_doc *d, char *s, size_t len,
                                             pith_line_runs *r) {
   line_walk w = {{0, 0, 1}, 0, NULL, s, s + len, d->blocks, d->n, d->cap};
   const win_consts k = win_consts_make();
-  tally prev = {0, 0, 0, 0}; /* at the last line end */
-  uint64_t carry = 0; /* the byte before the window is a letter or digit */
+  tally prev = {0, 0, 0}; /* at the last line end */
+  uint64_t open = 0; /* a word is open before the window */
   char *p = s;
   for (size_t at = 0; at < len; at += 64) {
     win_masks m;
@@ -671,8 +685,7 @@ static PITH_TARGET_AVX2 void add_lines_avx2(pith_doc *d, char *s, size_t len,
       memcpy(tail, s + at, len - at);
       m = masks64(tail, &k);
     }
-    uint64_t ws = m.an & ~(m.an << 1 | carry);
-    carry = m.an >> 63;
+    uint64_t ws = word_starts(m.an, m.apos, &open);
     for (uint64_t nl = m.nl; nl; nl &= nl - 1) {
       unsigned off = (unsigned)__builtin_ctzll(nl);
       tally now = tally_at(&m, ws, off);
@@ -681,11 +694,10 @@ static PITH_TARGET_AVX2 void add_lines_avx2(pith_doc *d, char *s, size_t len,
     }
     /* counted from the next window's start */
     prev.cont -= (uint64_t)__builtin_popcountll(m.cont);
-    prev.odd -= (uint64_t)__builtin_popcountll(m.odd);
     prev.words -= (uint64_t)__builtin_popcountll(ws);
     prev.seps -= (uint64_t)__builtin_popcountll(m.sep);
   }
-  const tally end = {0, 0, 0, 0};
+  const tally end = {0, 0, 0};
   if (p < w.end) counted_line(d, &w, p, w.end, &prev, &end);
   if (w.run_lines) w.r.runs++, w.r.multi += w.run_lines > 1;
   d->n = w.n;

@@ -146,7 +146,8 @@ typedef struct pith_line_runs {
 } pith_line_runs;
 /* pith_doc_add_line on each line of text ('\n' ends a line; empty ones
  * add no block), found 64 bytes at a time in one walk that adds them
- * too. The 16 bytes after text + len must be readable. */
+ * too. With AVX2 every ASCII line gets its words (apostrophes and more
+ * than 64 bytes too), as pith_stopsets_count_words counts them. The 16 bytes after text + len must be readable. */
 void pith_doc_add_lines(pith_doc *d, char *text, size_t len, pith_line_runs *r);
 /* Set a metadata field if it is not set yet (copied, trimmed, non-empty). */
 void pith_doc_set_field(pith_doc *d, pith_field f, const char *s, size_t n);
