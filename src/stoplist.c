@@ -55,13 +55,16 @@ typedef struct slot {
 } slot;
 
 /* A word of 1..8 bytes: its zero-padded chunk (never 0: list words hold
- * no NUL byte, so the chunk also tells the length) and its languages. */
+ * no NUL byte, so the chunk also tells the length) and its languages. Or
+ * the long key of words over 8 bytes (long_key): mask 0, and in longs the
+ * languages of all long words of that key. */
 typedef struct short_slot {
   uint64_t key; /* 0 = empty slot */
-  uint32_t mask, unused;
+  uint32_t mask, longs;
 } short_slot;
 /* short_in reads the fields at these byte offsets */
-_Static_assert(sizeof(short_slot) == 16 && offsetof(short_slot, mask) == 8,
+_Static_assert(sizeof(short_slot) == 16 && offsetof(short_slot, mask) == 8 &&
+                   offsetof(short_slot, longs) == 12,
                "short_slot layout");
 
 /* The folded form of a 1- or 2-byte code point (U+0000..U+07FF: ASCII,
@@ -91,6 +94,9 @@ struct pith_stopsets {
    * compare without branches, whatever the word. */
   short_slot *shorts; /* SHORT_SLOTS */
   uint64_t short_mul; /* the hash multiplier that placed every word */
+  /* per word length n: the bytes of its first chunk that make its key in
+   * the short table (its n bytes; over 8, the long key's bytes) */
+  uint64_t key_keep[MAX_WORD + 1];
   /* per bucket: the displacement, one byte (read once per word, the 2 KB
    * stay cached better than 4 KB would; 256 choices still place a bucket
    * of the 40% full table easily) */
@@ -156,8 +162,8 @@ static inline int long_may(const pith_stopsets *s, uint64_t q0, size_t n) {
  * when the table is built (hash and displace): the top bits of the hash
  * h = q * short_mul pick a bucket, the bits below them a slot, moved by
  * the bucket's displacement (XOR). A fixed size keeps the shifts constant:
- * the built-in lists hold some 6,600 words of up to 8 bytes, 40% of the
- * slots, in 2^11 buckets. */
+ * the built-in lists hold some 6,600 words of up to 8 bytes and 700 long
+ * keys, 45% of the slots, in 2^11 buckets. */
 #define SHORT_SLOT_OFFSET(h) \
   ((size_t)((h) >> (64 - SHORT_DISP_BITS - SHORT_BITS - 4)) & ((SHORT_SLOTS - 1) << 4))
 #define SHORT_BUCKET(h) ((size_t)((h) >> (64 - SHORT_DISP_BITS)))
@@ -175,6 +181,26 @@ static inline uint32_t short_in(const short_slot *tab, const uint8_t *disp,
   memcpy(&k, (const char *)tab + o, 8), memcpy(&m, (const char *)tab + o + 8, 4);
   /* the mask by arithmetic: compilers turn ?: here into a branch */
   return m & -(uint32_t)(k == q);
+}
+
+/* The short-table key of a word over 8 bytes whose first chunk is q0: its
+ * first byte zeroed (no word's chunk has a zero byte before a nonzero one,
+ * so it never meets a short word). The slot holds the languages of all
+ * long words of that key: a filter, 0 for most long words of a text. */
+static inline uint64_t long_key(uint64_t q0) { return q0 & ~pith_swar_keep(1); }
+
+/* short_in for a key that may be a long key: also *longs, the languages
+ * of the long words of a long key (0 for other keys). */
+static inline uint32_t short_in_long(const short_slot *tab, const uint8_t *disp, uint64_t mul,
+                                     uint64_t q, uint32_t *longs) {
+  uint64_t h = q * mul;
+  size_t o = SHORT_SLOT_OFFSET(h) ^ (size_t)disp[SHORT_BUCKET(h)] << 4;
+  uint64_t k;
+  uint32_t m[2];
+  memcpy(&k, (const char *)tab + o, 8), memcpy(m, (const char *)tab + o + 8, 8);
+  const uint32_t eq = -(uint32_t)(k == q);
+  *longs = m[1] & eq;
+  return m[0] & eq;
 }
 
 static inline uint32_t short_lookup(const pith_stopsets *s, uint64_t q) {
@@ -279,11 +305,12 @@ static int load_list(pith_stopsets *s, const char *data, size_t len,
   return 0;
 }
 
-/* Place the n short words of keys/masks with multiplier mul: buckets with
- * more words first, each at the first displacement whose slots are all
- * free. -1 if some bucket finds none (or holds two words of one slot). */
+/* Place the n short words of keys/masks (the long keys from nshort on)
+ * with multiplier mul: buckets with more words first, each at the first
+ * displacement whose slots are all free. -1 if some bucket finds none (or
+ * holds two words of one slot). */
 static int place_shorts(pith_stopsets *s, const uint64_t *keys, const uint32_t *masks,
-                        size_t n, uint64_t mul, uint32_t *order) {
+                        size_t n, size_t nshort, uint64_t mul, uint32_t *order) {
   enum { MAX_PER = 32 };
   uint32_t count[SHORT_BUCKETS + 1], start[SHORT_BUCKETS + 1];
   memset(count, 0, sizeof count);
@@ -316,16 +343,44 @@ static int place_shorts(pith_stopsets *s, const uint64_t *keys, const uint32_t *
       }
       if (d == SHORT_DISPS) return -1;
       for (uint32_t k = 0; k < size; k++)
-        s->shorts[base[k] ^ d] = (short_slot){keys[in[k]], masks[in[k]], 0};
+        s->shorts[base[k] ^ d] =
+            in[k] < nshort ? (short_slot){keys[in[k]], masks[in[k]], 0}
+                           : (short_slot){keys[in[k]], 0, masks[in[k]]};
       s->short_disp[b] = (uint8_t)d;
     }
   return 0;
 }
 
-/* The short words of the big table, placed with the first multiplier that
- * fits them all: two words may share their bucket and slot bits (25 of
- * the hash: about one pair in two tables), then the next one is tried. The
- * first fits the built-in lists. */
+/* The long words' keys (at most n of them, from the big table) into
+ * keys/masks, each key once with the languages of all words it stands
+ * for (words sharing a key found through a small hash of the keys);
+ * returns their number, SIZE_MAX without memory. */
+static size_t long_keys(const pith_stopsets *s, uint64_t *keys, uint32_t *masks, size_t n) {
+  unsigned bits = 4;
+  while (((size_t)1 << bits) < 2 * n) bits++;
+  uint32_t *at = calloc((size_t)1 << bits, sizeof *at); /* 1 + index in keys; 0: free */
+  if (!at) return SIZE_MAX;
+  size_t out = 0, mask = ((size_t)1 << bits) - 1;
+  for (size_t j = 0; j < s->cap && out < n; j++) {
+    if (!s->tab[j].mask || (s->tab[j].at & 127) <= 8) continue;
+    uint64_t k = long_key(s->tab[j].first);
+    size_t h = (size_t)((k * HASH_MUL) >> (64 - bits));
+    while (at[h] && keys[at[h] - 1] != k) h = (h + 1) & mask;
+    if (!at[h]) {
+      at[h] = (uint32_t)++out;
+      keys[out - 1] = k;
+      masks[out - 1] = 0;
+    }
+    masks[at[h] - 1] |= s->tab[j].mask;
+  }
+  free(at);
+  return out;
+}
+
+/* The short words of the big table and the long words' keys, placed with
+ * the first multiplier that fits them all: two words may share their
+ * bucket and slot bits (25 of the hash: about one pair in two tables),
+ * then the next one is tried. The first fits the built-in lists. */
 static int build_shorts(pith_stopsets *s) {
   static const uint64_t muls[] = {0xBF58476D1CE4E5B9ull, HASH_MUL, 0x94D049BB133111EBull,
                                   0xD6E8FEB86659FD93ull, 0xFF51AFD7ED558CCDull};
@@ -338,9 +393,11 @@ static int build_shorts(pith_stopsets *s) {
     for (size_t j = 0; j < s->cap; j++)
       if (s->tab[j].mask && (s->tab[j].at & 127) <= 8)
         keys[n] = s->tab[j].first, masks[n++] = s->tab[j].mask;
-    for (size_t k = 0; k < sizeof muls / sizeof *muls && rc < 0; k++) {
+    size_t nshort = n, nl = long_keys(s, keys + n, masks + n, s->cap - n);
+    n = nl == SIZE_MAX ? 0 : n + nl;
+    for (size_t k = 0; n && k < sizeof muls / sizeof *muls && rc < 0; k++) {
       s->short_mul = muls[k];
-      rc = place_shorts(s, keys, masks, n, muls[k], order);
+      rc = place_shorts(s, keys, masks, n, nshort, muls[k], order);
     }
   }
   free(keys);
@@ -388,6 +445,8 @@ pith_stopsets *pith_stopsets_new(void) {
   if (!s->tab) goto fail;
   build_fold2(s);
   build_vk(s);
+  for (size_t n = 0; n <= MAX_WORD; n++)
+    s->key_keep[n] = n <= 8 ? pith_swar_keep(n) : ~pith_swar_keep(1);
   for (const pith_builtin_file *f = pith_builtin_files; f->name; f++) {
     size_t nl = strlen(f->name);
     if (strncmp(f->name, "stopwords/", 10) != 0 || nl < 15 || nl > 20 ||
@@ -1229,6 +1288,15 @@ static inline uint64_t range(size_t p, size_t lim) {
   return (lim < WIN ? (1ull << lim) - 1 : ~0ull) & (~0ull << p);
 }
 
+/* lookup_ascii for a word over 8 bytes whose key passed, out of the
+ * loops (whose registers it would take). */
+#if defined(__GNUC__)
+__attribute__((noinline, cold))
+#endif
+static uint32_t lookup_long(const pith_stopsets *s, const unsigned char *b, size_t n) {
+  return lookup_ascii(s, b, n);
+}
+
 /* Look up the words of starts/ends (as in plain_words), keeping their
  * languages in `keep_bits`. With `recording`, the nonzero masks go to rec
  * (one slot is written per word, so rec needs room for as many) and the
@@ -1243,15 +1311,21 @@ static inline uint32_t *plain_loop(const pith_stopsets *s, const unsigned char *
   const short_slot *tab = s->shorts;
   const uint8_t *disp = s->short_disp;
   const uint64_t mul = s->short_mul;
+  const uint64_t *key_keep = s->key_keep;
   while (starts) {
     size_t a = (unsigned)__builtin_ctzll(starts);
     size_t n = (unsigned)__builtin_ctzll(ends) + 1 - a;
     starts &= starts - 1;
     ends &= ends - 1;
     words++;
-    uint32_t m = __builtin_expect(n > 8, 0) ? lookup_ascii(s, base + a, n)
-                                            : short_in(tab, disp, mul, chunk(base + a, n));
-    m &= keep_bits;
+    /* Words over 8 bytes (one in six or seven, in no order) are looked up
+     * by their long key in the same table, without a branch on the
+     * length; only the few that pass are looked up in full. */
+    uint64_t x;
+    memcpy(&x, base + a, 8);
+    uint32_t longs, m = short_in_long(tab, disp, mul, (x | 0x2020202020202020ull) & key_keep[n],
+                                      &longs) & keep_bits;
+    if (__builtin_expect(longs != 0, 0)) m = lookup_long(s, base + a, n) & keep_bits;
     if (recording) {
       *rec = m;
       rec += m != 0;

@@ -563,6 +563,67 @@ static void test_hangul(const pith_stopsets *s) {
   same_at_every_offset(ko, text, nw, want_st, "Korean words between separators");
 }
 
+/* Words over 8 bytes are looked up by a key of their first chunk's bytes
+ * 1..7 in the short-word table, and in full only when it is there: every
+ * long stop word counts, words sharing its key (another first byte) or
+ * its first 8 bytes (another later byte, cut, longer) do not; alone at
+ * every offset, in one text with the list and for the language choice. */
+static void test_long_words(const pith_stopsets *s) {
+  const pith_stoplist *en = list_of(s, "en"), *de = list_of(s, "de");
+  static const char *en_long[] = {"according", "appropriate", "currently", "different",
+                                  "everything", "following", "important", "necessary",
+                                  "particular", "something"};
+  static const char *de_long[] = {"besonders", "niemandem", "niemanden", "vielleicht",
+                                  "wenigstens"};
+  char text[2048], v[64];
+  size_t o = 0, nw = 0;
+  uint32_t want = 0;
+  for (size_t k = 0; k < sizeof en_long / sizeof *en_long; k++) {
+    const char *w = en_long[k];
+    size_t n = strlen(w);
+    same_at_every_offset(en, w, 1, 1, w);
+    /* the variants: first byte, byte 1, byte 7, byte 8 and the last one
+     * changed, cut by one, one longer, in capitals */
+    for (int t = 0; t < 8; t++) {
+      memcpy(v, w, n + 1);
+      if (t == 0) v[0] = v[0] == 'x' ? 'y' : 'x';
+      if (t == 1) v[1] = v[1] == 'q' ? 'z' : 'q';
+      if (t == 2) v[7] = v[7] == 'q' ? 'z' : 'q';
+      if (t == 3) v[8] = v[8] == 'q' ? 'z' : 'q';
+      if (t == 4) v[n - 1] = v[n - 1] == 'q' ? 'z' : 'q';
+      if (t == 5) v[n - 1] = '\0';
+      if (t == 6) memcpy(v + n, "s", 2);
+      if (t == 7)
+        for (size_t i = 0; i < n; i++) v[i] = (char)(v[i] - 32);
+      uint32_t st = t == 7 || pith_stoplist_has(en, v, strlen(v));
+      OK(st == (t == 7), "%s variant %d is %sa stop word", w, t, st ? "" : "not ");
+      o += (size_t)snprintf(text + o, sizeof text - o, "%s %s, ", w, v);
+      nw += 2;
+      want += 1 + st;
+    }
+  }
+  uint32_t w, st;
+  pith_stoplist_count(en, text, o, &w, &st);
+  INT_EQ(w, nw, "long words and their variants: words");
+  INT_EQ(st, want, "long words and their variants: stop words");
+  const char *texts[1] = {text};
+  size_t lens[1] = {o};
+  uint32_t words[1], stops[1];
+  const pith_stoplist *l = pith_stopsets_detect_each(s, texts, lens, 1, 0.15, words, stops);
+  STR_EQ(l ? pith_stoplist_lang(l) : NULL, "en", "long words: English");
+  INT_EQ(stops[0], want, "long words and their variants: stop words of the choice");
+  want = 0, o = 0;
+  for (size_t k = 0; k < sizeof de_long / sizeof *de_long; k++) {
+    o += (size_t)snprintf(text + o, sizeof text - o, "%s x%s %.8s ", de_long[k], de_long[k] + 1,
+                          de_long[k]);
+    want += 1 + pith_stoplist_has(de, de_long[k], 8);
+  }
+  pith_stoplist_count(de, text, o, &w, &st);
+  INT_EQ(st, want, "German long words: stop words");
+  pith_stoplist_count(en, text, o, &w, &st);
+  INT_EQ(st, 0, "German long words: none English");
+}
+
 int main(void) {
   pith_stopsets *s = pith_stopsets_new();
   OK(s != NULL, "built-in stop sets load");
@@ -578,6 +639,7 @@ int main(void) {
   test_cjk_run(s);
   test_close_choice(s);
   test_hangul(s);
+  test_long_words(s);
   pith_stopsets_free(s);
   return test_done();
 }
