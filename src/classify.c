@@ -376,14 +376,9 @@ static int good_follows(const pith_doc *d, size_t i) {
  * action row rides along in the spare bits: before[i] >> 24, and
  * after2[i] >> 3 (the walks after the first do not reread the block's
  * action). */
-static int smooth(pith_doc *d) {
+static void smooth(pith_doc *d, uint32_t *before) {
   size_t n = d->n;
   pith_block *bl = d->blocks;
-  /* most documents' states fit on the stack: no malloc per document */
-  uint32_t local[1024];
-  size_t bytes = n * (sizeof *local + 1);
-  uint32_t *before = bytes <= sizeof local ? local : malloc(bytes);
-  if (!before) return PITH_ENOMEM;
   uint8_t *after2 = (uint8_t *)(before + n);
   /* Heading pre-pass, and the searches' states before each block. (A
    * block's fields are read into locals: stores through the uint8_t
@@ -466,28 +461,27 @@ static int smooth(pith_doc *d) {
       bl[before[k]].cls = PITH_CLS_GOOD;
       bl[before[k]].why = "heading before content";
     }
-  if (before != local) free(before);
-  return PITH_OK;
 }
 
 /* Runs of neargood blocks that together make a paragraph's worth of text
- * are content (news paragraphs are often short). */
-static void promote_neargood_runs(pith_doc *d) {
-  size_t i = 0;
-  while (i < d->n) {
-    if (d->blocks[i].cls != PITH_CLS_NEARGOOD) {
-      i++;
-      continue;
-    }
+ * are content (news paragraphs are often short). A run starts at a
+ * neargood block: `ng` lists them in order (`nng`; a tenth of the blocks,
+ * listed by the context-free pass as it finds them), so the blocks
+ * between runs are not walked. */
+static void promote_neargood_runs(pith_doc *d, const uint32_t *ng, size_t nng) {
+  pith_block *const bl = d->blocks;
+  const size_t n = d->n;
+  size_t next = 0; /* the blocks before it were walked by a run */
+  for (size_t r = 0; r < nng; r++) {
+    size_t i = ng[r];
+    if (i < next) continue;
     /* A run may hold short lines (subheadings) between its paragraphs. */
     size_t j = i, end = i, chars = 0, count = 0, shorts = 0;
-    while (j < d->n && (d->blocks[j].cls == PITH_CLS_NEARGOOD ||
-                        d->blocks[j].cls == PITH_CLS_GOOD ||
-                        (d->blocks[j].cls == PITH_CLS_SHORT &&
-                         d->blocks[j].action == PITH_ACT_NONE && shorts == 0 &&
-                         (d->blocks[j].memo & MEMO_SHAPE)))) {
-      if (d->blocks[j].cls != PITH_CLS_SHORT) {
-        chars += d->blocks[j].chars;
+    while (j < n && (bl[j].cls == PITH_CLS_NEARGOOD || bl[j].cls == PITH_CLS_GOOD ||
+                     (bl[j].cls == PITH_CLS_SHORT && bl[j].action == PITH_ACT_NONE &&
+                      shorts == 0 && (bl[j].memo & MEMO_SHAPE)))) {
+      if (bl[j].cls != PITH_CLS_SHORT) {
+        chars += bl[j].chars;
         count++;
         end = j + 1;
         shorts = 0;
@@ -496,14 +490,13 @@ static void promote_neargood_runs(pith_doc *d) {
       }
       j++;
     }
-    j = end;
     if (count >= 2 && chars >= NEARGOOD_RUN_CHARS)
-      for (size_t k = i; k < j; k++)
-        if (d->blocks[k].cls == PITH_CLS_NEARGOOD) {
-          d->blocks[k].cls = PITH_CLS_GOOD;
-          d->blocks[k].why = "run of prose";
+      for (size_t k = i; k < end; k++)
+        if (bl[k].cls == PITH_CLS_NEARGOOD) {
+          bl[k].cls = PITH_CLS_GOOD;
+          bl[k].why = "run of prose";
         }
-    i = j;
+    next = end;
   }
 }
 
@@ -902,11 +895,19 @@ int pith_classify(pith_doc *d, const pith_classify_ctx *ctx) {
   size_t first = d->n; /* the first kept-able line */
   /* read once: stores through the blocks' uint8_t fields may alias *d */
   const int html = d->is_html, stop = d->stop != NULL;
+  /* The neargood blocks for promote_neargood_runs, then smooth's states
+   * (most documents' fit on the stack: no malloc per document). */
+  uint32_t local[1024];
+  size_t bytes = d->n * (sizeof *local + 1), nng = 0;
+  uint32_t *scratch = bytes <= sizeof local ? local : malloc(bytes);
+  if (!scratch) return PITH_ENOMEM;
   for (size_t i = 0; i < d->n; i++) {
     pith_block *b = &d->blocks[i];
     const char *why = b->why;
     uint8_t cf = context_free(html, stop, b, lo, hi, &why);
     b->cf = b->cls = cf;
+    /* (on context_free's neargood returns: no branch of its own) */
+    if (cf == PITH_CLS_NEARGOOD) scratch[nng++] = (uint32_t)i;
     if (!b->why || b->action == PITH_ACT_NONE) b->why = why;
     unsigned memo = 0;
     if (cf != PITH_CLS_BAD && heading_shaped(b)) memo |= MEMO_SHAPE;
@@ -928,8 +929,9 @@ int pith_classify(pith_doc *d, const pith_classify_ctx *ctx) {
         d->blocks[first].memo &= (uint8_t)~(MEMO_LONE | MEMO_POST);
       break;
     }
-  promote_neargood_runs(d);
-  if (smooth(d) != PITH_OK) return PITH_ENOMEM;
+  promote_neargood_runs(d, scratch, nng);
+  smooth(d, scratch);
+  if (scratch != local) free(scratch);
   tail_walk tw;
   size_t kept = cut_core_gaps(d, &tw);
   if (kept == 0) {

@@ -244,6 +244,49 @@ static const char *why_of(const fixture *f, const char *text) {
 /* The article core and the gap filling: a teaser paragraph far above the
  * article goes, a data line between its paragraphs stays, asides between
  * them neither split the article nor count as distance. */
+/* Runs of neargood lines (medium length, stop words) of 300 characters
+ * or more are prose: the run from each neargood line on through good and
+ * neargood lines and one headline-shaped short line at a time; a run
+ * right after another's trailing short lines, and a lone neargood line
+ * after it, are runs of their own (the lone one no prose). */
+static void test_neargood_runs(pith_options *o) {
+  fixture f = {o, {0}};
+  const char *n1 = "It was the first time that the city had to close all of the schools "
+                   "in one day, and it was not the last.";
+  const char *n2 = "The mayor said that the roads would be open again by the end of the "
+                   "week if the rain did not come back.";
+  const char *n3 = "Most of the people who had left their homes were able to go back to "
+                   "them on the next day, as the water fell.";
+  const char *n4 = "He said that it was too early to say how much all of this would cost "
+                   "the city and the people who live in it.";
+  const char *n5 = "She said that they had all been told to stay at home and that most of "
+                   "them did so for as long as it was needed.";
+  const char *n6 = "There is no way to know when it will be over, but the worst of it is "
+                   "now behind us and we can all start again.";
+  const char *n7 = "But for now, the people of the city are glad that it is over and "
+                   "that they can go back to what they were doing.";
+  const char *lines[] = {"Menu", n1, "What Happened Next", n2, n3,
+                         "see more", "and more here", n4, n5, n6,
+                         "a b", "c d", "e f", n7, "Home | News | Sport | Weather"};
+  run(&f, lines, sizeof lines / sizeof *lines);
+  static const size_t at[] = {1, 3, 4, 7, 8, 9, 13};
+  int medium = f.d.n == sizeof lines / sizeof *lines;
+  for (size_t k = 0; medium && k < sizeof at / sizeof *at; k++)
+    medium &= f.d.blocks[at[k]].cf == PITH_CLS_NEARGOOD;
+  OK(medium, "the test's paragraphs are neargood (medium length, stop words)");
+  STR_EQ(why_of(&f, n2), "run of prose", "a run across a headline-shaped short line");
+  STR_EQ(why_of(&f, n3), "run of prose", "its last line");
+  STR_EQ(why_of(&f, n5), "run of prose", "a run after another's trailing short lines");
+  STR_EQ(why_of(&f, n6), "run of prose", "its last line");
+  OK(f.d.blocks[1].cf == PITH_CLS_NEARGOOD &&
+         strcmp(f.d.blocks[1].why, "run of prose") == 0,
+     "the first line of the first run");
+  OK(f.d.blocks[13].cf == PITH_CLS_NEARGOOD &&
+         strcmp(f.d.blocks[13].why, "run of prose") != 0,
+     "a lone neargood line is no run");
+  pith_doc_free(&f.d);
+}
+
 static void test_core_and_gaps(pith_options *o) {
   const char *teaser =
       "The mayor also spoke about the plans for the new harbour district, "
@@ -424,6 +467,7 @@ int main(void) {
   test_gallery_inside_article(o);
   test_caps_teaser(o);
   test_core_and_gaps(o);
+  test_neargood_runs(o);
   test_caps_counts(o);
   test_dated_listing(o);
   OK(o != NULL, "options with built-in filters");
