@@ -94,9 +94,6 @@ struct pith_stopsets {
    * compare without branches, whatever the word. */
   short_slot *shorts; /* SHORT_SLOTS */
   uint64_t short_mul; /* the hash multiplier that placed every word */
-  /* per word length n: the bytes of its first chunk that make its key in
-   * the short table (its n bytes; over 8, the long key's bytes) */
-  uint64_t key_keep[MAX_WORD + 1];
   /* per bucket: the displacement, one byte (read once per word, the 2 KB
    * stay cached better than 4 KB would; 256 choices still place a bucket
    * of the 40% full table easily) */
@@ -188,6 +185,27 @@ static inline uint32_t short_in(const short_slot *tab, const uint8_t *disp,
  * so it never meets a short word). The slot holds the languages of all
  * long words of that key: a filter, 0 for most long words of a text. */
 static inline uint64_t long_key(uint64_t q0) { return q0 & ~pith_swar_keep(1); }
+
+/* Per word length n (0..MAX_WORD): the bytes of its first chunk that make
+ * its key in the short table (its n bytes; over 8, the long key's). A
+ * constant table: the loops that read it keep no register for it. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define KEEP_N(n) (~0ull << (64 - 8 * (n)))
+#define KEEP_LONG (~0ull >> 8)
+#else
+#define KEEP_N(n) (~0ull >> (64 - 8 * (n)))
+#define KEEP_LONG (~0ull << 8)
+#endif
+#define KEEP_L4 KEEP_LONG, KEEP_LONG, KEEP_LONG, KEEP_LONG
+#define KEEP_L16 KEEP_L4, KEEP_L4, KEEP_L4, KEEP_L4
+static const uint64_t key_keep[MAX_WORD + 1] = {
+    0,         KEEP_N(1), KEEP_N(2), KEEP_N(3), KEEP_N(4), KEEP_N(5), KEEP_N(6), KEEP_N(7),
+    KEEP_N(8), KEEP_L4,   KEEP_L4,   KEEP_L16,  KEEP_L16,  KEEP_L16};
+_Static_assert(MAX_WORD == 64, "key_keep: 8 + 4 + 4 + 3 * 16 long lengths");
+#undef KEEP_N
+#undef KEEP_LONG
+#undef KEEP_L4
+#undef KEEP_L16
 
 /* short_in for a key that may be a long key: also *longs, the languages
  * of the long words of a long key (0 for other keys). */
@@ -445,8 +463,6 @@ pith_stopsets *pith_stopsets_new(void) {
   if (!s->tab) goto fail;
   build_fold2(s);
   build_vk(s);
-  for (size_t n = 0; n <= MAX_WORD; n++)
-    s->key_keep[n] = n <= 8 ? pith_swar_keep(n) : ~pith_swar_keep(1);
   for (const pith_builtin_file *f = pith_builtin_files; f->name; f++) {
     size_t nl = strlen(f->name);
     if (strncmp(f->name, "stopwords/", 10) != 0 || nl < 15 || nl > 20 ||
@@ -1311,7 +1327,6 @@ static inline uint32_t *plain_loop(const pith_stopsets *s, const unsigned char *
   const short_slot *tab = s->shorts;
   const uint8_t *disp = s->short_disp;
   const uint64_t mul = s->short_mul;
-  const uint64_t *key_keep = s->key_keep;
   while (starts) {
     size_t a = (unsigned)__builtin_ctzll(starts);
     size_t n = (unsigned)__builtin_ctzll(ends) + 1 - a;
