@@ -155,8 +155,8 @@ static int match_rules(const pith_classify_ctx *ctx, const pith_rules *one,
  * of being matched again. Lines are hashed by their length and their
  * first and last 8 bytes (the whole line up to 16 bytes) into a
  * direct-mapped table of at least as many slots as blocks, each holding
- * 15 more bits of the hash under a set top bit, and a block index + 1 (0:
- * empty; so pages of fewer than REPEAT_MAX_BLOCKS blocks). A line whose slot holds another
+ * 16 more bits of the hash and a block index + 1 (0: empty; so pages of
+ * fewer than REPEAT_MAX_BLOCKS blocks). A line whose slot holds another
  * line takes it over (the other's later repeats are matched again: no
  * probing, no branch on it); lines whose hashes agree are compared. */
 #define REPEAT_MAX_BLOCKS 65535u
@@ -187,10 +187,9 @@ static size_t repeat_of(uint32_t *slot, size_t mask, const pith_block *blocks,
   size_t len = b->len;
   uint64_t h = (e.head * 0x9E3779B97F4A7C15ull) ^ (e.tail + len);
   h *= 0xC2B2AE3D27D4EB4Full;
-  /* (the tag's top bit set: an empty slot, 0, never matches) */
-  uint32_t tag = (uint32_t)(h >> 48 | 0x8000) << 16, *s = &slot[(h >> 20) & mask];
+  uint32_t tag = (uint32_t)(h >> 48) << 16, *s = &slot[(h >> 20) & mask];
   uint32_t v = *s;
-  if ((v & 0xFFFF0000u) == tag) {
+  if ((v & 0xFFFF0000u) == tag && v) {
     const pith_block *p = &blocks[(v & 0xFFFF) - 1];
     if (p->len == len && p->chars == b->chars) {
       line_ends pe = ends_of(p->text, len);
