@@ -1955,35 +1955,120 @@ static void match_rare_bytes(const pith_rules *r, const char *t, size_t n,
   }
 }
 
+#if RULES_SSE2
+/* Bit j set when the window at byte 4j of the 16 folded bytes v may be a
+ * window key (its hash bit is set in qb): four windows per 16 bytes,
+ * hashed two at a time by pmuludq (bits 16..31 of each product are
+ * quad_hash), tested without a branch per window. */
+static inline unsigned step_windows(const uint64_t *qb, __m128i v) {
+  const __m128i mul = _mm_set1_epi32((int)0x9E3779B1u);
+  __m128i e = _mm_mul_epu32(v, mul), o = _mm_mul_epu32(_mm_srli_epi64(v, 32), mul);
+  unsigned h0 = (unsigned)_mm_extract_epi16(e, 1), h2 = (unsigned)_mm_extract_epi16(e, 5);
+  unsigned h1 = (unsigned)_mm_extract_epi16(o, 1), h3 = (unsigned)_mm_extract_epi16(o, 5);
+  return qbit(qb, h0) | qbit(qb, h1) << 1 | qbit(qb, h2) << 2 | qbit(qb, h3) << 3;
+}
+
+/* Bit j set when byte j of v is one of the rare bytes (nrare 1..4; the
+ * list is filled with its first byte). */
+static inline unsigned step_rare(const pith_rules *r, __m128i v) {
+  const __m128i *rq = (const __m128i *)(const void *)r->rarev;
+  __m128i c = _mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_load_si128(rq)), _mm_cmpeq_epi8(v, _mm_load_si128(rq + 1))),
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_load_si128(rq + 2)), _mm_cmpeq_epi8(v, _mm_load_si128(rq + 3))));
+  return (unsigned)_mm_movemask_epi8(c);
+}
+
+/* Longest block folded by fold_scan (its steps fit scan_hits). */
+#define SCAN_FOLD_MAX 512u
+
+/* The 16-byte steps of a block with a window or rare-byte hit, in block
+ * order: v[i] holds a step's rare-byte bits (bits 0..15), window bits
+ * (16..19) and offset (20..28). */
+typedef struct scan_hits {
+  uint32_t v[SCAN_FOLD_MAX / 16];
+  size_t n;
+} scan_hits;
+_Static_assert(SCAN_FOLD_MAX <= 512u, "a step's offset fits 9 bits");
+
+/* The windows (and rare bytes when `fused`) of the 16-byte step at p of
+ * the folded block, in v, listed in sh at k; returns k + 1 when any hit
+ * (no branch per step). */
+static inline size_t list_step(const pith_rules *r, const uint64_t *qb, int fused,
+                               __m128i v, size_t p, scan_hits *sh, size_t k) {
+  unsigned q = step_windows(qb, v), m = fused ? step_rare(r, v) : 0;
+  sh->v[k] = m | q << 16 | (uint32_t)p << 20;
+  return k + ((q | m) != 0);
+}
+
+/* fold_to and the scan of match_contains in one pass over a plain ASCII
+ * block of 33..SCAN_FOLD_MAX bytes (most long blocks): each 16-byte chunk
+ * is tested while it is in a register, between its lowering and its
+ * store, instead of stored and loaded back by a second loop. The steps
+ * with a hit are listed in *sh (a branch per step mispredicted as often
+ * as hits are random) and walked by match_contains once the whole block
+ * is folded (a hit reads bytes past its step). The windows past n are
+ * hashed from the zero padding, as the scan does. Returns 0 at a
+ * non-ASCII byte (fold_to then folds the block). */
+static int fold_scan(const pith_rules *r, char *d, const char *s, size_t n,
+                     const uint64_t *qb, int fused, scan_hits *sh) {
+  const __m128i bit = _mm_set1_epi8(0x20);
+  size_t p = 0, k = 0;
+  for (; p + 16 <= n; p += 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + p));
+    if (_mm_movemask_epi8(v)) return 0;
+    v = lower16(v, bit);
+    _mm_storeu_si128((__m128i *)(void *)(d + p), v);
+    k = list_step(r, qb, fused, v, p, sh, k);
+  }
+  if (p < n) { /* the last 16 bytes, overlapping the chunks before */
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
+    if (_mm_movemask_epi8(v)) return 0;
+    _mm_storeu_si128((__m128i *)(void *)(d + n - 16), lower16(v, bit));
+  }
+  _mm_storeu_si128((__m128i *)(void *)(d + n), _mm_setzero_si128());
+  d[n + 16] = 0;
+  if (p < n) /* the last step, with the padding's zero bytes past n */
+    k = list_step(r, qb, fused, _mm_loadu_si128((const __m128i *)(const void *)(d + p)), p, sh, k);
+  sh->n = k;
+  return 1;
+}
+
+/* Blocks that fold_scan takes: plain ASCII (chars == len) of 33 bytes or
+ * more whose windows match_contains scans. */
+static inline int fold_scan_fits(const pith_rules *r, size_t len, size_t chars) {
+  return chars == len && len > 32 && len <= SCAN_FOLD_MAX && chars <= r->con5cap &&
+         chars <= r->maxcap[A_CONTAINS];
+}
+#endif
+
 /* Contains-anchors: long ones through one 4-byte window every CON_STRIDE
  * bytes of the block (`t` is zero-padded to t+n+8), short ones through a
- * rare byte, memmem, or byte pairs. */
+ * rare byte, memmem, or byte pairs. `sh`: the steps fold_scan listed, or
+ * NULL to scan here. */
 static void match_contains(const pith_rules *r, const char *t, size_t n,
-                           size_t chars, const rule **best) {
+                           size_t chars, const void *sh, const rule **best) {
   done_set done;
   done.n = 0;
   size_t wend = chars <= r->con5cap && n >= CON_STRIDE + 3 ? n : 0;
   const uint64_t *qb = chars > DEFAULT_CAP ? r->qlong : r->qbits;
 #if RULES_SSE2
-  /* four windows per 16-byte load (t is zero-padded to t+n+16), hashed two
-   * at a time by pmuludq: bits 16..31 of each product are quad_hash */
-  const __m128i mul = _mm_set1_epi32((int)0x9E3779B1u);
+  /* four windows per 16-byte load (t is zero-padded to t+n+16) */
   int fused = chars <= r->fusecap && n >= CON_STRIDE + 3;
-  if (fused) {
+  if (sh) {
+    const scan_hits *h = sh;
+    for (size_t i = 0; i < h->n; i++) {
+      unsigned q = h->v[i] >> 16 & 15, m = h->v[i] & 0xFFFF;
+      size_t p = h->v[i] >> 20;
+      if (q) windows_at(r, q, t, n, chars, p, &done, best);
+      for (; m; m &= m - 1)
+        walk_rare(r, t, n, chars, p + (unsigned)__builtin_ctz(m), &done, best);
+    }
+    wend = 0;
+  } else if (fused) {
     /* the rare-byte pass (match_rare_bytes) in the same 16-byte steps */
-    const __m128i *rq = (const __m128i *)(const void *)r->rarev;
-    __m128i c0 = _mm_load_si128(rq), c1 = _mm_load_si128(rq + 1),
-            c2 = _mm_load_si128(rq + 2), c3 = _mm_load_si128(rq + 3);
     for (size_t p = 0; p < n; p += 4 * CON_STRIDE) {
       __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + p));
-      __m128i e = _mm_mul_epu32(v, mul), o = _mm_mul_epu32(_mm_srli_epi64(v, 32), mul);
-      unsigned h0 = (unsigned)_mm_extract_epi16(e, 1), h2 = (unsigned)_mm_extract_epi16(e, 5);
-      unsigned h1 = (unsigned)_mm_extract_epi16(o, 1), h3 = (unsigned)_mm_extract_epi16(o, 5);
-      /* bit j: window j's hash is in use (no branch per window) */
-      unsigned q = qbit(qb, h0) | qbit(qb, h1) << 1 | qbit(qb, h2) << 2 | qbit(qb, h3) << 3;
-      __m128i c = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, c0), _mm_cmpeq_epi8(v, c1)),
-                               _mm_or_si128(_mm_cmpeq_epi8(v, c2), _mm_cmpeq_epi8(v, c3)));
-      unsigned m = (unsigned)_mm_movemask_epi8(c);
+      unsigned q = step_windows(qb, v), m = step_rare(r, v);
       if (!(q | m)) continue;
       if (q) windows_at(r, q, t, n, chars, p, &done, best);
       /* no bit past n: the padding's zero bytes are no rare byte */
@@ -1993,14 +2078,11 @@ static void match_contains(const pith_rules *r, const char *t, size_t n,
     wend = 0;
   }
   for (size_t p = 0; p + 4 <= wend; p += 4 * CON_STRIDE) {
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + p));
-    __m128i e = _mm_mul_epu32(v, mul), o = _mm_mul_epu32(_mm_srli_epi64(v, 32), mul);
-    unsigned h0 = (unsigned)_mm_extract_epi16(e, 1), h2 = (unsigned)_mm_extract_epi16(e, 5);
-    unsigned h1 = (unsigned)_mm_extract_epi16(o, 1), h3 = (unsigned)_mm_extract_epi16(o, 5);
-    unsigned q = qbit(qb, h0) | qbit(qb, h1) << 1 | qbit(qb, h2) << 2 | qbit(qb, h3) << 3;
+    unsigned q = step_windows(qb, _mm_loadu_si128((const __m128i *)(const void *)(t + p)));
     if (q) windows_at(r, q, t, n, chars, p, &done, best);
   }
 #else
+  (void)sh;
   for (size_t p = 0; p + 4 <= wend; p += 2 * CON_STRIDE) {
     uint32_t w0, w1;
     memcpy(&w0, t + p, 4);
@@ -2093,9 +2175,20 @@ int pith_rules_match(const pith_rules *r, const char *text, size_t len,
   const char *t = base + 8;
   ends8 e;
   size_t n = len;
+  const void *sh = NULL;
+#if RULES_SSE2
+  scan_hits hits;
+#endif
   if (!(len <= 16 ? fold_short(base + 8, text, len, &e)
                   : len <= 32 && fold_mid(base + 8, text, len, &e))) {
-    n = fold_to(base + 8, text, len, 0);
+#if RULES_SSE2
+    if (fold_scan_fits(r, len, chars) &&
+        fold_scan(r, base + 8, text, len, chars > DEFAULT_CAP ? r->qlong : r->qbits,
+                  chars <= r->fusecap, &hits))
+      sh = &hits;
+    else
+#endif
+      n = fold_to(base + 8, text, len, 0);
     e.head = load_le64(t);
     e.tail = load_le64(t + n - 8);
   }
@@ -2106,7 +2199,7 @@ int pith_rules_match(const pith_rules *r, const char *text, size_t len,
   if (chars <= r->exact_chars && (l3 & 1)) match_exact(r, t, n, chars, &best);
   if (chars <= r->maxcap[A_PREFIX]) match_prefix(r, t, n, chars, l3, e.head, &best);
   if (chars <= r->maxcap[A_SUFFIX]) match_suffix(r, t, n, chars, e.tail, &best);
-  if (chars <= r->maxcap[A_CONTAINS]) match_contains(r, t, n, chars, &best);
+  if (chars <= r->maxcap[A_CONTAINS]) match_contains(r, t, n, chars, sh, &best);
   if (chars <= r->maxcap[A_NONE]) {
     if (r->none >= 0) walk_none(r, r->none, t, n, chars, &best);
     /* globs opening with `#` need a digit first: most blocks skip them */

@@ -710,6 +710,53 @@ static void test_common_windows(void) {
   pith_rules_free(r);
 }
 
+/* Plain ASCII blocks of 33..512 bytes are folded and scanned in one pass
+ * (fold_scan), their hits walked after: window and rare-byte anchors at
+ * every offset, in the last partial step, past 512 bytes (fold_to), with
+ * and without the rare bytes in the same pass (fusecap 300 here). */
+static void test_fold_scan(void) {
+  pith_rules *r = load("drop contains:600 cookie policy\n" /* windows */
+                       "cut contains:300 (afp\n"           /* rare byte */
+                       "keep glob:600 *registered trademark*\n");
+  static const char *const anchors[] = {"Cookie POLICY", "(AFP", "registered TRADEMARK"};
+  static const int acts[] = {PITH_ACT_DROP, PITH_ACT_CUT, PITH_ACT_KEEP};
+  const char *fill = "the text of a block goes on and on ";
+  int bad = 0, tried = 0;
+  char b[700];
+  for (size_t len = 30; len <= 530; len += len < 100 ? 1 : 7) {
+    for (int a = 0; a < 3; a++) {
+      size_t al = strlen(anchors[a]);
+      for (size_t at = 0; at + al <= len; at += len < 100 ? 1 : 5) {
+        for (size_t i = 0; i < len; i++) b[i] = fill[i % strlen(fill)];
+        if (at) b[at - 1] = ' ';
+        memcpy(b + at, anchors[a], al);
+        if (at + al < len) b[at + al] = ' ';
+        b[len] = '\0';
+        int want = a == 1 && len > 300 ? 0 : acts[a];
+        tried++;
+        if (act(r, b) != want && bad++ < 5)
+          printf("# [%s] (%zu bytes, anchor %d at %zu): %d\n", b, len, a, at, act(r, b));
+      }
+    }
+  }
+  OK(tried > 10000 && bad == 0, "anchors at every offset of 30..530-byte ASCII blocks (%d tried)", tried);
+  /* a block whose `chars` says ASCII but holds a two-byte letter before
+   * the anchor: folded again by fold_to, the anchor still found */
+  for (size_t at = 34; at < 60; at++) {
+    memset(b, 'x', 100);
+    b[0] = ' ';
+    memcpy(b + 1, "\xC3\xA9", 2);
+    b[at - 1] = ' ';
+    memcpy(b + at, "cookie policy", 13);
+    b[at + 13] = ' ';
+    b[100] = '\0';
+    pith_rule_hit h;
+    INT_EQ(pith_rules_match(r, b, 100, 100, &scratch, &h) ? h.action : 0, PITH_ACT_DROP,
+           "non-ASCII byte before the anchor at %zu", at);
+  }
+  pith_rules_free(r);
+}
+
 static void expect_error(const char *text, const char *prefix, const char *what) {
   pith_rules *r = pith_rules_new();
   char err[256] = "";
@@ -812,6 +859,7 @@ int main(void) {
   test_prefix_tails();
   test_block_ends();
   test_common_windows();
+  test_fold_scan();
   pith_buf_free(&scratch);
   return test_done();
 }
