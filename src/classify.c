@@ -376,7 +376,7 @@ static int good_follows(const pith_doc *d, size_t i) {
  * action row rides along in the spare bits: before[i] >> 24, and
  * after2[i] >> 3 (the walks after the first do not reread the block's
  * action). */
-static void smooth(pith_doc *d, uint32_t *before) {
+static void smooth(pith_doc *d, uint32_t *before, const uint32_t *post, size_t npost) {
   size_t n = d->n;
   pith_block *bl = d->blocks;
   uint8_t *after2 = (uint8_t *)(before + n);
@@ -433,10 +433,8 @@ static void smooth(pith_doc *d, uint32_t *before) {
     r = nb_row(ar, cls);
     a2 = (a2 & nb_keep[r]) | nb_set[r];
   }
-  /* Neargood; blocks for the heading post-pass are listed in before[]
-   * (free now; block indices fit: documents are at most 256 MB). */
+  /* Neargood. */
   uint32_t p2 = 0;
-  size_t npost = 0;
   for (size_t i = 0; i < n; i++) {
     pith_block *b = &bl[i];
     unsigned x = after2[i], cls = b->cls, r = nb_row((x >> 3) & 0x1C, cls);
@@ -452,14 +450,14 @@ static void smooth(pith_doc *d, uint32_t *before) {
       }
       b->cls = (uint8_t)cls;
     }
-    if ((cls == PITH_CLS_BAD) & ((b->memo & MEMO_POST) != 0)) before[npost++] = (uint32_t)i;
     p2 = (p2 & nb_keep[r]) | nb_set[r];
   }
-  /* Heading post-pass, on the final classes after each candidate. */
+  /* Heading post-pass, on the final classes after each candidate: the
+   * listed blocks that are bad now. */
   for (size_t k = 0; k < npost; k++)
-    if (good_follows(d, before[k])) {
-      bl[before[k]].cls = PITH_CLS_GOOD;
-      bl[before[k]].why = "heading before content";
+    if (bl[post[k]].cls == PITH_CLS_BAD && good_follows(d, post[k])) {
+      bl[post[k]].cls = PITH_CLS_GOOD;
+      bl[post[k]].why = "heading before content";
     }
 }
 
@@ -895,12 +893,14 @@ int pith_classify(pith_doc *d, const pith_classify_ctx *ctx) {
   size_t first = d->n; /* the first kept-able line */
   /* read once: stores through the blocks' uint8_t fields may alias *d */
   const int html = d->is_html, stop = d->stop != NULL;
-  /* The neargood blocks for promote_neargood_runs, then smooth's states
-   * (most documents' fit on the stack: no malloc per document). */
-  uint32_t local[1024];
-  size_t bytes = d->n * (sizeof *local + 1), nng = 0;
-  uint32_t *scratch = bytes <= sizeof local ? local : malloc(bytes);
-  if (!scratch) return PITH_ENOMEM;
+  /* The candidates for smooth's heading post-pass, the neargood blocks
+   * for promote_neargood_runs, then (in their place) smooth's states (most
+   * documents' fit on the stack: no malloc per document). */
+  uint32_t local[1536];
+  size_t bytes = d->n * (2 * sizeof *local + 1), nng = 0, npost = 0;
+  uint32_t *mem = bytes <= sizeof local ? local : malloc(bytes);
+  if (!mem) return PITH_ENOMEM;
+  uint32_t *post = mem, *scratch = mem + d->n;
   for (size_t i = 0; i < d->n; i++) {
     pith_block *b = &d->blocks[i];
     const char *why = b->why;
@@ -912,8 +912,10 @@ int pith_classify(pith_doc *d, const pith_classify_ctx *ctx) {
     unsigned memo = 0;
     if (cf != PITH_CLS_BAD && heading_shaped(b)) memo |= MEMO_SHAPE;
     if (b->heading || !around) memo |= MEMO_LONE;
-    if (memo == (MEMO_SHAPE | MEMO_LONE) && b->action == PITH_ACT_NONE)
+    if (memo == (MEMO_SHAPE | MEMO_LONE) && b->action == PITH_ACT_NONE) {
       memo |= MEMO_POST;
+      post[npost++] = (uint32_t)i;
+    }
     b->memo = (uint8_t)memo;
     /* (A rule-dropped line has cf BAD, and stays BAD through smoothing.) */
     if (b->action != PITH_ACT_NONE && b->action != PITH_ACT_KEEP) continue;
@@ -925,13 +927,16 @@ int pith_classify(pith_doc *d, const pith_classify_ctx *ctx) {
     for (size_t j = first + 1; j < d->n; j++) {
       const pith_block *b = &d->blocks[j];
       if (b->action != PITH_ACT_NONE && b->action != PITH_ACT_KEEP) continue;
-      if (b->cf == PITH_CLS_SHORT && (b->memo & MEMO_SHAPE))
+      if (b->cf == PITH_CLS_SHORT && (b->memo & MEMO_SHAPE)) {
         d->blocks[first].memo &= (uint8_t)~(MEMO_LONE | MEMO_POST);
+        /* (the first kept-able line: the first listed, when it is) */
+        if (npost && post[0] == first) post++, npost--;
+      }
       break;
     }
   promote_neargood_runs(d, scratch, nng);
-  smooth(d, scratch);
-  if (scratch != local) free(scratch);
+  smooth(d, scratch, post, npost);
+  if (mem != local) free(mem);
   tail_walk tw;
   size_t kept = cut_core_gaps(d, &tw);
   if (kept == 0) {

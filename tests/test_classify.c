@@ -462,6 +462,40 @@ static void test_output_words(void) {
   pith_options_free(o);
 }
 
+/* The heading post-pass: a heading-shaped neargood line that smoothing
+ * made bad (boilerplate on both sides) is a heading when good text
+ * follows within 200 characters. (Its candidates are listed by the
+ * context-free pass; test_menu_run_not_headings has the first line of a
+ * menu, which is not one.) */
+static void test_heading_post_pass(pith_options *o) {
+  fixture f = {o, {0}};
+  const char *heading =
+      "Understanding the Extraordinary Consequences of the Unprecedented Flooding in the Valley";
+  const char *lines[] = {"Home | News | Sport | Weather", heading, "Share", para1, para2};
+  run(&f, lines, 5);
+  OK(f.d.blocks[1].cf == PITH_CLS_NEARGOOD, "the heading is neargood");
+  STR_EQ(why_of(&f, heading), "heading before content", "a heading before content");
+  INT_EQ(kept(&f, heading), 1, "kept");
+  pith_doc_free(&f.d);
+  /* one between paragraphs is good without the post-pass, which leaves it */
+  const char *inner =
+      "Remembering the Extraordinary Consequences of the Unprecedented Storm in the Valley";
+  const char *between[] = {para1, inner, para2, para3};
+  run(&f, between, 4);
+  OK(f.d.blocks[1].cf == PITH_CLS_NEARGOOD && f.d.blocks[1].cls == PITH_CLS_GOOD,
+     "a heading between paragraphs is good");
+  OK(strcmp(why_of(&f, inner), "heading before content") != 0,
+     "the post-pass takes bad candidates only");
+  pith_doc_free(&f.d);
+  /* the first line of a menu is no candidate (near enough to the article
+   * to stay, were it a heading) */
+  const char *menu[] = {"World", "Business", para1, para2};
+  run(&f, menu, 4);
+  OK(strcmp(why_of(&f, "World"), "heading before content") != 0 && !kept(&f, "World"),
+     "the first line of a menu is no heading");
+  pith_doc_free(&f.d);
+}
+
 int main(void) {
   pith_options *o = pith_options_new();
   test_gallery_inside_article(o);
@@ -474,6 +508,7 @@ int main(void) {
   test_article_with_junk(o);
   test_marker_before_content(o);
   test_menu_run_not_headings(o);
+  test_heading_post_pass(o);
   test_empty(o);
   test_short_document(o);
   test_long_run_of_shorts(o);
