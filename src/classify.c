@@ -297,12 +297,11 @@ static uint8_t context_free(int html, int stop, const pith_block *b,
 }
 
 /* block->memo bits: tests made once per block, after the context-free
- * class (their inputs do not change after it). */
+ * class (their inputs do not change after it). (The heading candidates,
+ * heading-shaped lines with no rule action that are not inside a run of
+ * short heading-shaped lines, are listed instead: see smooth.) */
 enum {
-  MEMO_SHAPE = 1, /* heading_shaped(); only set when cf != BAD */
-  MEMO_LONE = 2,  /* not inside a run of short heading-shaped lines */
-  MEMO_POST = 4   /* candidate for the heading post-pass: cf != BAD,
-                     no rule action, heading-shaped and lone */
+  MEMO_SHAPE = 1 /* heading_shaped(); only set when cf != BAD */
 };
 
 /* Neighbour searches (jusText): the nearest block before/after one whose
@@ -366,35 +365,40 @@ static int good_follows(const pith_doc *d, size_t i) {
   return 0;
 }
 
-/* Three walks: forward (the heading pre-pass, then every block's state
- * before it), backward (shorts decided against the first two walks'
- * states; the plain search after each block over the new classes) and
- * forward again (neargood blocks, and the heading post-pass's candidates).
- * Each walk's searches see the classes as they were before the walk's own
- * changes, as when every step had its own passes over a snapshot.
+/* The heading pre-pass over the heading candidates (`heads`, `nheads` of
+ * them, in order: heading-shaped lines with no rule action that are not
+ * inside a run of short heading-shaped lines), three walks: forward
+ * (every block's state before it), backward (shorts decided against the
+ * first two walks' states; the plain search after each block over the
+ * new classes) and forward again (neargood blocks), then the heading
+ * post-pass over the candidates. Each walk's searches see the classes as
+ * they were before the walk's own changes, as when every step had its
+ * own passes over a snapshot.
  * States use the low three bytes (classes, 2 bits each), so the block's
  * action row rides along in the spare bits: before[i] >> 24, and
  * after2[i] >> 3 (the walks after the first do not reread the block's
  * action). */
-static void smooth(pith_doc *d, uint32_t *before, const uint32_t *post, size_t npost) {
+static void smooth(pith_doc *d, uint32_t *before, const uint32_t *heads, size_t nheads) {
   size_t n = d->n;
   pith_block *bl = d->blocks;
   uint8_t *after2 = (uint8_t *)(before + n);
-  /* Heading pre-pass, and the searches' states before each block. (A
-   * block's fields are read into locals: stores through the uint8_t
-   * fields may alias anything, which would force reloads.) */
-  uint32_t c = 0;
-  for (size_t i = 0; i < n; i++) {
-    pith_block *b = &bl[i];
-    unsigned cls = b->cls, ar = nb_arow(b);
-    /* one branch (short, heading-shaped and lone are rare together) */
-    if (((cls == PITH_CLS_SHORT) &
-         ((b->memo & (MEMO_SHAPE | MEMO_LONE)) == (MEMO_SHAPE | MEMO_LONE))) &&
-        good_follows(d, i)) {
-      b->cls = cls = PITH_CLS_NEARGOOD;
+  /* Heading pre-pass: the short candidates. It makes no block good,
+   * which is all good_follows looks for: it runs before the walk, in any
+   * order. */
+  for (size_t k = 0; k < nheads; k++) {
+    pith_block *b = &bl[heads[k]];
+    if (b->cls == PITH_CLS_SHORT && good_follows(d, heads[k])) {
+      b->cls = PITH_CLS_NEARGOOD;
       b->why = "heading before content";
     }
-    unsigned r = nb_row(ar, cls);
+  }
+  /* The searches' states before each block. (A block's fields are read
+   * into locals: stores through the uint8_t fields may alias anything,
+   * which would force reloads.) */
+  uint32_t c = 0;
+  for (size_t i = 0; i < n; i++) {
+    const pith_block *b = &bl[i];
+    unsigned ar = nb_arow(b), r = nb_row(ar, b->cls);
     before[i] = c | (uint32_t)ar << 24;
     c = (c & nb_keep[r]) | nb_set[r];
   }
@@ -454,10 +458,10 @@ static void smooth(pith_doc *d, uint32_t *before, const uint32_t *post, size_t n
   }
   /* Heading post-pass, on the final classes after each candidate: the
    * listed blocks that are bad now. */
-  for (size_t k = 0; k < npost; k++)
-    if (bl[post[k]].cls == PITH_CLS_BAD && good_follows(d, post[k])) {
-      bl[post[k]].cls = PITH_CLS_GOOD;
-      bl[post[k]].why = "heading before content";
+  for (size_t k = 0; k < nheads; k++)
+    if (bl[heads[k]].cls == PITH_CLS_BAD && good_follows(d, heads[k])) {
+      bl[heads[k]].cls = PITH_CLS_GOOD;
+      bl[heads[k]].why = "heading before content";
     }
 }
 
@@ -893,14 +897,14 @@ int pith_classify(pith_doc *d, const pith_classify_ctx *ctx) {
   size_t first = d->n; /* the first kept-able line */
   /* read once: stores through the blocks' uint8_t fields may alias *d */
   const int html = d->is_html, stop = d->stop != NULL;
-  /* The candidates for smooth's heading post-pass, the neargood blocks
-   * for promote_neargood_runs, then (in their place) smooth's states (most
+  /* The heading candidates for smooth, the neargood blocks for
+   * promote_neargood_runs, then (in their place) smooth's states (most
    * documents' fit on the stack: no malloc per document). */
   uint32_t local[1536];
-  size_t bytes = d->n * (2 * sizeof *local + 1), nng = 0, npost = 0;
+  size_t bytes = d->n * (2 * sizeof *local + 1), nng = 0, nheads = 0;
   uint32_t *mem = bytes <= sizeof local ? local : malloc(bytes);
   if (!mem) return PITH_ENOMEM;
-  uint32_t *post = mem, *scratch = mem + d->n;
+  uint32_t *heads = mem, *scratch = mem + d->n;
   for (size_t i = 0; i < d->n; i++) {
     pith_block *b = &d->blocks[i];
     const char *why = b->why;
@@ -911,11 +915,9 @@ int pith_classify(pith_doc *d, const pith_classify_ctx *ctx) {
     if (!b->why || b->action == PITH_ACT_NONE) b->why = why;
     unsigned memo = 0;
     if (cf != PITH_CLS_BAD && heading_shaped(b)) memo |= MEMO_SHAPE;
-    if (b->heading || !around) memo |= MEMO_LONE;
-    if (memo == (MEMO_SHAPE | MEMO_LONE) && b->action == PITH_ACT_NONE) {
-      memo |= MEMO_POST;
-      post[npost++] = (uint32_t)i;
-    }
+    /* a heading candidate: shaped, lone, no rule action */
+    if (memo && (b->heading || !around) && b->action == PITH_ACT_NONE)
+      heads[nheads++] = (uint32_t)i;
     b->memo = (uint8_t)memo;
     /* (A rule-dropped line has cf BAD, and stays BAD through smoothing.) */
     if (b->action != PITH_ACT_NONE && b->action != PITH_ACT_KEEP) continue;
@@ -927,15 +929,13 @@ int pith_classify(pith_doc *d, const pith_classify_ctx *ctx) {
     for (size_t j = first + 1; j < d->n; j++) {
       const pith_block *b = &d->blocks[j];
       if (b->action != PITH_ACT_NONE && b->action != PITH_ACT_KEEP) continue;
-      if (b->cf == PITH_CLS_SHORT && (b->memo & MEMO_SHAPE)) {
-        d->blocks[first].memo &= (uint8_t)~(MEMO_LONE | MEMO_POST);
-        /* (the first kept-able line: the first listed, when it is) */
-        if (npost && post[0] == first) post++, npost--;
-      }
+      /* (not lone: the first kept-able line, the first listed when it is) */
+      if (b->cf == PITH_CLS_SHORT && (b->memo & MEMO_SHAPE) && nheads && heads[0] == first)
+        heads++, nheads--;
       break;
     }
   promote_neargood_runs(d, scratch, nng);
-  smooth(d, scratch, post, npost);
+  smooth(d, scratch, heads, nheads);
   if (mem != local) free(mem);
   tail_walk tw;
   size_t kept = cut_core_gaps(d, &tw);

@@ -462,13 +462,21 @@ static void test_output_words(void) {
   pith_options_free(o);
 }
 
-/* The heading post-pass: a heading-shaped neargood line that smoothing
- * made bad (boilerplate on both sides) is a heading when good text
- * follows within 200 characters. (Its candidates are listed by the
- * context-free pass; test_menu_run_not_headings has the first line of a
- * menu, which is not one.) */
-static void test_heading_post_pass(pith_options *o) {
+/* The heading passes, over the candidates the context-free pass lists: a
+ * short heading before content is neargood before the shorts are decided
+ * (the short line after it then has neargood text before it); a
+ * heading-shaped neargood line that smoothing made bad (boilerplate on
+ * both sides) is a heading when good text follows within 200 characters;
+ * the first line of a menu is no candidate. */
+static void test_heading_passes(pith_options *o) {
   fixture f = {o, {0}};
+  const char *pre[] = {"Home | News | Sport | Weather", "The Vote Is In", "it was close",
+                       para1, para2};
+  run(&f, pre, 5);
+  STR_EQ(f.d.blocks[1].why, "heading before content", "a short heading before content");
+  STR_EQ(why_of(&f, "it was close"), "short between content",
+         "the short line after it, decided after it");
+  pith_doc_free(&f.d);
   const char *heading =
       "Understanding the Extraordinary Consequences of the Unprecedented Flooding in the Valley";
   const char *lines[] = {"Home | News | Sport | Weather", heading, "Share", para1, para2};
@@ -508,7 +516,7 @@ int main(void) {
   test_article_with_junk(o);
   test_marker_before_content(o);
   test_menu_run_not_headings(o);
-  test_heading_post_pass(o);
+  test_heading_passes(o);
   test_empty(o);
   test_short_document(o);
   test_long_run_of_shorts(o);
