@@ -836,7 +836,7 @@ int pith_decode(const char *bytes, size_t len, const pith_decode_opts *o,
 }
 
 int pith_decode_utf8_or_not(const char *bytes, size_t len, const pith_decode_opts *o,
-                            char *charset, size_t charset_len) {
+                            char *charset, size_t charset_len, size_t *checked) {
   size_t skip = 0;
   if (!bytes) len = 0;
   if (o && (o->forced || o->transport || o->html)) return 0;
@@ -850,6 +850,7 @@ int pith_decode_utf8_or_not(const char *bytes, size_t len, const pith_decode_opt
   if (cut < len && ((unsigned char)bytes[cut] & 0xC0) == 0x80) return 0;
   if (!pith_utf8_valid(bytes, cut)) return 0;
   if (charset && charset_len) copy_lower(charset, charset_len, enc_by_name("utf-8")->name);
+  if (checked) *checked = cut;
   return 1;
 }
 

@@ -34,9 +34,11 @@ int pith_decode_view(const char *bytes, size_t len, const pith_decode_opts *o,
  * HTML, no byte order mark) and their first kilobyte is: then it would
  * view valid bytes as they are, with the charset "utf-8" written here
  * already, and search on for any others (pith_decode_view writes the
- * charset it finds). */
+ * charset it finds). *checked (unless NULL) gets the length of that
+ * first part, which ends where a character starts: the bytes are valid
+ * UTF-8 when the rest from there on is. */
 int pith_decode_utf8_or_not(const char *bytes, size_t len, const pith_decode_opts *o,
-                            char *charset, size_t charset_len);
+                            char *charset, size_t charset_len, size_t *checked);
 /* Canonical lowercase WHATWG name for a label, or NULL if unknown. */
 const char *pith_charset_canonical(const char *label, size_t len);
 

@@ -333,12 +333,13 @@ enum { NOT_UTF8 = 1 };
 
 /* `norm`: the text front end's normalized text, which the blocks point
  * into (used in place, not copied): the caller frees it after the
- * document. `unchecked`: the text may not be valid UTF-8 (normalize reads
- * any bytes safely); it is checked once normalized, when the check finds
- * it in cache (checked first, its bytes came from memory in the check's
- * loads, which waited on them with nothing else to do). */
+ * document. `checked`: the text's first bytes known to be valid UTF-8
+ * (len: all); the rest may not be (normalize reads any bytes safely): it
+ * is checked once normalized, when the check finds it in cache (checked
+ * first, its bytes came from memory in the check's loads, which waited on
+ * them with nothing else to do). */
 static int run_front_end(pith_doc *d, const pith_options *o, pith_kind kind,
-                         const char *utf8, size_t len, int unchecked, pith_buf *norm) {
+                         const char *utf8, size_t len, size_t checked, pith_buf *norm) {
   if (kind == PITH_KIND_HTML) {
     d->is_html = 1;
     return pith_html_blocks(d, utf8, len);
@@ -348,7 +349,7 @@ static int run_front_end(pith_doc *d, const pith_options *o, pith_kind kind,
   pith_buf_reserve(norm, len + len / 16 + 64 + PAD);
   pith_buf_clear(norm);
   int rc = pith_normalize(utf8, len, o->flags, norm);
-  if (unchecked && !pith_utf8_valid(utf8, len)) return NOT_UTF8;
+  if (checked < len && !pith_utf8_valid(utf8 + checked, len - checked)) return NOT_UTF8;
   if (rc == PITH_OK && pith_buf_reserve(norm, PAD) != 0) rc = PITH_ENOMEM;
   if (rc != PITH_OK) return rc;
   memset(norm->data + norm->len, 0, PAD);
@@ -409,11 +410,12 @@ static int clean_into(pith_result *r, const pith_options *o, const pith_input *i
    * normalized, and decoded as before should they be another charset. The
    * HTML parser gets the decoded, NUL-terminated buffer as before. */
   int rc = NOT_UTF8;
+  size_t checked = 0; /* its first kilobyte, which starts the rest anew */
   if (kind != PITH_KIND_HTML &&
-      pith_decode_utf8_or_not(bytes, in->len, &dopts, charset, sizeof charset)) {
+      pith_decode_utf8_or_not(bytes, in->len, &dopts, charset, sizeof charset, &checked)) {
     text = bytes;
     text_len = in->len;
-    rc = run_front_end(&d, o, kind, text, text_len, 1, &norm);
+    rc = run_front_end(&d, o, kind, text, text_len, checked, &norm);
   }
   if (rc == NOT_UTF8) {
     rc = kind == PITH_KIND_HTML
@@ -424,7 +426,7 @@ static int clean_into(pith_result *r, const pith_options *o, const pith_input *i
       text = utf8.data ? utf8.data : "";
       text_len = utf8.len;
     }
-    if (rc == PITH_OK) rc = run_front_end(&d, o, kind, text, text_len, 0, &norm);
+    if (rc == PITH_OK) rc = run_front_end(&d, o, kind, text, text_len, text_len, &norm);
   }
   if (rc == PITH_OK) {
     pith_classify_language(&d, o->stops);

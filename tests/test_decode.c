@@ -291,29 +291,52 @@ static void test_utf8_or_not(void) {
   pith_decode_opts plain = {NULL, NULL, 0}, forced = {"utf-8", NULL, 0},
                    transport = {NULL, "utf-8", 0}, html = {NULL, NULL, 1};
   char cs[16] = "";
-  OK(pith_decode_utf8_or_not("caf\xC3\xA9", 5, &plain, cs, sizeof cs), "plain bytes");
+  OK(pith_decode_utf8_or_not("caf\xC3\xA9", 5, &plain, cs, sizeof cs, NULL), "plain bytes");
   STR_EQ(cs, "utf-8", "plain bytes: charset written");
-  OK(!pith_decode_utf8_or_not("caf\xE9", 4, &plain, NULL, 0), "invalid in the first kilobyte");
+  OK(!pith_decode_utf8_or_not("caf\xE9", 4, &plain, NULL, 0, NULL), "invalid in the first kilobyte");
   {
     /* 1023 ASCII bytes, then a 3-byte sequence across the first kilobyte's
      * end: valid; an invalid byte past it is left to the later check */
     static char t[2100];
     memset(t, 'a', sizeof t);
     memcpy(t + 1023, "\xE2\x80\x94", 3);
-    OK(pith_decode_utf8_or_not(t, sizeof t, &plain, NULL, 0), "a sequence across 1 KB");
+    OK(pith_decode_utf8_or_not(t, sizeof t, &plain, NULL, 0, NULL), "a sequence across 1 KB");
     t[1500] = '\xE9';
-    OK(pith_decode_utf8_or_not(t, sizeof t, &plain, NULL, 0), "invalid past 1 KB (checked later)");
+    OK(pith_decode_utf8_or_not(t, sizeof t, &plain, NULL, 0, NULL), "invalid past 1 KB (checked later)");
     memset(t + 1020, '\x80', 8);
-    OK(!pith_decode_utf8_or_not(t, sizeof t, &plain, NULL, 0), "continuation bytes across 1 KB");
+    OK(!pith_decode_utf8_or_not(t, sizeof t, &plain, NULL, 0, NULL), "continuation bytes across 1 KB");
     memcpy(t + 1020, "\xC3\xA9\xC3\xA9\xF0\x9F\x98\x80", 8);
-    OK(pith_decode_utf8_or_not(t, sizeof t, &plain, NULL, 0), "a 4-byte sequence across 1 KB");
+    OK(pith_decode_utf8_or_not(t, sizeof t, &plain, NULL, 0, NULL), "a 4-byte sequence across 1 KB");
   }
-  OK(pith_decode_utf8_or_not(NULL, 0, NULL, NULL, 0), "no bytes, no options");
-  OK(!pith_decode_utf8_or_not("x", 1, &forced, NULL, 0), "forced charset");
-  OK(!pith_decode_utf8_or_not("x", 1, &transport, NULL, 0), "transport charset");
-  OK(!pith_decode_utf8_or_not("x", 1, &html, NULL, 0), "HTML (meta prescan)");
-  OK(!pith_decode_utf8_or_not("\xEF\xBB\xBFx", 4, &plain, NULL, 0), "UTF-8 BOM");
-  OK(!pith_decode_utf8_or_not("\xFF\xFEx\0", 4, &plain, NULL, 0), "UTF-16 BOM");
+  {
+    /* the part it checked ends where a character starts: the bytes are
+     * valid exactly when the rest from there on is, whatever sequence
+     * (valid, cut, overlong, a surrogate) sits across the first
+     * kilobyte's end and whatever follows */
+    static const char *const seq[] = {"\xE2\x80\x94", "\xF0\x9F\x98\x80", "\xC3\xA9", "\xE2\x80",
+                                      "\xED\xA0\x80", "\xC0\xAF", "\x80\x80", "\xF4\x90\x80\x80"};
+    static char t[1100];
+    int same = 1, rest = 0;
+    for (size_t q = 0; q < sizeof seq / sizeof seq[0]; q++)
+      for (size_t at = 1016; at < 1028; at++)
+        for (int after = 0; after < 3; after++) {
+          memset(t, 'a', sizeof t);
+          memcpy(t + at, seq[q], strlen(seq[q]));
+          if (after) memcpy(t + 1060, after == 1 ? "\xC3\xA9" : "\xA9", after == 1 ? 2 : 1);
+          size_t checked = SIZE_MAX;
+          if (!pith_decode_utf8_or_not(t, sizeof t, &plain, NULL, 0, &checked)) continue;
+          rest++;
+          same &= checked <= sizeof t && (unsigned char)t[checked] >> 6 != 2 &&
+                  pith_utf8_valid(t + checked, sizeof t - checked) == pith_utf8_valid(t, sizeof t);
+        }
+    OK(same && rest > 100, "valid as the rest after the checked part is");
+  }
+  OK(pith_decode_utf8_or_not(NULL, 0, NULL, NULL, 0, NULL), "no bytes, no options");
+  OK(!pith_decode_utf8_or_not("x", 1, &forced, NULL, 0, NULL), "forced charset");
+  OK(!pith_decode_utf8_or_not("x", 1, &transport, NULL, 0, NULL), "transport charset");
+  OK(!pith_decode_utf8_or_not("x", 1, &html, NULL, 0, NULL), "HTML (meta prescan)");
+  OK(!pith_decode_utf8_or_not("\xEF\xBB\xBFx", 4, &plain, NULL, 0, NULL), "UTF-8 BOM");
+  OK(!pith_decode_utf8_or_not("\xFF\xFEx\0", 4, &plain, NULL, 0, NULL), "UTF-16 BOM");
 }
 
 /* Plain text is normalized before its bytes are checked: text that is
