@@ -138,12 +138,26 @@ typedef struct rhot {
 /* A 4-byte window key of contains-anchors (see index_windows). */
 typedef struct c5slot {
   uint32_t key;  /* the window's bytes as a native load; 0 = empty slot */
-  int32_t head;  /* first entry of its chain in ce */
+  uint32_t group; /* its chain's first group in cg (0: none) */
   /* around_bits of the bytes around it in an anchor (bits 0..15: the two
    * after it, 16..31: the two before it; all of a half where the anchor
    * has no such bytes) */
   uint32_t next;
 } c5slot;
+
+/* A group of a window chain (the entries of equal kword, kmask and koff;
+ * see cent.skip), as the walk of a key hit first tests it. A chain's
+ * groups are copied next to each other after each parse: a hit tests
+ * every group of its chain, which otherwise sit a cache line each
+ * (entries of 56 bytes, made in rule order), most of them only for this
+ * test. */
+typedef struct cgroup {
+  uint64_t kword; /* as cent.kword */
+  int32_t first;  /* the group's first entry in ce */
+  uint16_t koff;
+  uint8_t kbytes; /* cent.kmask's bytes: 1..8 */
+  uint8_t last;   /* the chain's last group */
+} cgroup;
 
 typedef struct exact_slot {
   uint32_t hash;
@@ -223,6 +237,8 @@ struct pith_rules {
    * wherever the anchor sits. c5 maps a window to its chain of entries
    * (an open-addressing table, c5cap a power of two, 2^c5bits). */
   c5slot *c5;
+  int32_t *c5head; /* c5head[j]: the first entry in ce of c5[j]'s chain */
+  cgroup *cg;      /* the chains' groups; cg[0] matches no window */
   uint32_t c5cap, c5n;
   unsigned c5bits;
   cent *ce;
@@ -761,6 +777,8 @@ void pith_rules_free(pith_rules *r) {
   free(r->pre.lens3);
   free(r->suf.lens3);
   free(r->c5);
+  free(r->c5head);
+  free(r->cg);
   free(r->hot);
   free(r->ce);
   free(r);
@@ -883,9 +901,15 @@ static inline const c5slot *c5_find(const pith_rules *r, uint32_t key) {
 static int c5_grow(pith_rules *r) {
   uint32_t cap = r->c5cap ? r->c5cap * 2 : 1024;
   c5slot *v = calloc(cap, sizeof *v), *old = r->c5;
-  if (!v) return -1;
+  int32_t *h = malloc(cap * sizeof *h), *oldh = r->c5head;
+  if (!v || !h) {
+    free(v);
+    free(h);
+    return -1;
+  }
   uint32_t oldcap = r->c5cap;
   r->c5 = v;
+  r->c5head = h;
   r->c5cap = cap;
   r->c5bits = 0;
   while ((1u << r->c5bits) < cap) r->c5bits++;
@@ -894,22 +918,52 @@ static int c5_grow(pith_rules *r) {
     size_t j = c5_slot(r, old[i].key);
     while (v[j].key) j = (j + 1) & (cap - 1);
     v[j] = old[i];
+    h[j] = oldh[i];
   }
   free(old);
+  free(oldh);
   return 0;
 }
 
-/* The slot of window key `key` (not 0), added (empty chain) if new; NULL
- * without memory. */
-static c5slot *c5_add(pith_rules *r, uint32_t key) {
-  if ((r->c5n + 1) * 2 > r->c5cap && c5_grow(r) < 0) return NULL;
+/* The index of the slot of window key `key` (not 0), added (empty chain)
+ * if new; -1 without memory. */
+static int32_t c5_add(pith_rules *r, uint32_t key) {
+  if ((r->c5n + 1) * 2 > r->c5cap && c5_grow(r) < 0) return -1;
   size_t j = c5_slot(r, key);
   while (r->c5[j].key && r->c5[j].key != key) j = (j + 1) & (r->c5cap - 1);
   if (!r->c5[j].key) {
-    r->c5[j] = (c5slot){key, -1, 0};
+    r->c5[j] = (c5slot){key, 0, 0};
+    r->c5head[j] = -1;
     r->c5n++;
   }
-  return &r->c5[j];
+  return (int32_t)j;
+}
+
+/* Copy each window chain's groups next to each other into r->cg (after
+ * every parse: index_windows links new entries into the chains); -1
+ * without memory. */
+static int refresh_groups(pith_rules *r) {
+  size_t n = 1;
+  for (uint32_t j = 0; j < r->c5cap; j++)
+    for (int32_t g = r->c5[j].key ? r->c5head[j] : -1; g >= 0; g = r->ce[g].skip) n++;
+  cgroup *v = realloc(r->cg, n * sizeof *v);
+  if (!v) return -1;
+  r->cg = v;
+  /* cg[0]: a key hit's 8 bytes hold the key's, which are not zero */
+  v[0] = (cgroup){0, -1, 0, 8, 1};
+  n = 1;
+  for (uint32_t j = 0; j < r->c5cap; j++) {
+    c5slot *s = &r->c5[j];
+    if (!s->key) continue;
+    s->group = r->c5head[j] >= 0 ? (uint32_t)n : 0;
+    for (int32_t g = r->c5head[j]; g >= 0; g = r->ce[g].skip) {
+      const cent *c = &r->ce[g];
+      unsigned kb = 0;
+      while (kb < 8 && (c->kmask >> (8 * kb) & 0xFF)) kb++;
+      v[n++] = (cgroup){c->kword, g, (uint16_t)c->koff, (uint8_t)kb, c->skip < 0};
+    }
+  }
+  return 0;
 }
 
 /* Enter a long contains-anchor under the CON_STRIDE windows of its rarest
@@ -924,8 +978,9 @@ static int index_windows(pith_rules *r, size_t i) {
     uint32_t w4;
     memcpy(&w4, a + koff, 4);
     /* the byte after the window (any, at the anchor's end) */
-    c5slot *s = c5_add(r, w4);
-    if (!s) return -1;
+    int32_t sj = c5_add(r, w4);
+    if (sj < 0) return -1;
+    c5slot *s = &r->c5[sj];
     s->next |= (koff + 5 < u->alen ? pair_bit(a[koff + 4] | (uint32_t)a[koff + 5] << 8)
                                    : 0xFFFFu) |
                (koff >= 2 ? pair_bit(a[koff - 2] | (uint32_t)a[koff - 1] << 8) << 16
@@ -933,7 +988,7 @@ static int index_windows(pith_rules *r, size_t i) {
     uint32_t h = quad_hash(w4);
     r->qbits[h >> 7] |= 1ull << (h & 63);
     if (u->maxlen > DEFAULT_CAP) r->qlong[h >> 7] |= 1ull << (h & 63);
-    int32_t *head = &s->head;
+    int32_t *head = &r->c5head[sj];
     if (r->cen == r->cecap) {
       size_t cap = r->cecap ? r->cecap * 2 : 256;
       cent *v = realloc(r->ce, cap * sizeof *v);
@@ -1566,9 +1621,12 @@ int pith_rules_parse(pith_rules *r, const char *name, const char *text,
     }
   }
   pith_buf_free(&tmp);
-  if (refresh_hot(r) < 0 && status == PITH_OK) {
-    status = PITH_ENOMEM;
-    if (err && errlen) snprintf(err, errlen, "%s: out of memory", name);
+  if (refresh_hot(r) < 0 || refresh_groups(r) < 0) {
+    r->hotn = 0; /* nothing matches (see pith_rules_match) */
+    if (status == PITH_OK) {
+      status = PITH_ENOMEM;
+      if (err && errlen) snprintf(err, errlen, "%s: out of memory", name);
+    }
   }
   return status;
 }
@@ -1853,16 +1911,17 @@ static void walk_contains(const pith_rules *r, int32_t k, const char *t,
   }
 }
 
-/* Entries of one window chain whose 4 bytes occur at t+i. */
-static void walk_entries(const pith_rules *r, int32_t e, const char *t,
+/* Entries of one window chain (its groups from cg[g] on) whose 4 bytes
+ * occur at t+i. */
+static void walk_entries(const pith_rules *r, uint32_t g, const char *t,
                          size_t n, size_t chars, size_t i, done_set *done,
                          const rule **best) {
   const uint64_t y = load_le64(t + i); /* t is zero-padded past n */
-  while (e >= 0) {
-    const cent *c = &r->ce[e];
-    int32_t end = c->skip;
-    if ((y & c->kmask) == c->kword && i >= c->koff)
-      for (; e != end; e = r->ce[e].next) {
+  for (;; g++) {
+    const cgroup *c = &r->cg[g];
+    /* the group's kmask: its first kbytes bytes (as load_le64 gives them) */
+    if ((y & ~0ull >> (64 - 8 * c->kbytes)) == c->kword && i >= c->koff)
+      for (int32_t e = c->first, end = r->ce[e].skip; e != end; e = r->ce[e].next) {
         const cent *d = &r->ce[e];
         size_t at = i - d->koff;
         /* the anchor fits (t is readable to t+n+16) and its bytes at soff
@@ -1871,7 +1930,7 @@ static void walk_entries(const pith_rules *r, int32_t e, const char *t,
             (load_le64(t + at + d->soff) & d->smask) == d->sword)
           try_at(r, d->rule, t, n, at, done, best);
       }
-    e = end;
+    if (c->last) return;
   }
 }
 
@@ -1888,7 +1947,7 @@ static inline void window_at(const pith_rules *r, const char *t, size_t n,
   /* t is preceded by 8 zero bytes */
   uint32_t need = around_bits(load_le64(t + w - 2));
   if ((s->next & need) == need)
-    walk_entries(r, s->head, t, n, chars, w, done, best);
+    walk_entries(r, s->group, t, n, chars, w, done, best);
 }
 
 #if RULES_SSE2

@@ -757,6 +757,46 @@ static void test_fold_scan(void) {
   pith_rules_free(r);
 }
 
+/* Window chains of many groups (anchors sharing a window key, with other
+ * bytes after it or at other offsets), their groups copied together after
+ * each parse: every anchor found, also those a second parse adds to the
+ * chains of the first. */
+static void test_window_groups(void) {
+  static const char *const anchors[] = {
+      "zqxj window one", "zqxj window two", "zqxjkv three", "a zqxj four", "ab zqxj five",
+      "zqxj window one and more", "the zqxj six", "zqxj-seven", "zqxj eight!", "x zqxj nine"};
+  char text[1024];
+  size_t len = 0;
+  for (int k = 0; k < 10; k++)
+    len += (size_t)snprintf(text + len, sizeof text - len, "drop contains:150 %s\n", anchors[k]);
+  for (int split = 0; split <= 10; split += 5) {
+    /* the rules in one parse, or in two (the second adds to the chains) */
+    pith_rules *r = pith_rules_new();
+    char err[256];
+    size_t cut = 0;
+    for (int k = 0; k < split; k++) cut = (size_t)(strchr(text + cut, '\n') - text) + 1;
+    int rc = pith_rules_parse(r, "a.rules", text, cut, err, sizeof err);
+    rc |= pith_rules_parse(r, "b.rules", text + cut, len - cut, err, sizeof err);
+    INT_EQ(rc, PITH_OK, "parsed in two at rule %d", split);
+    int bad = 0;
+    for (int k = 0; k < 10; k++) {
+      for (size_t lead = 0; lead < 9; lead++) {
+        char b[128];
+        size_t n = 0;
+        for (; n < lead; n++) b[n] = "filler  "[n % 8];
+        b[n++] = ' ';
+        n += (size_t)snprintf(b + n, sizeof b - n, "%s", anchors[k]);
+        snprintf(b + n, sizeof b - n, "%s", lead & 1 ? " and the rest" : "");
+        if (act(r, b) != PITH_ACT_DROP && bad++ < 5) printf("# missed [%s]\n", b);
+      }
+    }
+    INT_EQ(bad, 0, "anchors of a 10-group chain at offsets 0..8 (parse split at %d)", split);
+    INT_EQ(act(r, "zqxj window three"), 0, "a key hit matching no group");
+    INT_EQ(act(r, "a zqxj fou"), 0, "a group's anchor cut short");
+    pith_rules_free(r);
+  }
+}
+
 static void expect_error(const char *text, const char *prefix, const char *what) {
   pith_rules *r = pith_rules_new();
   char err[256] = "";
@@ -860,6 +900,7 @@ int main(void) {
   test_block_ends();
   test_common_windows();
   test_fold_scan();
+  test_window_groups();
   pith_buf_free(&scratch);
   return test_done();
 }
