@@ -365,23 +365,50 @@ static int good_follows(const pith_doc *d, size_t i) {
   return 0;
 }
 
+/* What the plain search (NB_PLAIN) stops with at a block once no block
+ * is short: its class, or an edge that says nothing at a tail marker or
+ * an aside. */
+static inline unsigned plain_stop(const pith_block *b) {
+  return b->action == PITH_ACT_CUT || b->action == PITH_ACT_ASIDE ? PITH_CLS_SHORT : b->cls;
+}
+
+/* Neargood blocks between bad ones (or edges) are bad, others good. After
+ * the shorts are decided, the plain searches from a neargood block stop
+ * at the blocks just before and after its run of neargood blocks (no
+ * block is short, and the search passes over neargood ones only): a run
+ * is decided at once, from those two, and no walk over every block keeps
+ * the searches' states. `ng`: the neargood blocks in order, `nng`. */
+static void neargood_runs(pith_block *bl, size_t n, const uint32_t *ng, size_t nng) {
+  for (size_t k = 0; k < nng;) {
+    size_t s = ng[k], e = s;
+    while (k + 1 < nng && ng[k + 1] == e + 1) e++, k++;
+    k++;
+    unsigned p = s > 0 ? plain_stop(&bl[s - 1]) : PITH_CLS_BAD;
+    unsigned q = e + 1 < n ? plain_stop(&bl[e + 1]) : PITH_CLS_BAD;
+    if (p == PITH_CLS_SHORT) p = q;
+    if (q == PITH_CLS_SHORT) q = p;
+    int bad = p == PITH_CLS_BAD && q == PITH_CLS_BAD;
+    for (size_t j = s; j <= e; j++) {
+      bl[j].cls = bad ? PITH_CLS_BAD : PITH_CLS_GOOD;
+      if (bad) bl[j].why = "neargood beside boilerplate";
+    }
+  }
+}
+
 /* The heading pre-pass over the heading candidates (`heads`, `nheads` of
  * them, in order: heading-shaped lines with no rule action that are not
- * inside a run of short heading-shaped lines), three walks: forward
- * (every block's state before it), backward (shorts decided against the
- * first two walks' states; the plain search after each block over the
- * new classes) and forward again (neargood blocks), then the heading
- * post-pass over the candidates. Each walk's searches see the classes as
- * they were before the walk's own changes, as when every step had its
- * own passes over a snapshot.
+ * inside a run of short heading-shaped lines), two walks: forward (every
+ * block's state before it) and backward (shorts decided against the two
+ * walks' states), the neargood blocks (neargood_runs), then the heading
+ * post-pass over the candidates. Each step's searches see the classes as
+ * they were before the step's own changes, as when every step had its
+ * own passes over a snapshot. `before`: room for a state per block.
  * States use the low three bytes (classes, 2 bits each), so the block's
- * action row rides along in the spare bits: before[i] >> 24, and
- * after2[i] >> 3 (the walks after the first do not reread the block's
- * action). */
+ * action row rides along in the spare bits: before[i] >> 24 (the second
+ * walk does not reread the block's action). */
 static void smooth(pith_doc *d, uint32_t *before, const uint32_t *heads, size_t nheads) {
   size_t n = d->n;
   pith_block *bl = d->blocks;
-  uint8_t *after2 = (uint8_t *)(before + n);
   /* Heading pre-pass: the short candidates. It makes no block good,
    * which is all good_follows looks for: it runs before the walk, in any
    * order. */
@@ -402,8 +429,11 @@ static void smooth(pith_doc *d, uint32_t *before, const uint32_t *heads, size_t 
     before[i] = c | (uint32_t)ar << 24;
     c = (c & nb_keep[r]) | nb_set[r];
   }
-  /* Shorts, walking back. */
-  uint32_t a = 0, a2 = 0;
+  /* Shorts, walking back; the neargood blocks are listed at the end of
+   * before[] (its entries from i on are read: the list's k-th entry from
+   * the end, block i's when it is neargood, lands at or after i). */
+  uint32_t a = 0;
+  size_t nng = 0;
   for (size_t i = n; i-- > 0;) {
     pith_block *b = &bl[i];
     unsigned old = b->cls, cls = old;
@@ -431,31 +461,13 @@ static void smooth(pith_doc *d, uint32_t *before, const uint32_t *heads, size_t 
       b->why = cls == PITH_CLS_GOOD ? "short between content"
                                     : "short beside boilerplate";
     }
-    after2[i] = (uint8_t)(a2 | ar << 3);
+    /* (stored for every block, counted for neargood ones: no branch) */
+    before[n - 1 - nng] = (uint32_t)i;
+    nng += old == PITH_CLS_NEARGOOD;
     unsigned r = nb_row(ar, old);
     a = (a & nb_keep[r]) | nb_set[r];
-    r = nb_row(ar, cls);
-    a2 = (a2 & nb_keep[r]) | nb_set[r];
   }
-  /* Neargood. */
-  uint32_t p2 = 0;
-  for (size_t i = 0; i < n; i++) {
-    pith_block *b = &bl[i];
-    unsigned x = after2[i], cls = b->cls, r = nb_row((x >> 3) & 0x1C, cls);
-    if (cls == PITH_CLS_NEARGOOD) {
-      uint8_t p = (uint8_t)p2, q = (uint8_t)(x & 3);
-      if (p == PITH_CLS_SHORT) p = q;
-      if (q == PITH_CLS_SHORT) q = p;
-      if (p == PITH_CLS_BAD && q == PITH_CLS_BAD) {
-        cls = PITH_CLS_BAD;
-        b->why = "neargood beside boilerplate";
-      } else {
-        cls = PITH_CLS_GOOD;
-      }
-      b->cls = (uint8_t)cls;
-    }
-    p2 = (p2 & nb_keep[r]) | nb_set[r];
-  }
+  neargood_runs(bl, n, before + n - nng, nng);
   /* Heading post-pass, on the final classes after each candidate: the
    * listed blocks that are bad now. */
   for (size_t k = 0; k < nheads; k++)
@@ -901,7 +913,7 @@ int pith_classify(pith_doc *d, const pith_classify_ctx *ctx) {
    * promote_neargood_runs, then (in their place) smooth's states (most
    * documents' fit on the stack: no malloc per document). */
   uint32_t local[1536];
-  size_t bytes = d->n * (2 * sizeof *local + 1), nng = 0, nheads = 0;
+  size_t bytes = d->n * 2 * sizeof *local, nng = 0, nheads = 0;
   uint32_t *mem = bytes <= sizeof local ? local : malloc(bytes);
   if (!mem) return PITH_ENOMEM;
   uint32_t *heads = mem, *scratch = mem + d->n;

@@ -504,12 +504,49 @@ static void test_heading_passes(pith_options *o) {
   pith_doc_free(&f.d);
 }
 
+/* Neargood lines (runs of them too short to be prose) are decided by the
+ * nearest good or bad lines on either side: bad on both sides (an edge of
+ * the page counts as bad) makes them bad, else good; an aside or a tail
+ * marker says nothing, and the other side decides. */
+static void test_neargood_sides(pith_options *o) {
+  fixture f = {o, {0}};
+  const char *na = "It was the first time that the city had to close all of the schools "
+                   "in one day, and it was not the last.";
+  const char *nb = "The mayor said that the roads would be open again by the end of the "
+                   "week if the rain did not come back.";
+  const char *nc = "Most of the people who had left their homes were able to go back to "
+                   "them on the next day, as the water fell.";
+  const char *nd = "He said that it was too early to say how much all of this would cost "
+                   "the city and the people who live in it.";
+  const char *nav = "Log In", *nav2 = "Share this"; /* dropped by rules */
+  const char *lines[] = {nd, nav, para1, para2, nav2, na, nav, nb, nc, para3, nav2,
+                         "Advertisement", na, "Advertisement", nav, nb, nc, nav2};
+  run(&f, lines, sizeof lines / sizeof *lines);
+  static const size_t ng[] = {0, 5, 7, 8, 12, 15, 16};
+  int medium = f.d.n == sizeof lines / sizeof *lines;
+  for (size_t k = 0; medium && k < sizeof ng / sizeof *ng; k++)
+    medium &= f.d.blocks[ng[k]].cf == PITH_CLS_NEARGOOD;
+  OK(medium, "the test's lines are neargood");
+  const pith_block *b = f.d.blocks;
+  OK(b[0].cls == PITH_CLS_BAD && strcmp(b[0].why, "neargood beside boilerplate") == 0,
+     "at the page's start, before boilerplate: bad");
+  OK(b[5].cls == PITH_CLS_BAD && strcmp(b[5].why, "neargood beside boilerplate") == 0,
+     "between boilerplate: bad");
+  OK(b[7].cls == PITH_CLS_GOOD && b[8].cls == PITH_CLS_GOOD,
+     "a run of two between boilerplate and a paragraph: good");
+  OK(b[12].cls == PITH_CLS_GOOD, "between two asides: good");
+  OK(b[15].cls == PITH_CLS_BAD && b[16].cls == PITH_CLS_BAD,
+     "a run of two between boilerplate: bad");
+  pith_doc_free(&f.d);
+}
+
 int main(void) {
   pith_options *o = pith_options_new();
   test_gallery_inside_article(o);
   test_caps_teaser(o);
   test_core_and_gaps(o);
   test_neargood_runs(o);
+  test_neargood_sides(o);
   test_caps_counts(o);
   test_dated_listing(o);
   OK(o != NULL, "options with built-in filters");
