@@ -91,6 +91,7 @@ typedef struct rule {
 } rule;
 
 #define CON_STRIDE 4u
+#define NEAR_SHIFT 6
 /* Zero bytes after a folded text (and one NUL more). */
 #define FOLD_PAD 16u
 /* Stack buffer for folded blocks of up to (FOLD_STACK - 32) / 8 bytes. */
@@ -278,6 +279,13 @@ struct pith_rules {
    * (the bulk of the bytes) are keys of anchors capped at DEFAULT_CAP or
    * below, whose chains such a block walks for nothing. */
   uint64_t qlong[65536 / 128];
+  /* near[quad_hash(w) >> NEAR_SHIFT]: the union of the c5slot.next masks
+   * of the window keys w with those hash bits. Most windows whose hash bit
+   * is set are keys met in other words ("ter " of "newsletter" in
+   * "better"), which the bytes around them turn away: tested here (4 KB)
+   * before the key's slot is looked up in c5 (24 KB, a cache miss for
+   * many of them). */
+  uint32_t near[65536 >> NEAR_SHIFT];
   /* con1set as a list when it holds at most 4 bytes (SSE2 compares) */
   uint8_t rare[4];
   unsigned nrare; /* 0..4; 5 = more, use con1set */
@@ -986,6 +994,7 @@ static int index_windows(pith_rules *r, size_t i) {
                (koff >= 2 ? pair_bit(a[koff - 2] | (uint32_t)a[koff - 1] << 8) << 16
                           : 0xFFFF0000u);
     uint32_t h = quad_hash(w4);
+    r->near[h >> NEAR_SHIFT] |= s->next;
     r->qbits[h >> 7] |= 1ull << (h & 63);
     if (u->maxlen > DEFAULT_CAP) r->qlong[h >> 7] |= 1ull << (h & 63);
     int32_t *head = &r->c5head[sj];
@@ -1942,11 +1951,11 @@ static inline void window_at(const pith_rules *r, const char *t, size_t n,
   if (w + 4 > n) return;
   uint32_t key;
   memcpy(&key, t + w, 4);
-  const c5slot *s = c5_find(r, key);
-  if (!s) return;
   /* t is preceded by 8 zero bytes */
   uint32_t need = around_bits(load_le64(t + w - 2));
-  if ((s->next & need) == need)
+  if ((r->near[quad_hash(key) >> NEAR_SHIFT] & need) != need) return;
+  const c5slot *s = c5_find(r, key);
+  if (s && (s->next & need) == need)
     walk_entries(r, s->group, t, n, chars, w, done, best);
 }
 

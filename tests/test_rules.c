@@ -797,6 +797,32 @@ static void test_window_groups(void) {
   }
 }
 
+/* Window keys tested first against the union of the masks of the keys
+ * sharing their hash bits (near): 400 anchors (1,600 keys in 1,024
+ * buckets) found with other bytes around them, each cut short not. */
+static void test_window_buckets(void) {
+  static char text[400 * 40];
+  char anchors[400][16];
+  size_t len = 0;
+  for (int k = 0; k < 400; k++) {
+    /* distinct 9-letter anchors: digits of k spelled in letters */
+    snprintf(anchors[k], sizeof anchors[k], "%c%c%cvo%c%c%cz", 'a' + k % 7, 'b' + k / 7 % 11,
+             'c' + k / 77 % 13, 'k' + k % 5, 'q' + k / 5 % 8, 'e' + k % 3);
+    len += (size_t)snprintf(text + len, sizeof text - len, "drop contains:100 %s\n", anchors[k]);
+  }
+  pith_rules *r = load(text);
+  int bad = 0;
+  for (int k = 0; k < 400; k++) {
+    char b[64];
+    snprintf(b, sizeof b, "%.*s %.15s %s", k % 5, "xyzw:", anchors[k], k & 1 ? "and more" : "");
+    if (act(r, b) != PITH_ACT_DROP && bad++ < 5) printf("# missed [%s]\n", b);
+    snprintf(b, sizeof b, "%.*s %.8s", k % 5, "xyzw:", anchors[k]);
+    if (act(r, b) != 0 && bad++ < 5) printf("# hit [%s]\n", b);
+  }
+  INT_EQ(bad, 0, "400 anchors whose window keys share near buckets");
+  pith_rules_free(r);
+}
+
 static void expect_error(const char *text, const char *prefix, const char *what) {
   pith_rules *r = pith_rules_new();
   char err[256] = "";
@@ -901,6 +927,7 @@ int main(void) {
   test_common_windows();
   test_fold_scan();
   test_window_groups();
+  test_window_buckets();
   pith_buf_free(&scratch);
   return test_done();
 }
