@@ -838,8 +838,9 @@ static inline unsigned three_relief(const char *p, unsigned W, unsigned stop, un
 }
 
 
-/* What put_plain does with the non-ASCII character at u (before end)
- * without leaving its run: copy it as it is (returns its bytes: three-byte
+/* What put_plain does with the '&' or non-ASCII character at u (before
+ * end) without leaving its run: copy an '&' that starts no reference
+ * (returns 1), copy a character as it is (returns its bytes: three-byte
  * characters of the leads three_ok takes, two-byte ones that two_ok
  * takes (Latin-1 letters and signs, C2 and C3, unless moji_at flags them),
  * dashes and bullets), or map a curly quote U+2018..U+201F to ASCII
@@ -848,6 +849,11 @@ static inline unsigned three_relief(const char *p, unsigned W, unsigned stop, un
 static inline int in_run(const unsigned char *u, const unsigned char *end, unsigned f) {
   int nfc = (f & PITH_OPT_NFC) != 0;
   if (end - u < 2) return 0; /* the text's end (the padding of its last chunk) */
+  /* an '&' that starts no reference ("Tom & Jerry": not before '#' or a
+   * letter or digit, or no ENTITIES) is copied as fused_w copies it, and
+   * asks for no check of its line: no stop of the run */
+  if (u[0] == '&')
+    return (f & PITH_OPT_ENTITIES) && (u[1] == '#' || is_entity_char(u[1])) ? 0 : 1;
   if (three_ok(u, end, nfc ? THREE_OK_LEADS_NFC : THREE_OK_LEADS)) return 3;
   if ((f & PITH_OPT_ASCII_QUOTES) && u[0] == 0xE2 && end - u >= 3 && u[1] == 0x80 &&
       (u[2] & 0xF8) == 0x98)
@@ -874,10 +880,10 @@ static inline void mark_line(line_mark *mk, const char *s, const char *c, unsign
 
 /* Copy the plain run at s[*i] (which starts with printable ASCII other
  * than '&', or a Cyrillic letter) 16 bytes at a time, up to the first byte
- * needing a look: controls, '&', non-ASCII but Cyrillic letters and what
- * in_run() takes, a second space in a row (`spaces`: SPACES on), and line
- * ends unless `eol` (lines are not joined and the current one needs no
- * check). With `eol`, '\n' is copied in the chunks as put_eol() writes
+ * needing a look: controls, '&' but what in_run() takes, non-ASCII but
+ * Cyrillic letters and what in_run() takes, a second space in a row
+ * (`spaces`: SPACES on), and line ends unless `eol` (lines are not joined
+ * and the current one needs no check). With `eol`, '\n' is copied in the chunks as put_eol() writes
  * it, but a space next to it stops the run: emit() trims those. A space
  * ending the run is owed rather than written, as emit() does. Only quotes
  * change the length, so a line start passed on the way (mk, for run() to

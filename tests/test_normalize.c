@@ -394,6 +394,22 @@ static void test_three_byte_leads(void) {
       if (strcmp(norm(in2, flags), in2) != 0) OK(0, "U+%04X flags %u copied as is", cp, flags);
   }
   OK(1, "dashes and bullets copied as is");
+  /* an '&' that starts no reference stays in its run, at every offset
+   * from a chunk start and under every flag; one before '#' or a letter
+   * is decoded with ENTITIES */
+  for (int off = 0; off < 40; off++) {
+    char in2[128], want[128];
+    memset(in2, 'x', (size_t)off);
+    strcpy(in2 + off, "a & b&. c&\n&-&& d &");
+    for (unsigned flags = 0; flags < 64; flags += 2)
+      if (strcmp(norm(in2, flags), in2) != 0) OK(0, "'&' at %d flags %u copied as is", off, flags);
+    memset(in2, 'x', (size_t)off);
+    strcpy(in2 + off, "a & b&amp;c &#38; & &x");
+    memset(want, 'x', (size_t)off);
+    strcpy(want + off, "a & b&c & & &x");
+    if (strcmp(norm(in2, ALL), want) != 0) OK(0, "'&' at %d before references", off);
+  }
+  OK(1, "'&' before other bytes copied in runs");
   /* Latin-1 signs U+00A1..U+00BF but the soft hyphen (© « » °) too; NBSP
    * and the soft hyphen are not copied (SPACES) */
   for (unsigned t = 0xA1; t < 0xC0; t++) {
