@@ -2068,14 +2068,35 @@ static inline size_t list_step(const pith_rules *r, const uint64_t *qb, int fuse
   return k + ((q | m) != 0);
 }
 
-/* fold_to and the scan of match_contains in one pass over a plain ASCII
- * block of 33..SCAN_FOLD_MAX bytes (most long blocks): each 16-byte chunk
- * is tested while it is in a register, between its lowering and its
- * store, instead of stored and loaded back by a second loop. The steps
+static inline int is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+/* 1 when the non-ASCII bytes of the 16 at s + p (bit j of hi: s[p + j])
+ * all belong to characters U+2000..U+203F (E2 80 xx: dashes, curly
+ * quotes, ellipsis), which folding leaves as they are (see caseless3), in
+ * the block's n bytes at s. English text holds them among plain ASCII. */
+static int punct_only(const char *s, size_t n, size_t p, unsigned hi) {
+  const unsigned char *u = (const unsigned char *)s;
+  for (; hi; hi &= hi - 1) {
+    size_t i = p + (unsigned)__builtin_ctz(hi);
+    unsigned c = u[i];
+    /* the lead, the second byte or the last of an E2 80 xx */
+    if (!((c == 0xE2 && i + 2 < n && u[i + 1] == 0x80 && is_cont(u[i + 2])) ||
+          (c == 0x80 && i >= 1 && u[i - 1] == 0xE2 && i + 1 < n && is_cont(u[i + 1])) ||
+          (is_cont((unsigned char)c) && i >= 2 && u[i - 2] == 0xE2 && u[i - 1] == 0x80)))
+      return 0;
+  }
+  return 1;
+}
+
+/* fold_to and the scan of match_contains in one pass over a block of
+ * 33..SCAN_FOLD_MAX bytes of plain ASCII and general punctuation (most
+ * long blocks; punct_only): each 16-byte chunk is lowered (the
+ * punctuation folds to itself), tested while it is in a register and
+ * stored, instead of stored and loaded back by a second loop. The steps
  * with a hit are listed in *sh (a branch per step mispredicted as often
  * as hits are random) and walked by match_contains once the whole block
  * is folded (a hit reads bytes past its step). The windows past n are
- * hashed from the zero padding, as the scan does. Returns 0 at a
+ * hashed from the zero padding, as the scan does. Returns 0 at another
  * non-ASCII byte (fold_to then folds the block). */
 static int fold_scan(const pith_rules *r, char *d, const char *s, size_t n,
                      const uint64_t *qb, int fused, scan_hits *sh) {
@@ -2083,14 +2104,16 @@ static int fold_scan(const pith_rules *r, char *d, const char *s, size_t n,
   size_t p = 0, k = 0;
   for (; p + 16 <= n; p += 16) {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + p));
-    if (_mm_movemask_epi8(v)) return 0;
+    unsigned hi = (unsigned)_mm_movemask_epi8(v);
+    if (hi && !punct_only(s, n, p, hi)) return 0;
     v = lower16(v, bit);
     _mm_storeu_si128((__m128i *)(void *)(d + p), v);
     k = list_step(r, qb, fused, v, p, sh, k);
   }
   if (p < n) { /* the last 16 bytes, overlapping the chunks before */
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
-    if (_mm_movemask_epi8(v)) return 0;
+    unsigned hi = (unsigned)_mm_movemask_epi8(v);
+    if (hi && !punct_only(s, n, n - 16, hi)) return 0;
     _mm_storeu_si128((__m128i *)(void *)(d + n - 16), lower16(v, bit));
   }
   _mm_storeu_si128((__m128i *)(void *)(d + n), _mm_setzero_si128());
@@ -2101,11 +2124,13 @@ static int fold_scan(const pith_rules *r, char *d, const char *s, size_t n,
   return 1;
 }
 
-/* Blocks that fold_scan takes: plain ASCII (chars == len) of 33 bytes or
- * more whose windows match_contains scans. */
+/* Blocks that fold_scan may take: of 33 bytes or more, whose windows
+ * match_contains scans, and mostly ASCII (a three-byte character adds 2
+ * to len - chars; Cyrillic or CJK text, which fold_scan turns away at its
+ * first chunk, at least one a character). */
 static inline int fold_scan_fits(const pith_rules *r, size_t len, size_t chars) {
-  return chars == len && len > 32 && len <= SCAN_FOLD_MAX && chars <= r->con5cap &&
-         chars <= r->maxcap[A_CONTAINS];
+  return len > 32 && len <= SCAN_FOLD_MAX && (len - chars) * 8 <= len &&
+         chars <= r->con5cap && chars <= r->maxcap[A_CONTAINS];
 }
 #endif
 

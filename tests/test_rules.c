@@ -754,6 +754,41 @@ static void test_fold_scan(void) {
     INT_EQ(pith_rules_match(r, b, 100, 100, &scratch, &h) ? h.action : 0, PITH_ACT_DROP,
            "non-ASCII byte before the anchor at %zu", at);
   }
+  /* blocks with dashes, curly quotes and other characters at every offset
+   * across the chunks (fold_scan takes U+2000..U+203F, fold_to the rest):
+   * the anchor after them found, in capitals, and only whole */
+  static const char *const odd[] = {"\xE2\x80\x94", "\xE2\x80\x99", "\xE2\x80\xA6",
+                                    "\xE2\x80\x80", "\xC3\xA9", "\xC3\x89", "\xE2\x81\x84",
+                                    "\xD0\x96"};
+  bad = 0;
+  for (int o = 0; o < 8; o++) {
+    for (size_t at = 0; at < 60; at++) {
+      size_t n = 0, ol = strlen(odd[o]);
+      for (; n < at; n++) b[n] = "Some words "[n % 11];
+      memcpy(b + n, odd[o], ol);
+      n += ol;
+      for (size_t i = 0; i < 30; i++) b[n++] = "and More "[i % 9];
+      memcpy(b + n, " Cookie POLICY ", 15);
+      n += 15;
+      memcpy(b + n, odd[(o + at) % 8], strlen(odd[(o + at) % 8]));
+      n += strlen(odd[(o + at) % 8]);
+      b[n] = '\0';
+      if (act(r, b) != PITH_ACT_DROP && bad++ < 5) printf("# missed [%s]\n", b);
+      memcpy(b + n - strlen(odd[(o + at) % 8]) - 7, "polic", 5); /* "polic" + " " */
+      b[n - strlen(odd[(o + at) % 8]) - 2] = 'x';
+      if (act(r, b) != 0 && bad++ < 5) printf("# hit [%s]\n", b);
+    }
+  }
+  INT_EQ(bad, 0, "anchors after dashes, quotes and letters at offsets 0..59");
+  pith_rules_free(r);
+  /* an anchor holding a dash, after capitals that fold to two bytes */
+  r = load("drop contains:200 d\xC3\xA9j\xC3\xA0 vu \xE2\x80\x94 here\n");
+  for (size_t at = 0; at < 40; at++) {
+    size_t n = 0;
+    for (; n < at; n++) b[n] = "Words and more "[n % 15];
+    n += (size_t)snprintf(b + n, sizeof b - n, " D\xC3\x89J\xC3\x80 VU \xE2\x80\x94 HERE and more text");
+    INT_EQ(act(r, b), PITH_ACT_DROP, "capital letters and a dash in the anchor, at %zu", at);
+  }
   pith_rules_free(r);
 }
 
