@@ -582,28 +582,26 @@ typedef struct good_entry {
  * the walk stopped with the listing search unfinished, that search's
  * state and the block it stopped at (`stop`, d->n: finished). It also
  * lists the good blocks before the cut (`gl`, room for an entry per
- * block and one more; NULL: none) as they are after it: every block
- * before the cut is walked, and the cut changes none of them. (A
- * listing's start, made a CUT block, is no longer an aside only when it
- * is the listing's first stamp, with at least LISTING_MIN_WORDS good
- * words before it: then the cut is there or before it, and the counts
- * after it are not used.) `ngood`: the entries; `u`: the non-aside blocks
- * walked. */
+ * block; NULL: none) as they are after it: every block before the cut is
+ * walked, and the cut changes none of them. (A listing's start, made a
+ * CUT block, is no longer an aside only when it is the listing's first
+ * stamp, with at least LISTING_MIN_WORDS good words before it: then the
+ * cut is there or before it, and the counts after it are not used.)
+ * `ngood`: the entries. */
 typedef struct tail_walk {
   listing l;
   size_t cut, stop;
   good_entry *gl;
-  size_t ngood, u;
+  size_t ngood;
 } tail_walk;
 
-/* Block i, walked, into the list (stored for every block, counted for
- * good ones: no branch but the list's own). (Block indices and counts
- * fit: documents are at most 256 MB.) */
-static inline void list_block(tail_walk *tw, const pith_block *b, size_t i) {
-  if (!tw->gl) return;
-  tw->gl[tw->ngood] = (good_entry){(uint32_t)i, (uint32_t)tw->u};
-  tw->ngood += b->cls == PITH_CLS_GOOD;
-  tw->u += b->action != PITH_ACT_ASIDE;
+/* Good block i into the list, `u` the non-aside blocks before it (on the
+ * branch the walk takes for good blocks anyway, to count their words).
+ * (Block indices and counts fit: documents are at most 256 MB.) The
+ * blocks from the one a walk stops at on are after the cut: their
+ * entries would be dropped. */
+static inline void list_good(good_entry *gl, size_t *ngood, size_t i, size_t u) {
+  if (gl) gl[(*ngood)++] = (good_entry){(uint32_t)i, (uint32_t)u};
 }
 
 /* The tail cut: the first CUT block (a tail marker, or a dated listing's
@@ -618,33 +616,41 @@ static void find_cut(pith_doc *d, int early, tail_walk *tw) {
   pith_block *const blocks = d->blocks; /* read once: no blocks are added */
   size_t words = 0, tail = n, i = 0;
   int searching = 1; /* no listing found yet */
+  good_entry *const gl = tw->gl;
+  size_t ngood = 0, u = 0; /* u: the non-aside blocks walked */
   tw->l = (listing){0, 0, 0, 0, 0, 0};
   tw->stop = n;
   tw->cut = n;
-  tw->ngood = tw->u = 0;
   /* Before LISTING_MIN_WORDS good words no line is a stamp: the two
    * counts are the same, and a qualifying marker ends an early walk. */
   for (; i < n && words < LISTING_MIN_WORDS; i++) {
     const pith_block *b = &blocks[i];
-    list_block(tw, b, i);
     if (tail == n && b->action == PITH_ACT_CUT && words >= TAIL_MIN_WORDS) {
       tail = i;
       if (early) break;
     }
-    if (b->cls == PITH_CLS_GOOD) words += b->words;
+    if (b->cls == PITH_CLS_GOOD) {
+      words += b->words;
+      list_good(gl, &ngood, i, u);
+    }
+    u += b->action != PITH_ACT_ASIDE;
   }
   if (tail < n && early) { /* stopped at the marker: resume after it */
     tw->l.words = words + (blocks[i].cls == PITH_CLS_GOOD ? blocks[i].words : 0);
     tw->stop = i;
     tw->cut = tail;
+    tw->ngood = ngood;
     return;
   }
   tw->l.words = words;
   for (; i < n; i++) {
     const pith_block *b = &blocks[i];
-    list_block(tw, b, i);
     size_t wa = words; /* good words before i */
-    if (b->cls == PITH_CLS_GOOD) words += b->words;
+    if (b->cls == PITH_CLS_GOOD) {
+      words += b->words;
+      list_good(gl, &ngood, i, u);
+    }
+    u += b->action != PITH_ACT_ASIDE;
     if (tail == n && b->action == PITH_ACT_CUT && wa >= TAIL_MIN_WORDS) tail = i;
     if (searching && listing_stamp(&tw->l, b)) {
       size_t wa_start = 0, start = listing_step(d, &tw->l, i, wa, &wa_start);
@@ -653,6 +659,7 @@ static void find_cut(pith_doc *d, int early, tail_walk *tw) {
         blocks[start].why = "dated listing";
         if (wa_start >= TAIL_MIN_WORDS && start < tail) {
           tw->cut = start;
+          tw->ngood = ngood;
           return;
         }
       }
@@ -664,6 +671,7 @@ static void find_cut(pith_doc *d, int early, tail_walk *tw) {
     }
   }
   tw->cut = tail;
+  tw->ngood = ngood;
 }
 
 /* After enough content, a tail marker drops itself and all that follows.
@@ -711,7 +719,7 @@ static void finish_listing(pith_doc *d, tail_walk *tw) {
  * so they neither split the article into groups nor set groups apart.
  *
  * The passes from here to the repetition walk look at good blocks only
- * (an eighth of the blocks): the tail cut's walk lists them (list_block),
+ * (an eighth of the blocks): the tail cut's walk lists them (list_good),
  * with the count of non-aside blocks before each, and the article core and the gap
  * filling go through the list. `lead`, `tail`: the count before the
  * group's first block and before the block after its last; `first`,
