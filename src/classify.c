@@ -460,12 +460,15 @@ static void smooth(pith_doc *d, uint32_t *before, const uint32_t *heads, size_t 
       b->cls = (uint8_t)cls;
       b->why = cls == PITH_CLS_GOOD ? "short between content"
                                     : "short beside boilerplate";
+    } else {
+      /* (a short block, which has no rule action, leaves every search
+       * going: its step keeps the state; the neargood blocks are stored
+       * for every other block, counted for neargood ones) */
+      before[n - 1 - nng] = (uint32_t)i;
+      nng += old == PITH_CLS_NEARGOOD;
+      unsigned r = nb_row(ar, old);
+      a = (a & nb_keep[r]) | nb_set[r];
     }
-    /* (stored for every block, counted for neargood ones: no branch) */
-    before[n - 1 - nng] = (uint32_t)i;
-    nng += old == PITH_CLS_NEARGOOD;
-    unsigned r = nb_row(ar, old);
-    a = (a & nb_keep[r]) | nb_set[r];
   }
   neargood_runs(bl, n, before + n - nng, nng);
   /* Heading post-pass, on the final classes after each candidate: the
