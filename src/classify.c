@@ -403,9 +403,7 @@ static void neargood_runs(pith_block *bl, size_t n, const uint32_t *ng, size_t n
  * post-pass over the candidates. Each step's searches see the classes as
  * they were before the step's own changes, as when every step had its
  * own passes over a snapshot. `before`: room for a state per block.
- * States use the low three bytes (classes, 2 bits each), so the block's
- * action row rides along in the spare bits: before[i] >> 24 (the second
- * walk does not reread the block's action). */
+ * States use the low three bytes (classes, 2 bits each). */
 static void smooth(pith_doc *d, uint32_t *before, const uint32_t *heads, size_t nheads) {
   size_t n = d->n;
   pith_block *bl = d->blocks;
@@ -425,8 +423,8 @@ static void smooth(pith_doc *d, uint32_t *before, const uint32_t *heads, size_t 
   uint32_t c = 0;
   for (size_t i = 0; i < n; i++) {
     const pith_block *b = &bl[i];
-    unsigned ar = nb_arow(b), r = nb_row(ar, b->cls);
-    before[i] = c | (uint32_t)ar << 24;
+    unsigned r = nb_row(nb_arow(b), b->cls);
+    before[i] = c;
     c = (c & nb_keep[r]) | nb_set[r];
   }
   /* Shorts, walking back; the neargood blocks are listed at the end of
@@ -438,7 +436,6 @@ static void smooth(pith_doc *d, uint32_t *before, const uint32_t *heads, size_t 
     pith_block *b = &bl[i];
     unsigned old = b->cls, cls = old;
     uint32_t bf = before[i];
-    unsigned ar = bf >> 24;
     if (old == PITH_CLS_SHORT) {
       uint8_t p = (uint8_t)bf, q = (uint8_t)a;
       if (p == PITH_CLS_SHORT && q == PITH_CLS_SHORT && !(b->memo & MEMO_SHAPE)) {
@@ -466,7 +463,7 @@ static void smooth(pith_doc *d, uint32_t *before, const uint32_t *heads, size_t 
        * for every other block, counted for neargood ones) */
       before[n - 1 - nng] = (uint32_t)i;
       nng += old == PITH_CLS_NEARGOOD;
-      unsigned r = nb_row(ar, old);
+      unsigned r = nb_row(nb_arow(b), old);
       a = (a & nb_keep[r]) | nb_set[r];
     }
   }
